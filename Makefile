@@ -1,0 +1,64 @@
+# hoctap — the two commands a newcomer needs: `make run` and `make test`.
+# Only Python >= 3.11 and make are assumed; everything else is installed here,
+# from the lock file, into .venv (the uv installer itself goes into .tools).
+
+PYTHON ?= python3
+PORT ?= 8000
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_test
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+.PHONY: run test test-pg lint typecheck pytest install places-data clean serve
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Re-synced only when the lock file changes, so a second `make run` starts at once.
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	DEBUG=1 $(PY) manage.py load_places
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Mở http://127.0.0.1:$(PORT) trong trình duyệt (Ctrl+C để dừng)."
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	SECRET_KEY=checks-only $(VENV)/bin/mypy .
+
+pytest: install
+	$(PY) -m pytest
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=checks-only $(VENV)/bin/mypy .
+	SECRET_KEY=ci-only $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+# Regenerate places/data/hung_yen.json from the vietnamadminunits package.
+places-data: | $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --group mapdata --quiet
+	$(PY) scripts/build_places_data.py
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+
+clean:
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache staticfiles

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.access import MANAGER_ROLES
+from accounts.scope import OFFICER_ROLES, scope_of
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    """What the navigation needs to know about the signed-in user, computed lazily."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_of(user)
+    return {
+        "scope": scope,
+        "nav_places": bool(scope.roles & OFFICER_ROLES),
+        "nav_users": bool(scope.roles & MANAGER_ROLES),
+    }

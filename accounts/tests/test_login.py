@@ -1,0 +1,90 @@
+import datetime as dt
+
+import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
+
+from accounts.models import User
+from conftest import PASSWORD
+
+
+def login(client, username, password=PASSWORD):
+    return client.post("/dang-nhap/", {"username": username, "password": password})
+
+
+def test_login_page_is_vietnamese(client, db):
+    page = client.get("/dang-nhap/").content.decode()
+    assert "Đăng nhập" in page and "Tên đăng nhập hoặc số điện thoại" in page
+    assert '<html lang="vi">' in page
+
+
+def test_login_with_username(world, client):
+    response = login(client, "cuong")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.users["cuong"].pk)
+
+
+@pytest.mark.parametrize("spelling", ["0912345678", "+84 912 345 678", "0912.345.678"])
+def test_login_with_phone_number(world, client, spelling):
+    assert login(client, spelling).status_code == 302
+    assert client.session["_auth_user_id"] == str(world.users["cuong"].pk)
+
+
+def test_wrong_password_message_in_vietnamese(world, client):
+    response = login(client, "cuong", "sai-mat-khau")
+    assert response.status_code == 200
+    assert "mật khẩu không đúng" in response.content.decode()
+
+
+def test_five_wrong_passwords_slow_down_then_cool_off(world, client, settings):
+    for _ in range(5):
+        login(client, "cuong", "sai")
+    response = login(client, "cuong")  # even the right password waits now
+    assert response.status_code == 429
+    assert "thử lại sau ít phút" in response.content.decode()
+    # not locked forever: once the cool-off has passed, the right password works again
+    earlier = timezone.now() - settings.AXES_COOLOFF_TIME - dt.timedelta(minutes=1)
+    AccessAttempt.objects.update(attempt_time=earlier)
+    assert login(client, "cuong").status_code == 302
+
+
+def test_other_users_are_not_locked_by_someone_elses_failures(world, client):
+    for _ in range(5):
+        login(client, "cuong", "sai")
+    assert login(client, "binh").status_code == 302
+
+
+def test_logout_requires_post_and_logs_out(world, as_user):
+    client = as_user("cuong")
+    response = client.post("/dang-xuat/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_password_change(world, as_user):
+    client = as_user("cuong")
+    response = client.post(
+        "/doi-mat-khau/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mat-khau-moi-2026!",
+            "new_password2": "Mat-khau-moi-2026!",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="cuong").check_password("Mat-khau-moi-2026!")
+
+
+def test_password_change_errors_in_vietnamese(world, as_user):
+    response = as_user("cuong").post(
+        "/doi-mat-khau/", {"old_password": "sai", "new_password1": "a", "new_password2": "b"}
+    )
+    assert response.status_code == 200
+    assert "Mật khẩu cũ" in response.content.decode() or "mật khẩu cũ" in response.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2_in_production(settings):
+    from config import settings as project_settings
+
+    assert "Argon2PasswordHasher" in project_settings.PASSWORD_HASHERS[1]
+    assert any("Argon2" in h for h in settings.PASSWORD_HASHERS)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+        )
+
+
+class AuditEvent(models.Model):
+    """One change, append-only: who did what to which record, with before/after values."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("thao tác"), max_length=60)
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        verbose_name = _("sự kiện nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Audit events are append-only")

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views as account_views
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("dang-nhap/", account_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("dia-ban/", include("places.urls")),
+    path("tai-khoan/", include("accounts.urls")),
+    path("lich-su/", include("audit.urls")),
+]

@@ -1,0 +1,108 @@
+"""Personas mirroring the hierarchy, shared by every app's tests.
+
+alice  province admin            vera   province viewer
+cuong  officer of commune A      binh   officer of commune B
+van    village officer of A1     olga   organisation manager in A
+hoa    clan manager in A         dan    citizen of A1
+oscar  outsider, no role
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import Role, RoleAssignment, User
+from places.models import Place, PlaceKind
+
+COMMUNE_A = "11953"  # Phường Phố Hiến
+COMMUNE_B = "12205"  # Xã Khoái Châu
+PASSWORD = "mat-khau-thu-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real map is part of every test database, loaded once per session."""
+    with django_db_blocker.unblock():
+        call_command("load_places", verbosity=0)
+
+
+@dataclass
+class World:
+    province: Place
+    commune_a: Place
+    commune_b: Place
+    village_a1: Place
+    village_a2: Place
+    village_b1: Place
+    users: dict[str, User]
+
+    def client(self, name: str | None) -> Client:
+        client = Client()
+        if name is not None:
+            client.force_login(self.users[name])
+        return client
+
+
+def make_village(commune: Place, name: str, unit_type: str = "Thôn") -> Place:
+    village = Place(
+        kind=PlaceKind.VILLAGE,
+        name=f"{unit_type} {name}",
+        short_name=name,
+        unit_type=unit_type,
+        parent=commune,
+    )
+    village.save()
+    return village
+
+
+def make_user(username: str, role: str | None = None, place: Place | None = None, **extra) -> User:
+    user = User(username=username, full_name=extra.pop("full_name", username.title()), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    if role is not None and place is not None:
+        RoleAssignment.objects.create(
+            user=user, role=role, place=place, valid_from=dt.date(2020, 1, 1)
+        )
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = Place.objects.current().get(kind=PlaceKind.PROVINCE, code="33")
+    commune_a = Place.objects.current().get(kind=PlaceKind.COMMUNE, code=COMMUNE_A)
+    commune_b = Place.objects.current().get(kind=PlaceKind.COMMUNE, code=COMMUNE_B)
+    village_a1 = make_village(commune_a, "Đông Tảo")
+    village_a2 = make_village(commune_a, "An Lạc")
+    village_b1 = make_village(commune_b, "Phú Thọ")
+    users = {
+        "alice": make_user("alice", Role.PROVINCE_ADMIN, province, full_name="Trần Thị An"),
+        "vera": make_user("vera", Role.PROVINCE_VIEWER, province),
+        "cuong": make_user(
+            "cuong",
+            Role.COMMUNE_OFFICER,
+            commune_a,
+            full_name="Nguyễn Văn Cường",
+            phone="0912345678",
+        ),
+        "binh": make_user("binh", Role.COMMUNE_OFFICER, commune_b),
+        "van": make_user("van", Role.VILLAGE_OFFICER, village_a1),
+        "olga": make_user("olga", Role.ORG_MANAGER, commune_a),
+        "hoa": make_user("hoa", Role.CLAN_MANAGER, commune_a),
+        "dan": make_user("dan", Role.CITIZEN, village_a1),
+        "oscar": make_user("oscar"),
+    }
+    return World(province, commune_a, commune_b, village_a1, village_a2, village_b1, users)
+
+
+@pytest.fixture
+def as_user(world) -> Callable[[str | None], Client]:
+    return world.client
+
+
+ALL_PERSONAS = ["alice", "vera", "cuong", "binh", "van", "olga", "hoa", "dan", "oscar"]

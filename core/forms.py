@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+
+
+def apply_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal on the form it came from, on the field it names."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -1,0 +1,80 @@
+"""One search helper for every registry: a stored folded key, matched as a substring.
+
+The key is computed once on write (see `core.text.fold`), so a query is a plain
+LIKE on an indexed column: on PostgreSQL a trigram GIN index (see
+`trigram_index`) serves '%…%' patterns; on SQLite, the embedded default, the
+column's B-tree index serves prefix matches and a scan of a short ASCII column
+serves the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.apps.registry import Apps
+from django.db import models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations import RunPython
+
+from core.text import fold
+
+
+class SearchQuerySet(models.QuerySet[Any]):
+    def search(self, query: str | None) -> Self:
+        key = fold(query or "")
+        if not key:
+            return self
+        return self.filter(search_key__contains=key)
+
+
+class Searchable(models.Model):
+    search_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def search_text(self) -> str:
+        """What the record is found by; subclasses list their names and codes."""
+        raise NotImplementedError
+
+    def refresh_search_key(self) -> None:
+        self.search_key = fold(self.search_text())[:400]
+
+
+def _postgres_index(model_name: str, field: str, suffix: str, using: str) -> RunPython:
+    app_label, model = model_name.split(".")
+
+    def forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = apps.get_model(app_label, model)._meta.db_table
+        if "gin_trgm_ops" in using:
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS "{table}_{field}_{suffix}" ON "{table}" {using.format(f=field)}'
+        )
+
+    def backwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = apps.get_model(app_label, model)._meta.db_table
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_{field}_{suffix}"')
+
+    return RunPython(forwards, backwards)
+
+
+def trigram_index(model_name: str, field: str = "search_key") -> RunPython:
+    """A migration step: pg_trgm index so LIKE '%…%' search is indexed on PostgreSQL."""
+    return _postgres_index(model_name, field, "trgm", 'USING gin ("{f}" gin_trgm_ops)')
+
+
+def prefix_index(model_name: str, field: str) -> RunPython:
+    """A migration step: pattern-ops index so LIKE 'prefix%' (subtrees) is indexed on PostgreSQL."""
+    return _postgres_index(model_name, field, "prefix", '("{f}" varchar_pattern_ops)')

@@ -1,0 +1,317 @@
+"""Excel in and out, shared by every import and export.
+
+Reading goes through python-calamine (fast, streaming-friendly); writing
+templates, exports and annotated error copies through openpyxl. Each registry
+declares its columns once (`Column`) and uses them for the template, the
+export and the import, so export → edit → import round-trips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.text import fold, nfc
+
+HEADER_SEARCH_ROWS = 6
+MAX_UNCOMPRESSED_RATIO = 100  # a real xlsx compresses ~5-20x; bombs go far beyond
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; nothing was imported."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False  # the header must be present (values are checked by the form)
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    width: int = 18
+
+    def matches(self, heading: str) -> bool:
+        folded = fold(heading).rstrip(" *:")
+        return folded in {fold(self.header), *(fold(a) for a in self.aliases)}
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+    sheet: str = ""
+    key: str = ""  # the Column.key, to find the cell again in an annotated copy
+
+    def __str__(self) -> str:
+        if self.row == 0:
+            return self.message
+        where = _("Trang “%(sheet)s”, dòng %(row)s") % {"sheet": self.sheet, "row": self.row}
+        if self.column:
+            where += _(", cột “%(col)s”") % {"col": self.column}
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it, 1-based
+    values: dict[str, Any]
+
+
+@dataclass
+class Sheet:
+    name: str
+    header_row: int
+    column_letters: dict[str, str]
+    rows: list[Row]
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuse what is not a sane .xlsx before any parser touches it."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFileError(
+            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+            % {"size": round(len(data) / 1048576, 1), "limit": limit // 1048576}
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_("Tệp không phải là bảng tính Excel .xlsx."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("Tệp .xlsx bị hỏng, không đọc được.")) from None
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(_("Tệp không phải là bảng tính Excel .xlsx."))
+    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_UNCOMPRESSED_RATIO * max(len(data), 1):
+        raise ImportFileError(
+            _("Tệp có nội dung nén bất thường (giải nén ra %(mb)s MB); không nhận.")
+            % {"mb": total // 1048576}
+        )
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: 12.0 → "12", dates as dd/mm/yyyy, NFC."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return nfc(str(value))
+
+
+def read_sheet(data: bytes, columns: Sequence[Column], sheet_name: str | None = None) -> Sheet:
+    """Find the header row (rows 1-6, under any title rows) and return the data rows."""
+    check_xlsx(data)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = (
+            workbook.get_sheet_by_name(sheet_name)
+            if sheet_name and sheet_name in workbook.sheet_names
+            else workbook.get_sheet_by_index(0)
+        )
+        name = sheet.name
+        raw_rows = sheet.iter_rows()
+        head: list[list[Any]] = []
+        for row in raw_rows:
+            head.append(row)
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+    except Exception as exc:  # calamine raises its own error types for broken parts
+        raise ImportFileError(_("Tệp .xlsx bị hỏng, không đọc được (%(e)s).") % {"e": exc}) from exc
+
+    best: tuple[int, dict[int, Column]] = (-1, {})
+    for index, row in enumerate(head):
+        found: dict[int, Column] = {}
+        for position, value in enumerate(row):
+            text = cell_text(value)
+            for column in columns:
+                if text and column.matches(text) and column not in found.values():
+                    found[position] = column
+                    break
+        if len(found) > len(best[1]):
+            best = (index, found)
+    header_index, mapping = best
+    required = [c for c in columns if c.required]
+    missing = [c.header for c in required if c not in mapping.values()]
+    if header_index < 0 or missing:
+        raise ImportFileError(
+            _("Trang “%(sheet)s” thiếu cột bắt buộc: %(cols)s. Hãy dùng tệp mẫu.")
+            % {"sheet": name, "cols": ", ".join(missing or [c.header for c in required])}
+        )
+    warnings = []
+    for position, value in enumerate(head[header_index]):
+        text = cell_text(value)
+        if text and position not in mapping:
+            warnings.append(
+                _("Cột “%(col)s” (%(letter)s) không thuộc mẫu nên được bỏ qua.")
+                % {"col": text, "letter": get_column_letter(position + 1)}
+            )
+
+    def data_rows() -> Iterable[tuple[int, list[Any]]]:
+        for index, row in enumerate(head):
+            if index > header_index:
+                yield index, row
+        for offset, row in enumerate(raw_rows):
+            yield len(head) + offset, row
+
+    rows = []
+    for index, row in data_rows():
+        values = {
+            column.key: row[position] if position < len(row) else None
+            for position, column in mapping.items()
+        }
+        if all(cell_text(v) == "" for v in values.values()):
+            continue
+        rows.append(Row(number=index + 1, values=values))
+    letters = {column.key: get_column_letter(position + 1) for position, column in mapping.items()}
+    return Sheet(name, header_index + 1, letters, rows, warnings)
+
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
+
+
+def write_workbook(
+    *,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]] = (),
+    instructions: Sequence[str] = (),
+    sheet_title: str = "Dữ liệu",
+) -> bytes:
+    """A template or export: header on row 1, drop-downs for choice columns, a guide sheet."""
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_title
+    sheet.append([c.header + (" *" if c.required else "") for c in columns])
+    for position, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=position)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(position)].width = column.width
+    sheet.freeze_panes = "A2"
+    count = 0
+    for row in rows:
+        sheet.append(list(row))
+        count += 1
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        # Text columns stay text so Excel does not eat leading zeros of codes and CCCD.
+        for cells in sheet.iter_cols(min_col=position, max_col=position, min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.number_format = "@"
+        if column.choices:
+            options = ",".join(column.choices)
+            if len(options) < 250:  # Excel's limit for inline lists
+                validation = DataValidation(
+                    type="list", formula1=f'"{options}"', allow_blank=True, showDropDown=False
+                )
+                validation.error = _("Hãy chọn một giá trị trong danh sách.")
+                validation.errorTitle = column.header
+                sheet.add_data_validation(validation)
+                validation.add(f"{letter}2:{letter}{max(count + 1000, 2000)}")
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append([title])
+    guide["A1"].font = Font(bold=True, size=13)
+    for line in instructions:
+        guide.append([line])
+    guide.append([])
+    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi")])
+    for cell in guide[guide.max_row]:
+        cell.font = Font(bold=True)
+    for column in columns:
+        detail = column.help
+        if column.choices:
+            detail = (detail + " " if detail else "") + _("Chọn: ") + "; ".join(column.choices)
+        guide.append([column.header, _("Có") if column.required else "", detail])
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def annotated_copy(data: bytes, sheet: Sheet, errors: Sequence[CellError]) -> bytes:
+    """The uploaded workbook with each faulty cell marked and an error column added."""
+    workbook = load_workbook(io.BytesIO(data))
+    target = workbook[sheet.name] if sheet.name in workbook.sheetnames else workbook.worksheets[0]
+    error_col = target.max_column + 1
+    heading = target.cell(row=sheet.header_row, column=error_col, value=_("Lỗi"))
+    heading.font = Font(bold=True, color="C00000")
+    by_row: dict[int, list[CellError]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(error)
+    for row_number, row_errors in by_row.items():
+        summary = "; ".join((f"{e.column}: " if e.column else "") + e.message for e in row_errors)
+        target.cell(row=row_number, column=error_col, value=summary)
+        for error in row_errors:
+            letter = sheet.column_letters.get(error.key)
+            if letter:
+                cell = target[f"{letter}{row_number}"]
+                cell.fill = ERROR_FILL
+                cell.comment = Comment(error.message, "hoctap")
+    target.column_dimensions[get_column_letter(error_col)].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do; `errors` non-empty means nothing was saved."""
+
+    sheet: Sheet | None = None
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def file_error(self, message: str) -> None:
+        self.errors.append(CellError(row=0, column="", message=message))
+
+    def error(self, row: Row | int, column: Column | None, message: str) -> None:
+        number = row.number if isinstance(row, Row) else row
+        self.errors.append(
+            CellError(
+                row=number,
+                column=column.header if column else "",
+                message=message,
+                sheet=self.sheet.name if self.sheet else "",
+                key=column.key if column else "",
+            )
+        )

@@ -1,0 +1,99 @@
+"""Writing the demo communes through the ORM (small scale, natural-key idempotent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, RoleAssignment, User
+from demo.generator import Generator
+from places.models import Place, PlaceKind
+
+DEMO_PASSWORD = "hoctap2026"
+# Phường Phố Hiến (old Hưng Yên city), Xã Khoái Châu (home of Đông Tảo), Xã Tiền Hải (old Thái Bình).
+DEMO_COMMUNES = ["11953", "12205", "12970"]
+VILLAGES_PER_COMMUNE = 8
+
+
+@dataclass
+class SeedResult:
+    created: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, kind: str, count: int) -> None:
+        self.created[kind] = self.created.get(kind, 0) + count
+
+    def summary(self) -> str:
+        parts = [f"{kind}: {count}" for kind, count in self.created.items() if count]
+        return "Dữ liệu mẫu — tạo mới " + (", ".join(parts) if parts else "không có gì (đã đủ)")
+
+
+def _village(commune: Place, unit_type: str, name: str, result: SeedResult) -> Place:
+    existing = Place.objects.villages().filter(parent=commune, short_name=name).first()
+    if existing:
+        return existing
+    village = Place(
+        kind=PlaceKind.VILLAGE,
+        name=f"{unit_type} {name}",
+        short_name=name,
+        unit_type=unit_type,
+        parent=commune,
+    )
+    village.save()
+    result.add("thôn/tổ dân phố", 1)
+    return village
+
+
+def _account(
+    username: str, full_name: str, phone: str, role: str, place: Place, result: SeedResult
+) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, full_name=full_name, phone=phone)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        result.add("tài khoản", 1)
+    if not RoleAssignment.objects.active().filter(user=user, role=role, place=place).exists():
+        RoleAssignment.objects.create(
+            user=user,
+            role=role,
+            place=place,
+            valid_from=timezone.localdate().replace(month=1, day=1),
+        )
+    result.logins.append((username, f"{Role(role).label} — {place.name}"))
+    return user
+
+
+@transaction.atomic
+def seed_communes(*, seed: int = 2026) -> SeedResult:
+    result = SeedResult()
+    province = Place.objects.current().filter(kind=PlaceKind.PROVINCE, code="33").first()
+    if province is None:
+        raise LookupError("Chưa có bản đồ tỉnh Hưng Yên")
+    communes = list(
+        Place.objects.current().communes().filter(code__in=DEMO_COMMUNES).order_by("code")
+    )
+    if len(communes) != len(DEMO_COMMUNES):
+        raise LookupError("Thiếu xã/phường mẫu trong bản đồ")
+    villages: dict[int, list[Place]] = {}
+    for index, commune in enumerate(communes):
+        generator = Generator(seed * 1000 + index)
+        villages[commune.pk] = [
+            _village(commune, unit_type, name, result)
+            for unit_type, name in generator.village_names(VILLAGES_PER_COMMUNE)
+        ]
+    first, second = communes[0], communes[1]
+    first_village = villages[first.pk][0]
+    _account("tinh.admin", "Trần Thị Thanh Hà", "0912000001", Role.PROVINCE_ADMIN, province, result)
+    _account("tinh.xem", "Lê Văn Bình", "0912000002", Role.PROVINCE_VIEWER, province, result)
+    _account("xa.canbo", "Nguyễn Văn Cường", "0912000003", Role.COMMUNE_OFFICER, first, result)
+    _account("xa2.canbo", "Phạm Thị Dung", "0912000004", Role.COMMUNE_OFFICER, second, result)
+    _account(
+        "thon.canbo", "Vũ Đức Giang", "0912000005", Role.VILLAGE_OFFICER, first_village, result
+    )
+    _account("donvi.quanly", "Đỗ Thị Hạnh", "0912000006", Role.ORG_MANAGER, first, result)
+    _account("dongho.truong", "Nguyễn Hữu Khánh", "0912000007", Role.CLAN_MANAGER, first, result)
+    _account("congdan", "Bùi Thị Lan", "0912000008", Role.CITIZEN, first_village, result)
+    return result

@@ -1,0 +1,42 @@
+from django.core.management import call_command
+
+from accounts.models import Role, RoleAssignment, User
+from demo.generator import Generator
+from demo.seed import DEMO_PASSWORD
+from places.models import Place
+
+
+def test_seed_demo_is_idempotent_and_has_one_account_per_role(db, capsys):
+    call_command("seed_demo")
+    counts = (Place.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    call_command("seed_demo")
+    assert (Place.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    out = capsys.readouterr().out
+    assert "tinh.admin" in out and DEMO_PASSWORD in out
+
+
+def test_demo_logins_work(db, client):
+    call_command("seed_demo", "--quiet-logins")
+    response = client.post("/dang-nhap/", {"username": "tinh.admin", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/", follow=True).content.decode()
+    assert "Tỉnh Hưng Yên" in page and "<strong>104</strong> xã, phường" in page
+    client.post("/dang-xuat/")
+    client.post("/dang-nhap/", {"username": "0912000003", "password": DEMO_PASSWORD})
+    assert client.get("/", follow=True).context["place"].name == "Phường Phố Hiến"
+
+
+def test_generator_is_deterministic_by_seed():
+    a, b, c = Generator(7), Generator(7), Generator(8)
+    first = [a.household(i, 2026) for i in range(50)]
+    assert first == [b.household(i, 2026) for i in range(50)]
+    assert first != [c.household(i, 2026) for i in range(50)]
+    heads = [h.members[0] for h in first]
+    assert all(m.relation == "head" for m in heads)
+    assert any(
+        "ễ" in m.full_name or "ị" in m.full_name or "ă" in m.full_name
+        for h in first
+        for m in h.members
+    )

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scope import OFFICER_ROLES, scope_of
+from core.forms import apply_errors
+from core.http import xlsx_response
+from places import imports, queries, services
+from places.access import get_managed_commune_or_404, get_managed_village_or_404, get_place_or_404
+from places.forms import UploadForm, VillageCloseForm, VillageForm, VillageMergeForm
+from places.models import Place, PlaceKind
+
+
+@login_required
+def place_home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    places = [a.place for a in scope.assignments if a.role in OFFICER_ROLES]
+    if not places:
+        raise Http404
+    return redirect("places:detail", pk=min(places, key=lambda p: p.depth).pk)
+
+
+@login_required
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_place_or_404(request.user, pk)
+    query = request.GET.get("q", "")
+    kids = queries.children(place, query)
+    counts = (
+        queries.village_counts([c.pk for c in kids]) if place.kind == PlaceKind.PROVINCE else {}
+    )
+    page = Paginator(kids, 150).get_page(request.GET.get("page"))
+    context = {
+        "place": place,
+        "crumbs": queries.breadcrumbs(request.user, place),
+        "page": page,
+        "rows": [(c, counts.get(c.pk, 0)) for c in page],
+        "total_children": kids.count() if query else None,
+        "q": query,
+        "predecessors": queries.predecessors(place) if place.kind == PlaceKind.COMMUNE else [],
+        "successors": queries.successors(place),
+        "closed_villages": (
+            Place.objects.villages().filter(parent=place, valid_to__lt=timezone.localdate())
+            if place.kind == PlaceKind.COMMUNE
+            else []
+        ),
+        "can_manage": (
+            place.kind == PlaceKind.COMMUNE
+            and place.is_current
+            and scope_of(request.user).can_manage_villages(place)
+        ),
+        "can_manage_village": (
+            place.kind == PlaceKind.VILLAGE
+            and place.is_current
+            and place.parent is not None
+            and scope_of(request.user).can_manage_villages(place.parent)
+        ),
+    }
+    return render(request, "places/place_detail.html", context)
+
+
+@login_required
+def village_create(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = get_managed_commune_or_404(request.user, pk)
+    form = VillageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            village = services.create_village(
+                actor=request.user,  # type: ignore[arg-type]
+                commune=commune,
+                name=form.cleaned_data["name"],
+                unit_type=form.cleaned_data["unit_type"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(v)s.") % {"v": village})
+            return redirect("places:detail", pk=commune.pk)
+    return render(
+        request,
+        "places/village_form.html",
+        {"form": form, "commune": commune, "title": _("Thêm thôn/tổ dân phố")},
+    )
+
+
+@login_required
+def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    village = get_managed_village_or_404(request.user, pk)
+    form = VillageForm(
+        request.POST or None, initial={"name": village.short_name, "unit_type": village.unit_type}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_village(
+                actor=request.user,  # type: ignore[arg-type]
+                village=village,
+                name=form.cleaned_data["name"],
+                unit_type=form.cleaned_data["unit_type"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đổi tên."))
+            return redirect("places:detail", pk=village.pk)
+    return render(
+        request,
+        "places/village_form.html",
+        {
+            "form": form,
+            "commune": village.parent,
+            "village": village,
+            "title": _("Đổi tên %(v)s") % {"v": village},
+        },
+    )
+
+
+@login_required
+def village_close(request: HttpRequest, pk: int) -> HttpResponse:
+    village = get_managed_village_or_404(request.user, pk)
+    form = VillageCloseForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_village(
+                actor=request.user,  # type: ignore[arg-type]
+                village=village,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đóng %(v)s.") % {"v": village})
+            return redirect("places:detail", pk=village.parent_id)
+    return render(
+        request,
+        "places/village_form.html",
+        {
+            "form": form,
+            "commune": village.parent,
+            "village": village,
+            "title": _("Thôi hiệu lực %(v)s") % {"v": village},
+        },
+    )
+
+
+@login_required
+def village_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = get_managed_commune_or_404(request.user, pk)
+    villages = Place.objects.current().villages().filter(parent=commune).order_by("name")
+    form = VillageMergeForm(
+        request.POST or None, villages=villages, initial={"on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = services.merge_villages(
+                actor=request.user,  # type: ignore[arg-type]
+                sources=list(data["sources"]),
+                into=data["into"],
+                new_name=data["new_name"],
+                unit_type=data["unit_type"],
+                on=data["on"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã sáp nhập vào %(v)s.") % {"v": target})
+            return redirect("places:detail", pk=target.pk)
+    return render(request, "places/village_merge.html", {"form": form, "commune": commune})
+
+
+@login_required
+def village_import(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}:
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = imports.import_villages(
+            actor=request.user,  # type: ignore[arg-type]
+            data=upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if report.committed:
+            messages.success(request, _("Đã nhập %(n)s thôn/tổ dân phố.") % {"n": report.created})
+    status = 400 if report is not None and report.errors else 200
+    return render(
+        request, "places/village_import.html", {"form": form, "report": report}, status=status
+    )
+
+
+@login_required
+def village_template(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).roles:
+        raise Http404
+    return xlsx_response(imports.template(), "mau-nhap-thon.xlsx")
