@@ -19,6 +19,7 @@ from django.test import Client
 
 from accounts.models import Role, RoleAssignment, User
 from places.models import Place, PlaceKind
+from registry.models import Citizen, Clan, Household, Organisation
 
 COMMUNE_A = "11953"  # Phường Phố Hiến
 COMMUNE_B = "12205"  # Xã Khoái Châu
@@ -41,6 +42,12 @@ class World:
     village_a2: Place
     village_b1: Place
     users: dict[str, User]
+    households: dict[str, Household]
+    citizens: dict[str, Citizen]
+    clan_a: Clan
+    clan_b: Clan
+    org_a: Organisation
+    org_b: Organisation
 
     def client(self, name: str | None) -> Client:
         client = Client()
@@ -62,14 +69,47 @@ def make_village(commune: Place, name: str, unit_type: str = "Thôn") -> Place:
 
 
 def make_user(username: str, role: str | None = None, place: Place | None = None, **extra) -> User:
+    targets = {k: extra.pop(k) for k in ("organisation", "clan") if k in extra}
     user = User(username=username, full_name=extra.pop("full_name", username.title()), **extra)
     user.set_password(PASSWORD)
     user.save()
     if role is not None and place is not None:
         RoleAssignment.objects.create(
-            user=user, role=role, place=place, valid_from=dt.date(2020, 1, 1)
+            user=user, role=role, place=place, valid_from=dt.date(2020, 1, 1), **targets
         )
     return user
+
+
+def make_household(village: Place, code: str, **extra) -> Household:
+    household = Household(commune=village.parent, village=village, code=code, **extra)
+    household.save()
+    return household
+
+
+def make_citizen(
+    village: Place,
+    full_name: str,
+    birth_year: int = 1980,
+    gender: str = "male",
+    household: Household | None = None,
+    relation: str = "",
+    **extra,
+) -> Citizen:
+    citizen = Citizen(
+        commune=village.parent,
+        village=village,
+        full_name=full_name,
+        birth_year=birth_year,
+        gender=gender,
+        household=household,
+        relation=relation,
+        **extra,
+    )
+    citizen.save()
+    if relation == "head" and household is not None:
+        household.head = citizen
+        household.save()
+    return citizen
 
 
 @pytest.fixture
@@ -80,6 +120,56 @@ def world(db) -> World:
     village_a1 = make_village(commune_a, "Đông Tảo")
     village_a2 = make_village(commune_a, "An Lạc")
     village_b1 = make_village(commune_b, "Phú Thọ")
+    clan_a = Clan(name="Nguyễn", branch_name="Chi 2", commune=commune_a, home_village=village_a1)
+    clan_a.save()
+    clan_b = Clan(name="Trần", commune=commune_b, home_village=village_b1)
+    clan_b.save()
+    org_a = Organisation(
+        name="Trường Tiểu học Phố Hiến", kind="school", commune=commune_a, declared_staff=30
+    )
+    org_a.save()
+    org_b = Organisation(
+        name="Trạm Y tế Khoái Châu", kind="health", commune=commune_b, declared_staff=12
+    )
+    org_b.save()
+    h_a1 = make_household(village_a1, "PH-001", clan=clan_a)
+    h_a2 = make_household(village_a2, "PH-002")
+    h_b1 = make_household(
+        village_b1, "KC-001", clan=clan_a
+    )  # a member household in another commune
+    citizens = {
+        "an": make_citizen(
+            village_a1,
+            "Nguyễn Văn An",
+            1975,
+            household=h_a1,
+            relation="head",
+            identity_number="033075000123",
+            phone="0901234567",
+        ),
+        "binh": make_citizen(
+            village_a1,
+            "Lê Thị Bình",
+            1978,
+            "female",
+            household=h_a1,
+            relation="spouse",
+            workplace=org_a,
+        ),
+        "chau": make_citizen(
+            village_a1,
+            "Nguyễn Minh Châu",
+            2012,
+            "female",
+            household=h_a1,
+            relation="child",
+            in_school=True,
+        ),
+        "dung": make_citizen(village_a2, "Phạm Văn Dũng", 1960, household=h_a2, relation="head"),
+        "em": make_citizen(
+            village_b1, "Trần Thị Em", 1990, "female", household=h_b1, relation="head"
+        ),
+    }
     users = {
         "alice": make_user("alice", Role.PROVINCE_ADMIN, province, full_name="Trần Thị An"),
         "vera": make_user("vera", Role.PROVINCE_VIEWER, province),
@@ -92,12 +182,26 @@ def world(db) -> World:
         ),
         "binh": make_user("binh", Role.COMMUNE_OFFICER, commune_b),
         "van": make_user("van", Role.VILLAGE_OFFICER, village_a1),
-        "olga": make_user("olga", Role.ORG_MANAGER, commune_a),
-        "hoa": make_user("hoa", Role.CLAN_MANAGER, commune_a),
+        "olga": make_user("olga", Role.ORG_MANAGER, commune_a, organisation=org_a),
+        "hoa": make_user("hoa", Role.CLAN_MANAGER, commune_a, clan=clan_a),
         "dan": make_user("dan", Role.CITIZEN, village_a1),
         "oscar": make_user("oscar"),
     }
-    return World(province, commune_a, commune_b, village_a1, village_a2, village_b1, users)
+    return World(
+        province,
+        commune_a,
+        commune_b,
+        village_a1,
+        village_a2,
+        village_b1,
+        users,
+        households={"a1": h_a1, "a2": h_a2, "b1": h_b1},
+        citizens=citizens,
+        clan_a=clan_a,
+        clan_b=clan_b,
+        org_a=org_a,
+        org_b=org_b,
+    )
 
 
 @pytest.fixture

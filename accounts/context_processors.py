@@ -18,4 +18,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "scope": scope,
         "nav_places": bool(scope.roles & OFFICER_ROLES),
         "nav_users": bool(scope.roles & MANAGER_ROLES),
+        "nav_registry": bool(scope.roles & (OFFICER_ROLES | {"org_manager", "clan_manager"})),
     }

@@ -88,6 +88,23 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     place = models.ForeignKey(Place, on_delete=models.PROTECT, verbose_name=_("địa bàn"))
+    # For organisation and clan managers: the one organisation or clan they act for.
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managers",
+        verbose_name=_("đơn vị"),
+    )
+    clan = models.ForeignKey(
+        "registry.Clan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managers",
+        verbose_name=_("dòng họ"),
+    )
     valid_from = models.DateField(_("từ ngày"), default=timezone.localdate)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -110,7 +127,8 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} — {self.place}"
+        target = self.organisation or self.clan or self.place
+        return f"{self.get_role_display()} — {target}"
 
     @property
     def is_active(self) -> bool:

@@ -70,6 +70,32 @@ class Scope:
                 granted |= GRANTABLE.get(assignment.role, set())
         return granted
 
+    @cached_property
+    def organisation_ids(self) -> list[int]:
+        return [
+            a.organisation_id
+            for a in self.assignments
+            if a.role == Role.ORG_MANAGER and a.organisation_id is not None
+        ]
+
+    @cached_property
+    def clan_ids(self) -> list[int]:
+        return [
+            a.clan_id
+            for a in self.assignments
+            if a.role == Role.CLAN_MANAGER and a.clan_id is not None
+        ]
+
+    def place_condition(self, field_name: str, *, village_level: bool = True) -> Q:
+        """Q for records whose place (via `field_name`, a path) lies in the officer subtrees.
+
+        Matches nothing when the user holds no officer role. With
+        `village_level=False` village officers are left out (organisations are
+        kept by communes, not villages).
+        """
+        roles = OFFICER_ROLES if village_level else OFFICER_ROLES - {Role.VILLAGE_OFFICER}
+        return self.path_filter(roles, field_name) or Q(pk__in=[])
+
     def path_filter(self, roles: set[str], field_name: str = "path") -> Q | None:
         """Q matching rows whose place path lies in the user's subtrees, None if none."""
         condition: Q | None = None

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from accounts.forms import AssignRoleForm, LoginForm, UserCreateForm
 from accounts.models import RoleAssignment
 from accounts.scope import scope_of
 from core.forms import apply_errors
+from core.http import AuthedRequest
 from places.models import Place
 
 
@@ -39,13 +40,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def lockout(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+    request: AuthedRequest, credentials: Any = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:
     """What django-axes answers while a user name cools off after too many wrong passwords."""
     return render(request, "accounts/lockout.html", status=429)
 
 
-def _anchor(request: HttpRequest) -> Place:
+def _anchor(request: AuthedRequest) -> Place:
     """The place under which the form offers places: ?dia_ban=…, else the actor's own."""
     scope = scope_of(request.user)
     visible = Place.objects.visible_to(request.user).current()
@@ -68,7 +69,7 @@ def _assignable(anchor: Place) -> QuerySet[Place]:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     require_user_manager(request.user)
     users = users_visible_to(request.user).order_by("full_name", "username")
     query = request.GET.get("q", "")
@@ -80,7 +81,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     require_user_manager(request.user)
     anchor = _anchor(request)
     roles = scope_of(request.user).grantable_roles(anchor)
@@ -89,7 +90,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.create_user(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 username=data["username"],
                 full_name=data["full_name"],
                 phone=data["phone"],
@@ -106,7 +107,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     target = get_user_or_404(request.user, pk)
     anchor = _anchor(request)
     form = AssignRoleForm(
@@ -117,7 +118,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_role(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 user=target,
                 role=form.cleaned_data["role"],
                 place=form.cleaned_data["place"],
@@ -143,14 +144,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_end(request: AuthedRequest, pk: int) -> HttpResponse:
     require_user_manager(request.user)
     visible_users = users_visible_to(request.user)
     assignment = get_object_or_404(
         RoleAssignment.objects.filter(user__in=visible_users).select_related("place", "user"), pk=pk
     )
     try:
-        services.end_assignment(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+        services.end_assignment(actor=request.user, assignment=assignment)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:

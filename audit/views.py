@@ -3,15 +3,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from audit.gates import gate_for
 from audit.models import AuditEvent
+from core.http import AuthedRequest
 
 
 @login_required
-def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def object_history(request: AuthedRequest, label: str, pk: int) -> HttpResponse:
     gate = gate_for(label)
     if gate is None:
         raise Http404

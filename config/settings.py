@@ -29,10 +29,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "audit",
     "places",
     "accounts",
+    "registry",
     "demo",
 ]
 
@@ -120,6 +123,18 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.boolean("AXES_ENABLED", True)
+
+# Background jobs: "immediate" runs them inside the request (one process, the
+# default); "database" queues them for `python manage.py db_worker`.
+TASKS_BACKEND = env.string("TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

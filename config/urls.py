@@ -12,5 +12,6 @@ urlpatterns = [
     path("doi-mat-khau/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("dia-ban/", include("places.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("so/", include("registry.urls")),
     path("lich-su/", include("audit.urls")),
 ]

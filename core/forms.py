@@ -17,3 +17,10 @@ def apply_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> N
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def error_text(exc: ValidationError | PermissionDenied) -> str:
+    """A service's refusal as one line for a flash message."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -15,3 +16,16 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return attachment(content, filename, XLSX)
+
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    class AuthedRequest(HttpRequest):
+        """What a view behind login_required receives (for the type checker)."""
+
+        user: User
+        htmx: Any
+
+else:
+    AuthedRequest = HttpRequest

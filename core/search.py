@@ -9,7 +9,7 @@ serves the rest.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.apps.registry import Apps
 from django.db import models
@@ -30,6 +30,9 @@ class SearchQuerySet(models.QuerySet[Any]):
 class Searchable(models.Model):
     search_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
 
+    # Columns `refresh_search_key` writes, saved along with any partial update.
+    derived_fields: ClassVar[tuple[str, ...]] = ("search_key",)
+
     class Meta:
         abstract = True
 
@@ -37,7 +40,7 @@ class Searchable(models.Model):
         self.refresh_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_key"}
+            kwargs["update_fields"] = {*update_fields, *self.derived_fields}
         super().save(*args, **kwargs)
 
     def search_text(self) -> str:

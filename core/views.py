@@ -27,4 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if scope.roles & OFFICER_ROLES:
         return redirect("places:home")
+    if scope.organisation_ids:
+        return redirect("registry:organisation_detail", pk=scope.organisation_ids[0])
+    if scope.clan_ids:
+        return redirect("registry:clan_detail", pk=scope.clan_ids[0])
     return render(request, "core/home.html", {"assignments": scope.assignments})

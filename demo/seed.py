@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
 from demo.generator import Generator
+from demo.registry_seed import seed_registry
 from places.models import Place, PlaceKind
+from registry.models import Clan, Organisation
 
 DEMO_PASSWORD = "hoctap2026"
 # Phường Phố Hiến (old Hưng Yên city), Xã Khoái Châu (home of Đông Tảo), Xã Tiền Hải (old Thái Bình).
@@ -47,7 +49,14 @@ def _village(commune: Place, unit_type: str, name: str, result: SeedResult) -> P
 
 
 def _account(
-    username: str, full_name: str, phone: str, role: str, place: Place, result: SeedResult
+    username: str,
+    full_name: str,
+    phone: str,
+    role: str,
+    place: Place,
+    result: SeedResult,
+    organisation: Organisation | None = None,
+    clan: Clan | None = None,
 ) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -60,9 +69,11 @@ def _account(
             user=user,
             role=role,
             place=place,
+            organisation=organisation,
+            clan=clan,
             valid_from=timezone.localdate().replace(month=1, day=1),
         )
-    result.logins.append((username, f"{Role(role).label} — {place.name}"))
+    result.logins.append((username, f"{Role(role).label} — {organisation or clan or place.name}"))
     return user
 
 
@@ -84,6 +95,14 @@ def seed_communes(*, seed: int = 2026) -> SeedResult:
             _village(commune, unit_type, name, result)
             for unit_type, name in generator.village_names(VILLAGES_PER_COMMUNE)
         ]
+    seeded = {}
+    for index, commune in enumerate(communes):
+        outcome = seed_registry(
+            commune=commune, villages=villages[commune.pk], seed=seed, index=index
+        )
+        seeded[commune.pk] = outcome
+        result.add("hộ", int(outcome.get("households", 0)))  # type: ignore[call-overload]
+        result.add("công dân", int(outcome.get("citizens", 0)))  # type: ignore[call-overload]
     first, second = communes[0], communes[1]
     first_village = villages[first.pk][0]
     _account("tinh.admin", "Trần Thị Thanh Hà", "0912000001", Role.PROVINCE_ADMIN, province, result)
@@ -93,7 +112,25 @@ def seed_communes(*, seed: int = 2026) -> SeedResult:
     _account(
         "thon.canbo", "Vũ Đức Giang", "0912000005", Role.VILLAGE_OFFICER, first_village, result
     )
-    _account("donvi.quanly", "Đỗ Thị Hạnh", "0912000006", Role.ORG_MANAGER, first, result)
-    _account("dongho.truong", "Nguyễn Hữu Khánh", "0912000007", Role.CLAN_MANAGER, first, result)
+    organisation = seeded[first.pk]["organisations"][1]  # type: ignore[index]
+    clan = seeded[first.pk]["clans"][0]  # type: ignore[index]
+    _account(
+        "donvi.quanly",
+        "Đỗ Thị Hạnh",
+        "0912000006",
+        Role.ORG_MANAGER,
+        first,
+        result,
+        organisation=organisation,
+    )
+    _account(
+        "dongho.truong",
+        "Nguyễn Hữu Khánh",
+        "0912000007",
+        Role.CLAN_MANAGER,
+        first,
+        result,
+        clan=clan,
+    )
     _account("congdan", "Bùi Thị Lan", "0912000008", Role.CITIZEN, first_village, result)
     return result

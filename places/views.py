@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scope import OFFICER_ROLES, scope_of
 from core.forms import apply_errors
-from core.http import xlsx_response
+from core.http import AuthedRequest, xlsx_response
 from places import imports, queries, services
 from places.access import get_managed_commune_or_404, get_managed_village_or_404, get_place_or_404
 from places.forms import UploadForm, VillageCloseForm, VillageForm, VillageMergeForm
@@ -20,7 +20,7 @@ from places.models import Place, PlaceKind
 
 
 @login_required
-def place_home(request: HttpRequest) -> HttpResponse:
+def place_home(request: AuthedRequest) -> HttpResponse:
     scope = scope_of(request.user)
     places = [a.place for a in scope.assignments if a.role in OFFICER_ROLES]
     if not places:
@@ -29,7 +29,7 @@ def place_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def place_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_place_or_404(request.user, pk)
     query = request.GET.get("q", "")
     kids = queries.children(place, query)
@@ -67,13 +67,13 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def village_create(request: HttpRequest, pk: int) -> HttpResponse:
+def village_create(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = get_managed_commune_or_404(request.user, pk)
     form = VillageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             village = services.create_village(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 commune=commune,
                 name=form.cleaned_data["name"],
                 unit_type=form.cleaned_data["unit_type"],
@@ -91,7 +91,7 @@ def village_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def village_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     village = get_managed_village_or_404(request.user, pk)
     form = VillageForm(
         request.POST or None, initial={"name": village.short_name, "unit_type": village.unit_type}
@@ -99,7 +99,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.rename_village(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 name=form.cleaned_data["name"],
                 unit_type=form.cleaned_data["unit_type"],
@@ -122,13 +122,13 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def village_close(request: HttpRequest, pk: int) -> HttpResponse:
+def village_close(request: AuthedRequest, pk: int) -> HttpResponse:
     village = get_managed_village_or_404(request.user, pk)
     form = VillageCloseForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.close_village(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
@@ -151,7 +151,7 @@ def village_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def village_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def village_merge(request: AuthedRequest, pk: int) -> HttpResponse:
     commune = get_managed_commune_or_404(request.user, pk)
     villages = Place.objects.current().villages().filter(parent=commune).order_by("name")
     form = VillageMergeForm(
@@ -161,7 +161,7 @@ def village_merge(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             target = services.merge_villages(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 sources=list(data["sources"]),
                 into=data["into"],
                 new_name=data["new_name"],
@@ -177,7 +177,7 @@ def village_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def village_import(request: HttpRequest) -> HttpResponse:
+def village_import(request: AuthedRequest) -> HttpResponse:
     if not scope_of(request.user).roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}:
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -185,7 +185,7 @@ def village_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         report = imports.import_villages(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             data=upload.read(),
             dry_run=form.cleaned_data["dry_run"],
         )
@@ -198,7 +198,7 @@ def village_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def village_template(request: HttpRequest) -> HttpResponse:
+def village_template(request: AuthedRequest) -> HttpResponse:
     if not scope_of(request.user).roles:
         raise Http404
     return xlsx_response(imports.template(), "mau-nhap-thon.xlsx")

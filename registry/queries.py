@@ -1,0 +1,137 @@
+"""Lists of registry records as the pages and exports show them: scope, filters, sort."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
+
+from places.models import Place
+from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
+
+
+@dataclass
+class ListSpec:
+    sorts: dict[str, tuple[str, ...]]
+    default_sort: str
+
+
+CITIZEN_SORTS = ListSpec(
+    {
+        "ten": ("full_name", "id"),
+        "-ten": ("-full_name", "-id"),
+        "nam": ("birth_year", "id"),
+        "-nam": ("-birth_year", "-id"),
+        "moi": ("-id",),
+    },
+    "ten",
+)
+HOUSEHOLD_SORTS = ListSpec({"ma": ("code",), "-ma": ("-code",), "moi": ("-id",)}, "ma")
+CLAN_SORTS = ListSpec({"ten": ("name", "branch_name"), "moi": ("-id",)}, "ten")
+ORGANISATION_SORTS = ListSpec(
+    {"ten": ("name",), "-ten": ("-name",), "nv": ("-declared_staff", "name")}, "ten"
+)
+
+
+def _place_filter(
+    visible_places: QuerySet[Place], params: QueryDict, field: str
+) -> tuple[Q, dict[str, Any]]:
+    """?xa= (commune) and ?thon= (village) limited to what the user can see."""
+    chosen: dict[str, Any] = {}
+    condition = Q()
+    for key in ("xa", "thon"):
+        raw = params.get(key, "")
+        if raw.isdigit():
+            place = visible_places.filter(pk=int(raw)).first()
+            if place is not None:
+                chosen[key] = place
+                condition &= Q(**{f"{field}__path__startswith": place.path})
+            else:
+                condition &= Q(pk__in=[])
+    return condition, chosen
+
+
+def _sort(queryset: QuerySet[Any], spec: ListSpec, params: QueryDict) -> tuple[QuerySet[Any], str]:
+    key = params.get("sap", spec.default_sort)
+    if key not in spec.sorts:
+        key = spec.default_sort
+    return queryset.order_by(*spec.sorts[key]), key
+
+
+def citizens(user: Any, params: QueryDict) -> tuple[QuerySet[Citizen], dict[str, Any]]:
+    qs: QuerySet[Citizen]
+    visible_places = Place.objects.visible_to(user)
+    condition, chosen = _place_filter(visible_places, params, "village")
+    qs = Citizen.objects.visible_to(user).filter(condition).search(params.get("q"))
+    status = params.get("tinh_trang", ResidenceStatus.ACTIVE)
+    if status in ResidenceStatus.values:
+        qs = qs.filter(status=status)
+    if params.get("nghe") in {c for c, _ in Citizen._meta.get_field("occupation").choices or []}:
+        qs = qs.filter(occupation=params["nghe"])
+    if params.get("gioi") in ("male", "female"):
+        qs = qs.filter(gender=params["gioi"])
+    if params.get("cccd") == "co":
+        qs = qs.filter(identity_number__isnull=False)
+    elif params.get("cccd") == "khong":
+        qs = qs.filter(identity_number__isnull=True)
+    qs, sort = _sort(qs.select_related("village", "household"), CITIZEN_SORTS, params)
+    return qs, {**chosen, "sap": sort, "tinh_trang": status}
+
+
+def households(user: Any, params: QueryDict) -> tuple[QuerySet[Household], dict[str, Any]]:
+    qs: QuerySet[Household]
+    condition, chosen = _place_filter(Place.objects.visible_to(user), params, "village")
+    qs = Household.objects.visible_to(user).filter(condition).search(params.get("q"))
+    if params.get("dong_ho") == "co":
+        qs = qs.filter(clan__isnull=False)
+    elif params.get("dong_ho") == "khong":
+        qs = qs.filter(clan__isnull=True)
+    if params.get("giai_the") != "co":
+        qs = qs.filter(dissolved_on__isnull=True)
+    qs, sort = _sort(qs.select_related("village", "head", "clan"), HOUSEHOLD_SORTS, params)
+    return qs, {**chosen, "sap": sort}
+
+
+def clans(user: Any, params: QueryDict) -> tuple[QuerySet[Clan], dict[str, Any]]:
+    condition, chosen = _place_filter(Place.objects.visible_to(user), params, "home_village")
+    qs = (
+        Clan.objects.visible_to(user)
+        .filter(condition)
+        .search(params.get("q"))
+        .select_related("home_village", "commune", "head")
+        .annotate(household_count=Count("households"))
+    )
+    qs, sort = _sort(qs, CLAN_SORTS, params)
+    return qs, {**chosen, "sap": sort}
+
+
+def organisations(user: Any, params: QueryDict) -> tuple[QuerySet[Organisation], dict[str, Any]]:
+    qs: QuerySet[Organisation]
+    condition, chosen = _place_filter(Place.objects.visible_to(user), params, "commune")
+    qs = Organisation.objects.visible_to(user).filter(condition).search(params.get("q"))
+    if params.get("loai"):
+        qs = qs.filter(kind=params["loai"])
+    if params.get("cap"):
+        qs = qs.filter(level=params["cap"])
+    qs = qs.select_related("commune", "head").annotate(staff_count=Count("staff"))
+    qs, sort = _sort(qs, ORGANISATION_SORTS, params)
+    return qs, {**chosen, "sap": sort}
+
+
+def filter_places(user: Any, commune: Place | None) -> tuple[list[Place], list[Place]]:
+    """Communes and villages offered in list filters: only those the user can see.
+
+    Villages are offered for the chosen commune, or when the user sees one commune only.
+    """
+    visible = Place.objects.visible_to(user).current()
+    communes = list(visible.communes().order_by("name"))
+    if commune is None and len(communes) == 1:
+        commune = communes[0]
+    villages = visible.villages().order_by("name")
+    if commune is not None:
+        return communes, list(villages.filter(parent=commune))
+    if not communes:  # a village officer: their own village(s)
+        return communes, list(villages)
+    return communes, []

@@ -1,0 +1,583 @@
+"""Every change to the registries: scope-checked, atomic, written to the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import diff, record, snapshot
+from core.text import fold
+from places.models import Place, PlaceKind
+from registry.access import (
+    can_edit_clan,
+    can_edit_commune,
+    can_edit_organisation,
+    can_edit_village,
+    require,
+)
+from registry.models import (
+    Citizen,
+    Clan,
+    Household,
+    Organisation,
+    Relation,
+    ResidenceStatus,
+)
+
+CITIZEN_FIELDS = [
+    "full_name",
+    "gender",
+    "birth_date",
+    "birth_year",
+    "identity_number",
+    "phone",
+    "ethnicity",
+    "occupation",
+    "in_school",
+    "village",
+    "household",
+    "relation",
+    "workplace",
+    "status",
+    "status_date",
+]
+HOUSEHOLD_FIELDS = ["code", "village", "address", "clan", "head", "dissolved_on"]
+CLAN_FIELDS = ["name", "branch_name", "home_village", "head"]
+ORGANISATION_FIELDS = ["name", "kind", "level", "declared_staff", "address", "head", "closed_on"]
+
+
+class PossibleDuplicate(ValidationError):  # noqa: N818 - a warning the user may override, not an error
+    """Same name, birth year and village as an existing person: a warning, not a block."""
+
+    def __init__(self, others: list[Citizen]) -> None:
+        self.others = others
+        names = ", ".join(f"{o.full_name} ({o.birth_display}, mã {o.pk})" for o in others[:3])
+        super().__init__(
+            _("Có thể trùng với hồ sơ đã có: %(n)s. Kiểm tra lại, hoặc xác nhận để vẫn lưu.")
+            % {"n": names},
+            code="possible_duplicate",
+        )
+
+
+def possible_duplicates(
+    *, full_name: str, birth_year: int, village: Place, exclude: int | None = None
+) -> list[Citizen]:
+    key = fold(full_name)
+    candidates = Citizen.objects.filter(
+        village=village, birth_year=birth_year, search_key__startswith=key
+    ).exclude(status=ResidenceStatus.DECEASED)
+    if exclude:
+        candidates = candidates.exclude(pk=exclude)
+    return [c for c in candidates if fold(c.full_name) == key]
+
+
+def _check_identity_free(identity: str | None, exclude: int | None = None) -> None:
+    if not identity:
+        return
+    taken = Citizen.objects.filter(identity_number=identity)
+    if exclude:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "identity_number": _("Số CCCD %(n)s đã được đăng ký cho một công dân khác.")
+                % {"n": identity}
+            }
+        )
+
+
+def _apply_citizen_data(citizen: Citizen, data: dict[str, Any]) -> None:
+    birth = data.get("birth")
+    if birth is not None:
+        citizen.birth_date, citizen.birth_year = birth
+    for field in (
+        "full_name",
+        "gender",
+        "phone",
+        "ethnicity",
+        "occupation",
+        "in_school",
+        "relation",
+    ):
+        if field in data:
+            setattr(
+                citizen,
+                field,
+                data[field] if data[field] is not None or field == "in_school" else "",
+            )
+    if "identity_number" in data:
+        citizen.identity_number = data["identity_number"] or None
+    if data.get("village") is not None:
+        citizen.village = data["village"]
+        citizen.commune = data["village"].parent
+    if "workplace" in data:
+        citizen.workplace = data["workplace"]
+
+
+@transaction.atomic
+def create_citizen(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    household: Household | None = None,
+    allow_duplicate: bool = False,
+) -> Citizen:
+    village: Place = data["village"]
+    require(can_edit_village(actor, village))
+    _check_identity_free(data.get("identity_number"))
+    citizen = Citizen()
+    _apply_citizen_data(citizen, data)
+    if not allow_duplicate:
+        others = possible_duplicates(
+            full_name=citizen.full_name, birth_year=citizen.birth_year, village=village
+        )
+        if others:
+            raise PossibleDuplicate(others)
+    if household is not None:
+        citizen.household = household
+        citizen.relation = data.get("relation") or Relation.OTHER
+    try:
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"identity_number": _("Số CCCD đã được đăng ký cho một công dân khác.")}
+        ) from None
+    if household is not None and citizen.relation == Relation.HEAD:
+        _set_head(actor, household, citizen)
+    record(
+        actor=actor,
+        action="citizen.create",
+        obj=citizen,
+        changes=diff({}, snapshot(citizen, CITIZEN_FIELDS)),
+    )
+    return citizen
+
+
+@transaction.atomic
+def update_citizen(
+    *, actor: User, citizen: Citizen, data: dict[str, Any], allow_duplicate: bool = False
+) -> Citizen:
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    require(can_edit_village(actor, locked.village))
+    if data.get("village") is not None:
+        require(can_edit_village(actor, data["village"]))
+    _check_identity_free(data.get("identity_number"), exclude=locked.pk)
+    before = snapshot(locked, CITIZEN_FIELDS)
+    _apply_citizen_data(locked, data)
+    if not allow_duplicate and (
+        before["full_name"] != locked.full_name
+        or before["birth_year"] != locked.birth_year
+        or before["village"] != str(locked.village)
+    ):
+        others = possible_duplicates(
+            full_name=locked.full_name,
+            birth_year=locked.birth_year,
+            village=locked.village,
+            exclude=locked.pk,
+        )
+        if others:
+            raise PossibleDuplicate(others)
+    changes = diff(before, snapshot(locked, CITIZEN_FIELDS))
+    if not changes:
+        return locked
+    locked.save()
+    record(actor=actor, action="citizen.update", obj=locked, changes=changes)
+    return locked
+
+
+def _set_head(actor: User, household: Household, citizen: Citizen | None) -> None:
+    before = snapshot(household, ["head"])
+    household.head = citizen
+    household.save(update_fields=["head", "updated_at"])
+    record(
+        actor=actor,
+        action="household.head",
+        obj=household,
+        changes=diff(before, snapshot(household, ["head"])),
+    )
+
+
+@transaction.atomic
+def create_household(*, actor: User, data: dict[str, Any]) -> Household:
+    village: Place = data["village"]
+    require(can_edit_village(actor, village))
+    commune = village.parent
+    assert commune is not None
+    if Household.objects.filter(commune=commune, code=data["code"]).exists():
+        raise ValidationError(
+            {"code": _("Mã hộ %(c)s đã có ở %(x)s.") % {"c": data["code"], "x": commune}}
+        )
+    household = Household(
+        commune=commune,
+        village=village,
+        code=data["code"],
+        address=data.get("address", ""),
+        clan=data.get("clan"),
+    )
+    household.save()
+    record(
+        actor=actor,
+        action="household.create",
+        obj=household,
+        changes=diff({}, snapshot(household, HOUSEHOLD_FIELDS)),
+    )
+    return household
+
+
+@transaction.atomic
+def update_household(*, actor: User, household: Household, data: dict[str, Any]) -> Household:
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    require(can_edit_village(actor, locked.village))
+    before = snapshot(locked, HOUSEHOLD_FIELDS)
+    if data.get("code") and data["code"] != locked.code:
+        if Household.objects.filter(commune=locked.commune, code=data["code"]).exists():
+            raise ValidationError({"code": _("Mã hộ %(c)s đã có.") % {"c": data["code"]}})
+        locked.code = data["code"]
+    if data.get("village") is not None and data["village"] != locked.village:
+        require(can_edit_village(actor, data["village"]))
+        if data["village"].parent_id != locked.commune_id:
+            raise ValidationError({"village": _("Chỉ chuyển hộ sang thôn khác trong cùng xã.")})
+        locked.village = data["village"]
+        Citizen.objects.filter(household=locked, status=ResidenceStatus.ACTIVE).update(
+            village=locked.village
+        )
+    if "address" in data:
+        locked.address = data["address"]
+    if "clan" in data:
+        locked.clan = data["clan"]
+    changes = diff(before, snapshot(locked, HOUSEHOLD_FIELDS))
+    if changes:
+        locked.save()
+        record(actor=actor, action="household.update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def add_member(*, actor: User, household: Household, citizen: Citizen, relation: str) -> Citizen:
+    """Put a person into a household (moving them out of any other); residence follows."""
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    require(can_edit_village(actor, household.village))
+    require(can_edit_village(actor, locked.village))
+    if locked.status != ResidenceStatus.ACTIVE:
+        raise ValidationError(_("%(n)s không còn cư trú; không thêm vào hộ.") % {"n": locked})
+    if locked.household_id == household.pk and locked.relation == relation:
+        return locked
+    if relation == Relation.HEAD and household.head_id and household.head_id != locked.pk:
+        raise ValidationError({"relation": _("Hộ đã có chủ hộ; dùng “Đổi chủ hộ”.")})
+    old = locked.household
+    before = snapshot(locked, CITIZEN_FIELDS)
+    locked.household, locked.relation = household, relation
+    locked.village, locked.commune = household.village, household.commune
+    locked.save()
+    if old is not None and old.pk != household.pk:
+        if old.head_id == locked.pk:
+            _set_head(actor, old, None)
+        record(
+            actor=actor,
+            action="household.member_out",
+            obj=old,
+            changes={"member": [locked.full_name, None]},
+        )
+    record(
+        actor=actor,
+        action="household.member_in",
+        obj=household,
+        changes={"member": [None, locked.full_name]},
+    )
+    record(
+        actor=actor,
+        action="citizen.move",
+        obj=locked,
+        changes=diff(before, snapshot(locked, CITIZEN_FIELDS)),
+    )
+    if relation == Relation.HEAD:
+        _set_head(actor, household, locked)
+    return locked
+
+
+@transaction.atomic
+def change_head(
+    *, actor: User, household: Household, citizen: Citizen, previous_relation: str = Relation.OTHER
+) -> Household:
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    require(can_edit_village(actor, locked.village))
+    if citizen.household_id != locked.pk or citizen.status != ResidenceStatus.ACTIVE:
+        raise ValidationError(_("Chủ hộ mới phải là thành viên đang cư trú của hộ."))
+    if locked.head_id == citizen.pk:
+        return locked
+    if locked.head_id:
+        Citizen.objects.filter(pk=locked.head_id, household=locked).update(
+            relation=previous_relation
+        )
+    Citizen.objects.filter(pk=citizen.pk).update(relation=Relation.HEAD)
+    _set_head(actor, locked, citizen)
+    return locked
+
+
+@transaction.atomic
+def record_status(
+    *, actor: User, citizen: Citizen, status: str, on: dt.date, note: str = ""
+) -> Citizen:
+    """A death or a move away: the person stays on record, marked, and leaves the headship."""
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    require(can_edit_village(actor, locked.village))
+    if status not in (ResidenceStatus.DECEASED, ResidenceStatus.MOVED, ResidenceStatus.ACTIVE):
+        raise ValidationError(_("Tình trạng không hợp lệ."))
+    if locked.status == status:
+        return locked
+    if locked.birth_date and on < locked.birth_date:
+        raise ValidationError({"on": _("Ngày không được trước ngày sinh.")})
+    before = snapshot(locked, CITIZEN_FIELDS)
+    locked.status, locked.status_date = status, on
+    locked.save()
+    record(
+        actor=actor,
+        action=f"citizen.{status}",
+        obj=locked,
+        changes=diff(before, snapshot(locked, CITIZEN_FIELDS)),
+        note=note,
+    )
+    household = locked.household
+    if household is not None and status != ResidenceStatus.ACTIVE:
+        record(
+            actor=actor,
+            action="household.member_out",
+            obj=household,
+            changes={"member": [locked.full_name, None]},
+            note=str(ResidenceStatus(status).label),
+        )
+        if household.head_id == locked.pk:
+            _set_head(actor, household, None)
+    return locked
+
+
+@transaction.atomic
+def merge_citizens(*, actor: User, keep: Citizen, other: Citizen) -> Citizen:
+    """Fold `other` into `keep`: links move over, blanks are filled, both histories stay."""
+    if keep.pk == other.pk:
+        raise ValidationError(_("Không thể gộp một hồ sơ với chính nó."))
+    first, second = sorted([keep.pk, other.pk])
+    rows = {c.pk: c for c in Citizen.objects.select_for_update().filter(pk__in=[first, second])}
+    kept, gone = rows[keep.pk], rows[other.pk]
+    require(can_edit_village(actor, kept.village))
+    require(can_edit_village(actor, gone.village))
+    before = snapshot(kept, CITIZEN_FIELDS)
+    gone_snapshot = snapshot(gone, CITIZEN_FIELDS)
+    if (
+        kept.identity_number
+        and gone.identity_number
+        and kept.identity_number != gone.identity_number
+    ):
+        raise ValidationError(_("Hai hồ sơ có số CCCD khác nhau; không phải cùng một người."))
+    identity = kept.identity_number or gone.identity_number
+    for field in ("birth_date", "phone", "workplace", "household", "in_school"):
+        if getattr(kept, field) in (None, "") and getattr(gone, field) not in (None, ""):
+            setattr(kept, field, getattr(gone, field))
+    if not kept.relation and gone.relation:
+        kept.relation = gone.relation
+    Household.objects.filter(head=gone).update(head=kept)
+    Clan.objects.filter(head=gone).update(head=kept)
+    Organisation.objects.filter(head=gone).update(head=kept)
+    from registry.signals import citizen_merged
+
+    citizen_merged.send(sender=Citizen, keep=kept, gone=gone)
+    gone_id = gone.pk
+    gone.delete()
+    kept.identity_number = identity
+    kept.save()
+    # The removed record's own events keep its id; this event ties them to the kept record.
+    record(
+        actor=actor,
+        action="citizen.merge",
+        obj=kept,
+        changes={**diff(before, snapshot(kept, CITIZEN_FIELDS)), "merged_id": [None, gone_id]},
+        note=_("Gộp hồ sơ mã %(id)s: %(s)s") % {"id": gone_id, "s": gone_snapshot},
+    )
+    return kept
+
+
+def merged_ids(citizen: Citizen) -> list[int]:
+    """Ids of records merged into this one (recursively), for the combined history."""
+    found: list[int] = []
+    frontier = [citizen.pk]
+    while frontier:
+        events = AuditEvent.objects.filter(
+            action="citizen.merge",
+            object_id__in=[str(i) for i in frontier],
+            content_type__model="citizen",
+        )
+        frontier = [e.changes["merged_id"][1] for e in events if "merged_id" in e.changes]
+        found.extend(frontier)
+    return found
+
+
+@transaction.atomic
+def create_clan(*, actor: User, data: dict[str, Any]) -> Clan:
+    village: Place = data["home_village"]
+    commune = village.parent
+    assert commune is not None
+    require(can_edit_commune(actor, commune))
+    clan = Clan(
+        name=data["name"],
+        branch_name=data.get("branch_name", ""),
+        home_village=village,
+        commune=commune,
+    )
+    clan.refresh_search_key()
+    if Clan.objects.filter(commune=commune, name_key=clan.name_key).exists():
+        raise ValidationError({"name": _("%(c)s đã có %(n)s.") % {"c": commune, "n": clan}})
+    clan.save()
+    record(
+        actor=actor, action="clan.create", obj=clan, changes=diff({}, snapshot(clan, CLAN_FIELDS))
+    )
+    return clan
+
+
+@transaction.atomic
+def update_clan(*, actor: User, clan: Clan, data: dict[str, Any]) -> Clan:
+    locked = Clan.objects.select_for_update().get(pk=clan.pk)
+    require(can_edit_clan(actor, locked))
+    before = snapshot(locked, CLAN_FIELDS)
+    for field in ("name", "branch_name"):
+        if field in data:
+            setattr(locked, field, data[field])
+    if data.get("home_village") is not None:
+        if data["home_village"].parent_id != locked.commune_id:
+            raise ValidationError({"home_village": _("Thôn gốc phải thuộc xã của dòng họ.")})
+        locked.home_village = data["home_village"]
+    if "head" in data:
+        locked.head = data["head"]
+    locked.refresh_search_key()
+    if (
+        Clan.objects.filter(commune=locked.commune, name_key=locked.name_key)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": _("Xã đã có dòng họ/chi này.")})
+    changes = diff(before, snapshot(locked, CLAN_FIELDS))
+    if changes:
+        locked.save()
+        record(actor=actor, action="clan.update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def set_household_clan(*, actor: User, household: Household, clan: Clan | None) -> Household:
+    """A household joins or leaves a clan; the clan may be of another commune."""
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    target_clan = clan or locked.clan
+    allowed = can_edit_village(actor, locked.village) or (
+        target_clan is not None and can_edit_clan(actor, target_clan)
+    )
+    require(allowed)
+    if locked.clan_id == (clan.pk if clan else None):
+        return locked
+    before = snapshot(locked, ["clan"])
+    locked.clan = clan
+    locked.save(update_fields=["clan", "updated_at"])
+    record(
+        actor=actor,
+        action="household.clan",
+        obj=locked,
+        changes=diff(before, snapshot(locked, ["clan"])),
+    )
+    return locked
+
+
+@transaction.atomic
+def create_organisation(*, actor: User, commune: Place, data: dict[str, Any]) -> Organisation:
+    if commune.kind != PlaceKind.COMMUNE:
+        raise ValidationError(_("Đơn vị phải thuộc một xã/phường."))
+    require(can_edit_commune(actor, commune))
+    organisation = Organisation(
+        name=data["name"],
+        kind=data["kind"],
+        level=data["level"],
+        declared_staff=data.get("declared_staff") or 0,
+        address=data.get("address", ""),
+        commune=commune,
+    )
+    organisation.refresh_search_key()
+    if Organisation.objects.filter(commune=commune, name_key=organisation.name_key).exists():
+        raise ValidationError(
+            {"name": _("%(c)s đã có đơn vị “%(n)s”.") % {"c": commune, "n": organisation.name}}
+        )
+    organisation.save()
+    record(
+        actor=actor,
+        action="organisation.create",
+        obj=organisation,
+        changes=diff({}, snapshot(organisation, ORGANISATION_FIELDS)),
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *, actor: User, organisation: Organisation, data: dict[str, Any]
+) -> Organisation:
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require(can_edit_organisation(actor, locked))
+    before = snapshot(locked, ORGANISATION_FIELDS)
+    for field in ("name", "kind", "level", "address", "head"):
+        if field in data:
+            setattr(locked, field, data[field])
+    if "declared_staff" in data:
+        locked.declared_staff = data["declared_staff"] or 0
+    locked.refresh_search_key()
+    if (
+        Organisation.objects.filter(commune=locked.commune, name_key=locked.name_key)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": _("Xã đã có đơn vị tên này.")})
+    changes = diff(before, snapshot(locked, ORGANISATION_FIELDS))
+    if changes:
+        locked.save()
+        record(actor=actor, action="organisation.update", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def set_workplace(*, actor: User, citizen: Citizen, organisation: Organisation | None) -> Citizen:
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    target = organisation or locked.workplace
+    require(
+        can_edit_village(actor, locked.village)
+        or (target is not None and can_edit_organisation(actor, target))
+    )
+    if locked.workplace_id == (organisation.pk if organisation else None):
+        return locked
+    before = snapshot(locked, ["workplace"])
+    locked.workplace = organisation
+    locked.save(update_fields=["workplace", "updated_at"])
+    record(
+        actor=actor,
+        action="citizen.workplace",
+        obj=locked,
+        changes=diff(before, snapshot(locked, ["workplace"])),
+    )
+    return locked
+
+
+def resolve_citizen(citizens: QuerySet[Citizen], ref: str) -> Citizen:
+    """A person by system id or CCCD, among those the caller may see."""
+    text = ref.strip().replace(" ", "")
+    found = None
+    if text.isdigit() and len(text) == 12:
+        found = citizens.filter(identity_number=text).first()
+    elif text.isdigit():
+        found = citizens.filter(pk=int(text)).first()
+    if found is None:
+        raise ValidationError(
+            {"citizen": _("Không tìm thấy công dân “%(r)s” trong phạm vi của bạn.") % {"r": ref}}
+        )
+    return found

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from core.forms import apply_errors
+from core.http import AuthedRequest
+from places.models import Place
+from registry import queries, services
+from registry.access import can_edit_village, get_citizen_or_404, get_household_or_404
+from registry.columns import CITIZEN_COLUMNS, citizen_rows
+from registry.forms import CitizenForm, MergeForm, StatusForm, citizen_initial
+from registry.models import Gender, Occupation, ResidenceStatus
+from registry.views.common import commune_for_create, editable_villages, export, list_page
+
+
+@login_required
+def citizen_list(request: AuthedRequest) -> HttpResponse:
+    qs, chosen = queries.citizens(request.user, request.GET)
+    return list_page(
+        request,
+        template="registry/citizen_list.html",
+        queryset=qs,
+        chosen=chosen,
+        extra={
+            "q": request.GET.get("q", ""),
+            "occupations": Occupation.choices,
+            "genders": Gender.choices,
+            "statuses": ResidenceStatus.choices,
+        },
+    )
+
+
+@login_required
+def citizen_export(request: AuthedRequest) -> HttpResponse:
+    qs, _chosen = queries.citizens(request.user, request.GET)
+    qs = qs.select_related("village", "household", "workplace")
+    return export(
+        request,
+        name="cong-dan",
+        title=_("Sổ công dân"),
+        columns=CITIZEN_COLUMNS,
+        rows=citizen_rows(qs.iterator(chunk_size=2000)),
+        count=qs.count(),
+    )
+
+
+def _save_citizen(request: AuthedRequest, form: CitizenForm, citizen=None, household=None):  # type: ignore[no-untyped-def]
+    data = {**form.cleaned_data}
+    allow = bool(data.pop("confirm_duplicate", False))
+    try:
+        if citizen is None:
+            return services.create_citizen(
+                actor=request.user, data=data, household=household, allow_duplicate=allow
+            )
+        return services.update_citizen(
+            actor=request.user, citizen=citizen, data=data, allow_duplicate=allow
+        )
+    except services.PossibleDuplicate as exc:
+        form.add_error("confirm_duplicate", exc.messages[0])
+    except (ValidationError, PermissionDenied) as exc:
+        apply_errors(form, exc)
+    return None
+
+
+@login_required
+def citizen_create(request: AuthedRequest) -> HttpResponse:
+    household = None
+    commune: Place | None
+    raw_household = request.GET.get("ho") or request.POST.get("ho")
+    if raw_household and raw_household.isdigit():
+        household = get_household_or_404(request.user, int(raw_household))
+        commune = household.commune
+    else:
+        commune = commune_for_create(request, villages_too=True)
+    if commune is None:
+        raise Http404
+    villages = editable_villages(request.user, commune)
+    if not villages.exists():
+        raise Http404
+    initial = {"village": household.village_id} if household else {}
+    form = CitizenForm(request.POST or None, villages=villages, commune=commune, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        citizen = _save_citizen(request, form, household=household)
+        if citizen is not None:
+            messages.success(request, _("Đã thêm %(n)s.") % {"n": citizen})
+            return (
+                redirect("registry:household_detail", pk=household.pk)
+                if household
+                else redirect("registry:citizen_detail", pk=citizen.pk)
+            )
+    return render(
+        request,
+        "registry/citizen_form.html",
+        {"form": form, "commune": commune, "household": household},
+    )
+
+
+@login_required
+def citizen_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    citizen = get_citizen_or_404(request.user, pk)
+    duplicates = services.possible_duplicates(
+        full_name=citizen.full_name,
+        birth_year=citizen.birth_year,
+        village=citizen.village,
+        exclude=citizen.pk,
+    )
+    return render(
+        request,
+        "registry/citizen_detail.html",
+        {
+            "citizen": citizen,
+            "can_edit": can_edit_village(request.user, citizen.village),
+            "duplicates": duplicates,
+            "status_form": StatusForm(initial={"on": timezone.localdate()}),
+            "merge_form": MergeForm(),
+        },
+    )
+
+
+@login_required
+def citizen_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    citizen = get_citizen_or_404(request.user, pk)
+    if not can_edit_village(request.user, citizen.village):
+        raise Http404
+    villages = editable_villages(request.user, citizen.commune)
+    form = CitizenForm(
+        request.POST or None,
+        villages=villages,
+        commune=citizen.commune,
+        initial=citizen_initial(citizen),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_citizen(request, form, citizen=citizen)
+        if saved is not None:
+            messages.success(request, _("Đã lưu."))
+            return redirect("registry:citizen_detail", pk=citizen.pk)
+    return render(
+        request,
+        "registry/citizen_form.html",
+        {"form": form, "commune": citizen.commune, "citizen": citizen},
+    )
+
+
+@login_required
+def citizen_status(request: AuthedRequest, pk: int, status: str) -> HttpResponse:
+    citizen = get_citizen_or_404(request.user, pk)
+    if status not in ResidenceStatus.values or not can_edit_village(request.user, citizen.village):
+        raise Http404
+    form = StatusForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_status(
+                actor=request.user,
+                citizen=citizen,
+                status=status,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi: %(s)s.") % {"s": ResidenceStatus(status).label})
+            return redirect("registry:citizen_detail", pk=citizen.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "title": f"{ResidenceStatus(status).label}: {citizen}", "back": citizen},
+    )
+
+
+@login_required
+def citizen_merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    citizen = get_citizen_or_404(request.user, pk)
+    if not can_edit_village(request.user, citizen.village):
+        raise Http404
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            other = get_citizen_or_404(request.user, form.cleaned_data["other_id"])
+            services.merge_citizens(actor=request.user, keep=citizen, other=other)
+        except Http404:
+            form.add_error("other_id", _("Không tìm thấy hồ sơ này trong phạm vi của bạn."))
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gộp hồ sơ."))
+            return redirect("registry:citizen_detail", pk=citizen.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "title": _("Gộp hồ sơ trùng vào %(n)s") % {"n": citizen}, "back": citizen},
+    )
+
+
+@login_required
+def citizen_history(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The record's own events and those of every record merged into it."""
+    citizen = get_citizen_or_404(request.user, pk)
+    ids = [str(citizen.pk), *(str(i) for i in services.merged_ids(citizen))]
+    events = AuditEvent.objects.filter(
+        content_type__app_label="registry", content_type__model="citizen", object_id__in=ids
+    ).select_related("actor")[:500]
+    return render(
+        request,
+        "registry/citizen_history.html",
+        {"citizen": citizen, "events": events, "merged": ids[1:]},
+    )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from accounts.scope import scope_of
+from audit.services import record
+from core.http import AuthedRequest, xlsx_response
+from core.xlsx import Column, write_workbook
+from places.models import Place
+from registry.access import can_edit_village, editable_communes
+from registry.queries import filter_places
+
+PAGE_SIZE = 50
+
+
+def list_page(
+    request: AuthedRequest,
+    *,
+    template: str,
+    queryset: QuerySet[Any],
+    chosen: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    communes, villages = filter_places(request.user, chosen.get("xa"))
+    context = {
+        "page": page,
+        "params": params.urlencode(),
+        "extra_query": (params.urlencode() + "&") if params else "",
+        "chosen": chosen,
+        "q": "",
+        "communes": communes,
+        "villages": villages,
+        "can_create": bool(editable_communes(request.user))
+        or bool(scope_of(request.user).roles & {"village_officer"}),
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+def export(
+    request: AuthedRequest,
+    *,
+    name: str,
+    title: str,
+    columns: list[Column],
+    rows: Any,
+    count: int,
+) -> HttpResponse:
+    """The list as filtered, in the import template's layout; recorded as a personal-data export."""
+    content = write_workbook(title=title, columns=columns, rows=rows)
+    record(
+        actor=request.user,
+        action=f"export.{name}",
+        note=f"{count} dòng; bộ lọc: {request.GET.urlencode()}",
+    )
+    return xlsx_response(content, f"{name}.xlsx")
+
+
+def commune_for_create(request: AuthedRequest, *, villages_too: bool = False) -> Place | None:
+    """The commune a new record goes into: ?xa= among editable ones, or the only one.
+
+    With `villages_too`, a village officer's commune counts (they add people and
+    households in their own village).
+    """
+    communes = editable_communes(request.user)
+    if villages_too and not communes:
+        communes = [v.parent for v in editable_villages(request.user) if v.parent is not None][:1]
+    raw = request.GET.get("xa") or request.POST.get("xa")
+    if raw and raw.isdigit():
+        return next((c for c in communes if c.pk == int(raw)), None)
+    return communes[0] if len(communes) == 1 else None
+
+
+def editable_villages(user: Any, commune: Place | None = None) -> QuerySet[Place]:
+    """Current villages the user may add people and households to."""
+    villages = Place.objects.current().villages().visible_to(user)
+    if commune is not None:
+        villages = villages.filter(parent=commune)
+    ids = [v.pk for v in villages.select_related("parent") if can_edit_village(user, v)]
+    return Place.objects.filter(pk__in=ids).select_related("parent")

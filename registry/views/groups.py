@@ -1,0 +1,307 @@
+"""Clans and organisations: registries whose members are other records."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import apply_errors, error_text
+from core.http import AuthedRequest
+from registry import queries, services
+from registry.access import (
+    can_edit_clan,
+    can_edit_organisation,
+    editable_communes,
+    get_clan_or_404,
+    get_organisation_or_404,
+)
+from registry.columns import CLAN_COLUMNS, ORGANISATION_COLUMNS, clan_rows, organisation_rows
+from registry.forms import ClanForm, HouseholdRefForm, OrganisationForm, StaffForm
+from registry.models import Citizen, Household, OrganisationKind, OrganisationLevel, ResidenceStatus
+from registry.views.common import commune_for_create, export, list_page
+
+
+@login_required
+def clan_list(request: AuthedRequest) -> HttpResponse:
+    qs, chosen = queries.clans(request.user, request.GET)
+    return list_page(
+        request,
+        template="registry/clan_list.html",
+        queryset=qs,
+        chosen=chosen,
+        extra={"q": request.GET.get("q", "")},
+    )
+
+
+@login_required
+def clan_export(request: AuthedRequest) -> HttpResponse:
+    qs, _chosen = queries.clans(request.user, request.GET)
+    return export(
+        request,
+        name="dong-ho",
+        title=_("Sổ dòng họ"),
+        columns=CLAN_COLUMNS,
+        rows=clan_rows(qs),
+        count=qs.count(),
+    )
+
+
+@login_required
+def clan_create(request: AuthedRequest) -> HttpResponse:
+    commune = commune_for_create(request)
+    if commune is None:
+        raise Http404
+    form = ClanForm(request.POST or None, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clan = services.create_clan(actor=request.user, data=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(c)s.") % {"c": clan})
+            return redirect("registry:clan_detail", pk=clan.pk)
+    return render(
+        request,
+        "registry/group_form.html",
+        {"form": form, "commune": commune, "title": _("Thêm dòng họ")},
+    )
+
+
+@login_required
+def clan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    clan = get_clan_or_404(request.user, pk)
+    if not can_edit_clan(request.user, clan):
+        raise Http404
+    form = ClanForm(
+        request.POST or None,
+        commune=clan.commune,
+        initial={
+            "name": clan.name,
+            "branch_name": clan.branch_name,
+            "home_village": clan.home_village_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_clan(actor=request.user, clan=clan, data=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("registry:clan_detail", pk=clan.pk)
+    return render(
+        request,
+        "registry/group_form.html",
+        {"form": form, "commune": clan.commune, "title": _("Sửa %(c)s") % {"c": clan}},
+    )
+
+
+@login_required
+def clan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    clan = get_clan_or_404(request.user, pk)
+    households = (
+        Household.objects.filter(clan=clan)
+        .select_related("village__parent", "head")
+        .order_by("village__parent__name", "code")
+    )
+    return render(
+        request,
+        "registry/clan_detail.html",
+        {
+            "clan": clan,
+            "households": households,
+            "can_edit": can_edit_clan(request.user, clan),
+            "add_form": HouseholdRefForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    clan = get_clan_or_404(request.user, pk)
+    form = HouseholdRefForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["household_code"].strip()
+        # A member household may live in another commune: "CODE" in the clan's commune, or "XA-CODE".
+        household = (
+            Household.objects.visible_to(request.user)
+            .filter(commune=clan.commune, code=code)
+            .first()
+        )
+        if household is None and "/" in code:
+            commune_code, _sep, household_code = code.partition("/")
+            household = (
+                Household.objects.visible_to(request.user)
+                .filter(commune__code=commune_code, code=household_code)
+                .first()
+            )
+        if household is None:
+            messages.error(
+                request, _("Không tìm thấy hộ “%(c)s” trong phạm vi của bạn.") % {"c": code}
+            )
+        else:
+            try:
+                services.set_household_clan(actor=request.user, household=household, clan=clan)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("Đã thêm %(h)s vào dòng họ.") % {"h": household})
+    return redirect("registry:clan_detail", pk=clan.pk)
+
+
+@login_required
+@require_POST
+def clan_household_remove(request: AuthedRequest, pk: int, household_pk: int) -> HttpResponse:
+    clan = get_clan_or_404(request.user, pk)
+    household = Household.objects.filter(pk=household_pk, clan=clan).first()
+    if household is None:
+        raise Http404
+    try:
+        services.set_household_clan(actor=request.user, household=household, clan=None)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("registry:clan_detail", pk=clan.pk)
+
+
+@login_required
+def organisation_list(request: AuthedRequest) -> HttpResponse:
+    qs, chosen = queries.organisations(request.user, request.GET)
+    return list_page(
+        request,
+        template="registry/organisation_list.html",
+        queryset=qs,
+        chosen=chosen,
+        extra={
+            "q": request.GET.get("q", ""),
+            "kinds": OrganisationKind.choices,
+            "levels": OrganisationLevel.choices,
+        },
+    )
+
+
+@login_required
+def organisation_export(request: AuthedRequest) -> HttpResponse:
+    qs, _chosen = queries.organisations(request.user, request.GET)
+    return export(
+        request,
+        name="don-vi",
+        title=_("Sổ đơn vị"),
+        columns=ORGANISATION_COLUMNS,
+        rows=organisation_rows(qs),
+        count=qs.count(),
+    )
+
+
+@login_required
+def organisation_create(request: AuthedRequest) -> HttpResponse:
+    commune = commune_for_create(request)
+    if commune is None or commune not in editable_communes(request.user):
+        raise Http404
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.create_organisation(
+                actor=request.user, commune=commune, data=form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(o)s.") % {"o": organisation})
+            return redirect("registry:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "registry/group_form.html",
+        {"form": form, "commune": commune, "title": _("Thêm đơn vị")},
+    )
+
+
+@login_required
+def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_or_404(request.user, pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
+    initial = {
+        f: getattr(organisation, f) for f in ("name", "kind", "level", "declared_staff", "address")
+    }
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(
+                actor=request.user, organisation=organisation, data=form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("registry:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "registry/group_form.html",
+        {
+            "form": form,
+            "commune": organisation.commune,
+            "title": _("Sửa %(o)s") % {"o": organisation},
+        },
+    )
+
+
+@login_required
+def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_or_404(request.user, pk)
+    staff = (
+        Citizen.objects.filter(workplace=organisation, status=ResidenceStatus.ACTIVE)
+        .select_related("village")
+        .order_by("full_name")
+    )
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "staff": staff,
+            "can_edit": can_edit_organisation(request.user, organisation),
+            "add_form": StaffForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_or_404(request.user, pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        try:
+            # Staff are people of the organisation's commune (any village) or already its own.
+            people = Citizen.objects.filter(
+                commune=organisation.commune
+            ) | Citizen.objects.visible_to(request.user)
+            citizen = services.resolve_citizen(people, form.cleaned_data["citizen"])
+            services.set_workplace(actor=request.user, citizen=citizen, organisation=organisation)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Đã thêm %(n)s vào đơn vị.") % {"n": citizen})
+    return redirect("registry:organisation_detail", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def staff_remove(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
+    organisation = get_organisation_or_404(request.user, pk)
+    citizen = Citizen.objects.filter(pk=citizen_pk, workplace=organisation).first()
+    if citizen is None:
+        raise Http404
+    try:
+        services.set_workplace(actor=request.user, citizen=citizen, organisation=None)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("registry:organisation_detail", pk=organisation.pk)
