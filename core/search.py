@@ -28,7 +28,8 @@ class SearchQuerySet(models.QuerySet[Any]):
 
 
 class Searchable(models.Model):
-    search_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    # No B-tree index: '%…%' cannot use one. PostgreSQL gets a trigram index (`trigram_index`).
+    search_key = models.CharField(max_length=400, editable=False, default="")
 
     # Columns `refresh_search_key` writes, saved along with any partial update.
     derived_fields: ClassVar[tuple[str, ...]] = ("search_key",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 _SPACES = re.compile(r"\s+")
@@ -11,7 +12,6 @@ _SPACES = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2060")
 )
-_D = str.maketrans({"đ": "d", "Đ": "d"})
 
 
 def nfc(value: str) -> str:
@@ -24,15 +24,21 @@ def nfc_any(value: Any) -> Any:
     return nfc(value) if isinstance(value, str) else value
 
 
+# Every combining mark (category Mn) in the Basic Multilingual Plane, removed by translate().
+_MARKS = {cp: None for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)) == "Mn"}
+_FOLD_TABLE = {**_INVISIBLE, **_MARKS, ord("đ"): "d", ord("Đ"): "d"}
+
+
+@lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """Lowercase, no diacritics, đ → d, single spaces: "Nguyễn  Văn Ả" → "nguyen van a".
 
     Stored beside searchable names so that search is an indexed string match
     on both SQLite and PostgreSQL instead of a per-row Unicode computation.
+    Cached: imports fold the same village names and labels thousands of times.
     """
-    decomposed = unicodedata.normalize("NFD", value.translate(_INVISIBLE).translate(_D))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", stripped.lower()).strip()
+    stripped = unicodedata.normalize("NFD", value).translate(_FOLD_TABLE)
+    return " ".join(stripped.lower().split())
 
 
 def collapse_spaces(value: str) -> str:

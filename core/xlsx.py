@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +78,8 @@ class Sheet:
     name: str
     header_row: int
     column_letters: dict[str, str]
-    rows: list[Row]
+    rows: Iterator[Row]  # read once, as the file is parsed (memory stays flat)
+    height: int  # rows in the sheet including headers: an upper bound for progress
     warnings: list[str] = field(default_factory=list)
 
 
@@ -179,17 +180,23 @@ def read_sheet(data: bytes, columns: Sequence[Column], sheet_name: str | None = 
         for offset, row in enumerate(raw_rows):
             yield len(head) + offset, row
 
-    rows = []
-    for index, row in data_rows():
-        values = {
-            column.key: row[position] if position < len(row) else None
-            for position, column in mapping.items()
-        }
-        if all(cell_text(v) == "" for v in values.values()):
-            continue
-        rows.append(Row(number=index + 1, values=values))
+    def rows() -> Iterator[Row]:
+        positions = list(mapping.items())
+        for index, row in data_rows():
+            width = len(row)
+            values = {
+                column.key: row[position] if position < width else None
+                for position, column in positions
+            }
+            if all(
+                v is None or v == "" or (isinstance(v, str) and not v.strip())
+                for v in values.values()
+            ):
+                continue
+            yield Row(number=index + 1, values=values)
+
     letters = {column.key: get_column_letter(position + 1) for position, column in mapping.items()}
-    return Sheet(name, header_index + 1, letters, rows, warnings)
+    return Sheet(name, header_index + 1, letters, rows(), sheet.height, warnings)
 
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -100,7 +100,7 @@ class Generator:
         if head_age < 60:
             children = rng.choices([0, 1, 2, 3, 4], weights=[10, 25, 40, 18, 7])[0]
             for _ in range(children):
-                age = rng.randint(0, max(0, min(head_age - 20, 30)))
+                age = rng.randint(1, max(1, min(head_age - 20, 30)))
                 gender = "male" if rng.random() < 0.52 else "female"
                 household.members.append(
                     self.person(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.db.models import TextChoices
@@ -225,6 +226,7 @@ CHOICES: dict[str, type[TextChoices]] = {
 }
 
 
+@cache
 def choice_lookup(key: str) -> dict[str, str]:
     """folded label or code → code, for one choice column."""
     choices = CHOICES[key]

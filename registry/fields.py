@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 from django import forms
@@ -16,6 +17,17 @@ from registry.identity import IdentityError, clean_identity
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _YEAR = re.compile(r"^\d{4}$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_today: tuple[float, dt.date] = (0.0, dt.date.min)
+
+
+def today() -> dt.date:
+    """The local date, refreshed every minute (an import checks it 100,000 times)."""
+    global _today
+    now = time.monotonic()
+    if now - _today[0] > 60:
+        _today = (now, timezone.localdate())
+    return _today[1]
 
 
 def parse_birth(value: Any) -> tuple[dt.date | None, int]:
@@ -35,6 +47,10 @@ def parse_birth(value: Any) -> tuple[dt.date | None, int]:
     text = str(value or "").strip()
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
+    match = _DMY.match(text)
+    if match:
+        day = dt.date(int(match[3]), int(match[2]), int(match[1]))
+        return day, day.year
     if _YEAR.match(text):
         return None, int(text)
     if text.isdigit():
@@ -66,8 +82,8 @@ class BirthField(forms.Field):
             day, year = parse_birth(value)
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        today = timezone.localdate()
-        if (day and day > today) or year > today.year:
+        now = today()
+        if (day and day > now) or year > now.year:
             raise forms.ValidationError(self.error_messages["future"], code="future")
         if year < 1900:
             raise forms.ValidationError(self.error_messages["too_old"], code="too_old")

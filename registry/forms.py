@@ -52,16 +52,23 @@ class CitizenFieldsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        identity = data.get("identity_number")
-        birth = data.get("birth")
-        if identity and "gender" in data and birth:
-            try:
-                check_identity(identity, gender=data["gender"], birth_year=birth[1])
-            except IdentityError as exc:
-                self.add_error("identity_number", str(exc))
+        for field, message in citizen_cross_check(data).items():
+            self.add_error(field, message)
         if not data.get("ethnicity"):
             data["ethnicity"] = "Kinh"
         return data
+
+
+def citizen_cross_check(data: dict[str, Any]) -> dict[str, str]:
+    """Rules across fields (also run for each Excel row): the CCCD must fit gender and birth year."""
+    identity = data.get("identity_number")
+    birth = data.get("birth")
+    if identity and data.get("gender") and birth:
+        try:
+            check_identity(identity, gender=data["gender"], birth_year=birth[1])
+        except IdentityError as exc:
+            return {"identity_number": str(exc)}
+    return {}
 
 
 class CitizenForm(CitizenFieldsForm):

@@ -11,18 +11,20 @@ re-importing the same file changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.models import AuditEvent
+from core.bulk import RowWriter, allocate_ids, update_rows
 from core.middleware import client_ip
 from core.text import fold
 from core.xlsx import Column, ImportFileError, ImportReport, Row, read_sheet
@@ -34,6 +36,7 @@ from registry.forms import (
     ClanFieldsForm,
     HouseholdFieldsForm,
     OrganisationFieldsForm,
+    citizen_cross_check,
 )
 from registry.identity import restore_leading_zeros
 from registry.models import (
@@ -49,6 +52,19 @@ from registry.models import (
 Progress = Callable[[float, str], None]
 BATCH = 2000
 MAX_ERRORS = 1000  # beyond this the file is clearly wrong; stop collecting
+
+
+class _Counted:
+    """Counts rows as the importer consumes them (the sheet is read lazily)."""
+
+    def __init__(self, rows: Iterator[Row]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Row]:
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 class RowForm:
@@ -86,6 +102,7 @@ class Importer:
         self.columns: dict[str, Column] = {c.key: c for c in COLUMNS[self.kind]}
         self.report = ImportReport()
         self.reported: set[tuple[int, str]] = set()
+        self.total = 1
         self.too_many = False
 
     # --- shared helpers -------------------------------------------------
@@ -189,12 +206,14 @@ class Importer:
             return self.report
         self.report.sheet = sheet
         self.report.warnings.extend(sheet.warnings)
-        if not sheet.rows:
+        self.total = max(sheet.height - sheet.header_row, 1)
+        counted = _Counted(sheet.rows)
+        self.plan(counted)
+        if counted.count == 0:
             self.report.file_error(
                 _("Trang “%(s)s” không có dòng dữ liệu nào.") % {"s": sheet.name}
             )
             return self.report
-        self.plan(sheet.rows)
         if self.too_many:
             self.report.file_error(
                 _("Quá nhiều lỗi; chỉ liệt kê %(n)s lỗi đầu tiên.") % {"n": MAX_ERRORS}
@@ -214,7 +233,7 @@ class Importer:
         self.progress(1.0, _("Xong"))
         return self.report
 
-    def plan(self, rows: list[Row]) -> None:
+    def plan(self, rows: Iterable[Row]) -> None:
         raise NotImplementedError
 
     def commit(self) -> None:
@@ -237,64 +256,92 @@ CITIZEN_COMPARE = [
     "workplace_id",
     "status",
 ]
+REPEATING = {"gender", "birth", "ethnicity", "occupation", "in_school", "relation"}
+CITIZEN_FORM_FIELDS = [
+    "full_name",
+    "gender",
+    "birth",
+    "identity_number",
+    "phone",
+    "ethnicity",
+    "occupation",
+    "in_school",
+    "relation",
+]
+
+
+def _identity_text(raw: Any) -> str:
+    if raw in (None, ""):
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
 
 
 class CitizenImporter(Importer):
+    """The big one (a commune's whole population): rows stay plain dicts and are written
+    as tuples, so 100,000 people validate and commit in seconds."""
+
     kind = "citizens"
     form_class = CitizenFieldsForm
 
-    def plan(self, rows: list[Row]) -> None:
+    def plan(self, rows: Iterable[Row]) -> None:
         villages = self.villages()
-        organisations = {o.name_key: o for o in Organisation.objects.filter(commune=self.commune)}
-        households = {h.code: h for h in Household.objects.filter(commune=self.commune)}
-        existing = {c.pk: c for c in Citizen.objects.filter(commune=self.commune)}
-        by_identity = {c.identity_number: c for c in existing.values() if c.identity_number}
-        household_code = {h.pk: code for code, h in households.items()}
-        by_person: dict[tuple[str, str, int], Citizen] = {}
-        for c in existing.values():
-            if c.household_id:
-                by_person[
-                    (household_code.get(c.household_id, ""), fold(c.full_name), c.birth_year)
-                ] = c
-        # CCCDs in the file that belong to people of other communes
-        file_ids = set()
-        for row in rows:
-            raw = row.values.get("identity_number")
-            if raw not in (None, ""):
-                file_ids.add(str(int(raw)) if isinstance(raw, float) else str(raw).strip())
-        foreign: set[str] = set()
-        wanted = [i.zfill(12) for i in file_ids if i.isdigit()] + [
-            i for i in file_ids if i.isdigit()
-        ]
-        for start in range(0, len(wanted), 5000):
-            foreign.update(
-                Citizen.objects.filter(identity_number__in=wanted[start : start + 5000])
-                .exclude(commune=self.commune)
-                .values_list("identity_number", flat=True)
+        organisations = dict(
+            Organisation.objects.filter(commune=self.commune).values_list("name_key", "id")
+        )
+        self.households = {
+            code: (pk, village_id, head_id, address)
+            for pk, code, village_id, head_id, address in Household.objects.filter(
+                commune=self.commune
+            ).values_list("id", "code", "village_id", "head_id", "address")
+        }
+        code_of = {v[0]: code for code, v in self.households.items()}
+        self.existing: dict[int, tuple[Any, ...]] = {}
+        by_identity: dict[str, int] = {}
+        by_person: dict[tuple[str, str, int], list[int]] = {}
+        by_name: dict[tuple[int, str, int], list[tuple[int, str]]] = {}
+        for values in (
+            Citizen.objects.filter(commune=self.commune)
+            .values_list("id", *CITIZEN_COMPARE)
+            .iterator(chunk_size=5000)
+        ):
+            pk, record = values[0], values[1:]
+            self.existing[pk] = record
+            name, identity, year, village_id, household_id = (
+                record[0],
+                record[4],
+                record[3],
+                record[9],
+                record[10],
             )
-
-        form = RowForm(CitizenFieldsForm)
-        self.new_households: dict[str, Household] = {}
-        self.creates: list[Citizen] = []
-        self.updates: list[tuple[Citizen, dict[str, list[Any]]]] = []
-        self.heads: dict[str, tuple[Citizen, int]] = {}
+            if identity:
+                by_identity[identity] = pk
+            if household_id:
+                by_person.setdefault((code_of.get(household_id, ""), fold(name), year), []).append(
+                    pk
+                )
+            by_name.setdefault((village_id, fold(name), year), []).append((pk, name))
+        fields = CitizenFieldsForm().fields
+        # Same value, same verdict: gender, birth dates, labels repeat thousands of times.
+        memo: dict[tuple[str, Hashable], tuple[bool, Any]] = {}
+        gender_codes, occupation_codes = choice_lookup("gender"), choice_lookup("occupation")
+        relation_codes, status_codes = choice_lookup("relation"), choice_lookup("status")
+        self.new_households: dict[str, dict[str, Any]] = {}
+        self.creates: list[dict[str, Any]] = []
+        self.updates: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = []
+        self.heads: dict[str, tuple[int | None, dict[str, Any], int]] = {}
         seen_identity: dict[str, int] = {}
         seen_ids: dict[int, int] = {}
-        total = len(rows)
+        total = self.total
         for index, row in enumerate(rows):
-            if index % 5000 == 0:
+            if index % 10000 == 0:
                 self.progress(
                     0.8 * index / total, _("Kiểm tra dòng %(i)s/%(n)s") % {"i": index, "n": total}
                 )
             values = row.values
-            raw_identity = values.get("identity_number")
-            identity_text = ""
-            if raw_identity not in (None, ""):
-                identity_text = (
-                    str(int(raw_identity))
-                    if isinstance(raw_identity, float) and raw_identity.is_integer()
-                    else str(raw_identity).strip()
-                )
+            identity_text = _identity_text(values.get("identity_number"))
+            if identity_text:
                 restored = restore_leading_zeros(identity_text.replace(" ", "").replace(".", ""))
                 if restored:
                     self.report.warnings.append(
@@ -306,55 +353,67 @@ class CitizenImporter(Importer):
                     identity_text = restored
             payload = {
                 "full_name": values.get("full_name"),
-                "gender": self.choice(row, "gender", values.get("gender")),
+                "gender": self.coded(row, "gender", values.get("gender"), gender_codes),
                 "birth": values.get("birth"),
                 "identity_number": identity_text,
                 "phone": values.get("phone"),
                 "ethnicity": values.get("ethnicity"),
-                "occupation": self.choice(
-                    row, "occupation", values.get("occupation"), default="other"
+                "occupation": self.coded(
+                    row, "occupation", values.get("occupation"), occupation_codes, "other"
                 ),
                 "in_school": values.get("in_school"),
-                "relation": self.choice(row, "relation", values.get("relation")),
+                "relation": self.coded(row, "relation", values.get("relation"), relation_codes),
             }
-            status = self.choice(row, "status", values.get("status"))
-            cleaned, errors = form.clean(payload)
+            status = self.coded(row, "status", values.get("status"), status_codes)
+            cleaned: dict[str, Any] = {}
+            errors: dict[str, list[str]] = {}
+            for name in CITIZEN_FORM_FIELDS:
+                value = payload[name]
+                key = (name, value) if name in REPEATING and isinstance(value, Hashable) else None
+                outcome = memo.get(key) if key is not None else None
+                if outcome is None:
+                    try:
+                        outcome = (True, fields[name].clean(value))
+                    except forms.ValidationError as exc:
+                        outcome = (False, exc.messages)
+                    if key is not None:
+                        memo[key] = outcome
+                if outcome[0]:
+                    cleaned[name] = outcome[1]
+                else:
+                    errors[name] = outcome[1]
+            if not errors:
+                errors.update({k: [v] for k, v in citizen_cross_check(cleaned).items()})
             self.form_errors(row, errors)
-            village_text = fold(str(values.get("village") or ""))
-            village = villages.get(village_text)
+            village = villages.get(fold(str(values.get("village") or "")))
             if village is None:
                 self.err(
                     row,
                     "village",
                     _("Không có thôn “%(v)s” trong %(c)s.")
                     % {"v": values.get("village") or "", "c": self.commune}
-                    if village_text
+                    if values.get("village")
                     else _("Thiếu tên thôn."),
                 )
-            workplace = None
             workplace_text = str(values.get("workplace") or "").strip()
-            if workplace_text:
-                workplace = organisations.get(fold(workplace_text))
-                if workplace is None:
-                    self.err(
-                        row,
-                        "workplace",
-                        _("Chưa có đơn vị “%(w)s” trong sổ đơn vị của xã; nhập sổ đơn vị trước.")
-                        % {"w": workplace_text},
-                    )
+            workplace_id = organisations.get(fold(workplace_text)) if workplace_text else None
+            if workplace_text and workplace_id is None:
+                self.err(
+                    row,
+                    "workplace",
+                    _("Chưa có đơn vị “%(w)s” trong sổ đơn vị của xã; nhập sổ đơn vị trước.")
+                    % {"w": workplace_text},
+                )
             row_id = self.row_id(row)
-            if errors or village is None or (workplace_text and workplace is None):
+            if (
+                errors
+                or village is None
+                or (workplace_text and workplace_id is None)
+                or (row.number, "id") in self.reported
+            ):
                 continue
             identity = cleaned["identity_number"] or None
             if identity:
-                if identity in foreign:
-                    self.err(
-                        row,
-                        "identity_number",
-                        _("Số CCCD %(n)s đã được đăng ký cho một công dân ở xã khác.")
-                        % {"n": identity},
-                    )
-                    continue
                 if identity in seen_identity:
                     self.err(
                         row,
@@ -363,26 +422,26 @@ class CitizenImporter(Importer):
                     )
                     continue
                 seen_identity[identity] = row.number
-            code = str(values.get("household_code") or "").strip()
-            if code.endswith(".0") and code[:-2].isdigit():
-                code = code[:-2]
-            household = households.get(code) or self.new_households.get(code) if code else None
-            if code and household is None:
-                household = Household(commune=self.commune, village=village, code=code)
-                self.new_households[code] = household
-            if household is not None and household.village_id != village.pk:
-                self.err(
-                    row,
-                    "village",
-                    _("Hộ %(h)s ở %(v)s, khác thôn ghi trên dòng này.")
-                    % {"h": code, "v": household.village.name},
+            code = _identity_text(values.get("household_code"))
+            if code:
+                known = self.households.get(code)
+                household_village = (
+                    known[1]
+                    if known
+                    else self.new_households.setdefault(
+                        code, {"code": code, "village_id": village.pk, "row": row.number}
+                    )["village_id"]
                 )
-                continue
-            # match an existing person
-            match: Citizen | None = None
+                if household_village != village.pk:
+                    self.err(
+                        row,
+                        "village",
+                        _("Hộ %(h)s ở thôn khác với thôn ghi trên dòng này.") % {"h": code},
+                    )
+                    continue
+            match: int | None = None
             if row_id is not None:
-                match = existing.get(row_id)
-                if match is None:
+                if row_id not in self.existing:
                     self.err(
                         row,
                         "id",
@@ -390,140 +449,255 @@ class CitizenImporter(Importer):
                         % {"i": row_id, "c": self.commune},
                     )
                     continue
-                if row_id in seen_ids:
-                    self.err(
-                        row, "id", _("Mã hệ thống trùng với dòng %(r)s.") % {"r": seen_ids[row_id]}
-                    )
-                    continue
-                seen_ids[row_id] = row.number
                 other = by_identity.get(identity) if identity else None
-                if other is not None and other.pk != row_id:
+                if other is not None and other != row_id:
                     self.err(
                         row,
                         "identity_number",
                         _("Số CCCD %(n)s đang là của công dân mã %(i)s.")
-                        % {"n": identity, "i": other.pk},
+                        % {"n": identity, "i": other},
                     )
                     continue
+                match = row_id
             elif identity and identity in by_identity:
                 match = by_identity[identity]
             else:
-                match = by_person.get((code, fold(cleaned["full_name"]), cleaned["birth"][1]))
-            if match is not None and row_id is None:
-                if match.pk in seen_ids:
+                # Same household, name and birth year; twins are told apart by the full date.
+                candidates = [
+                    pk
+                    for pk in by_person.get(
+                        (code, fold(cleaned["full_name"]), cleaned["birth"][1]), []
+                    )
+                    if pk not in seen_ids
+                ]
+                exact = [pk for pk in candidates if self.existing[pk][2] == cleaned["birth"][0]]
+                match = (exact or candidates or [None])[0]
+            if match is not None:
+                if match in seen_ids:
                     self.err(
-                        row,
-                        "full_name",
-                        _("Trùng người với dòng %(r)s.") % {"r": seen_ids[match.pk]},
+                        row, "full_name", _("Trùng người với dòng %(r)s.") % {"r": seen_ids[match]}
                     )
                     continue
-                seen_ids[match.pk] = row.number
+                seen_ids[match] = row.number
             birth_date, birth_year = cleaned["birth"]
-            target = match or Citizen(commune=self.commune)
-            before = {f: getattr(target, f) for f in CITIZEN_COMPARE} if match else {}
-            target.full_name = cleaned["full_name"]
-            target.gender = cleaned["gender"]
-            target.birth_date, target.birth_year = birth_date, birth_year
-            target.identity_number = identity
-            target.phone = cleaned["phone"]
-            target.ethnicity = cleaned["ethnicity"]
-            target.occupation = cleaned["occupation"]
-            target.in_school = cleaned["in_school"]
-            target.village = village
-            target.commune = self.commune
-            target.relation = cleaned["relation"] if household is not None else ""
-            target.workplace = workplace
-            if status:
-                target.status = status
-            target.household = household if household is not None and household.pk else None
-            target._import_household_code = code  # type: ignore[attr-defined]
-            if household is not None and target.relation == Relation.HEAD:
+            relation = cleaned["relation"] if code else ""
+            record = {
+                "full_name": cleaned["full_name"],
+                "gender": cleaned["gender"],
+                "birth_date": birth_date,
+                "birth_year": birth_year,
+                "identity_number": identity,
+                "phone": cleaned["phone"],
+                "ethnicity": cleaned["ethnicity"] or "Kinh",
+                "occupation": cleaned["occupation"],
+                "in_school": cleaned["in_school"],
+                "village_id": village.pk,
+                "household_code": code,
+                "relation": relation,
+                "workplace_id": workplace_id,
+                "status": status or (self.existing[match][13] if match else ResidenceStatus.ACTIVE),
+            }
+            if code and relation == Relation.HEAD:
                 if code in self.heads:
                     self.err(
                         row,
                         "relation",
                         _("Hộ %(h)s đã có chủ hộ ở dòng %(r)s.")
-                        % {"h": code, "r": self.heads[code][1]},
+                        % {"h": code, "r": self.heads[code][2]},
                     )
                     continue
-                self.heads[code] = (target, row.number)
+                self.heads[code] = (match, record, row.number)
             if match is None:
-                if not cleaned["full_name"]:
-                    continue
-                for other in self._same_person(existing, village, target):
+                for pk, name in by_name.get(
+                    (village.pk, fold(record["full_name"]), birth_year), []
+                ):
                     self.report.warnings.append(
                         _(
                             "Dòng %(r)s: có thể trùng với công dân đã có “%(n)s” (mã %(i)s) cùng năm sinh, cùng thôn."
                         )
-                        % {"r": row.number, "n": other.full_name, "i": other.pk}
+                        % {"r": row.number, "n": name, "i": pk}
                     )
-                self.creates.append(target)
+                self.creates.append(record)
+                continue
+            before = self.existing[match]
+            known = self.households.get(code)
+            after = (
+                record["full_name"],
+                record["gender"],
+                birth_date,
+                birth_year,
+                identity,
+                record["phone"],
+                record["ethnicity"],
+                record["occupation"],
+                record["in_school"],
+                village.pk,
+                known[0] if known else (None if not code else -1),
+                relation,
+                workplace_id,
+                record["status"],
+            )
+            changes = {
+                name.removesuffix("_id"): [_plain(b), _plain(a)]
+                for name, b, a in zip(CITIZEN_COMPARE, before, after, strict=True)
+                if b != a
+            }
+            if changes:
+                self.updates.append((match, record, changes))
             else:
-                if household is not None and not household.pk:
-                    changes = {"household": [str(match.household_id), code]}
-                else:
-                    changes = {}
-                after = {f: getattr(target, f) for f in CITIZEN_COMPARE}
-                changes.update(
-                    {
-                        f.removesuffix("_id"): [_plain(before[f]), _plain(after[f])]
-                        for f in CITIZEN_COMPARE
-                        if before[f] != after[f]
-                    }
+                self.report.unchanged += 1
+        # CCCDs of people registered in other communes: one query after the pass.
+        numbers = sorted(seen_identity)
+        for start in range(0, len(numbers), 5000):
+            foreign = (
+                Citizen.objects.filter(identity_number__in=numbers[start : start + 5000])
+                .exclude(commune=self.commune)
+                .values_list("identity_number", flat=True)
+            )
+            for identity in foreign:
+                self.err(
+                    Row(seen_identity[identity], {}),
+                    "identity_number",
+                    _("Số CCCD %(n)s đã được đăng ký cho một công dân ở xã khác.")
+                    % {"n": identity},
                 )
-                if changes:
-                    self.updates.append((target, changes))
-                else:
-                    self.report.unchanged += 1
+        self.report.errors.sort(key=lambda e: e.row)
         self.report.created = len(self.creates)
         self.report.updated = len(self.updates)
         if self.new_households:
             self.report.warnings.append(
                 _("Sẽ tạo %(n)s hộ mới theo mã hộ trong tệp.") % {"n": len(self.new_households)}
             )
-        self.household_heads = households
 
-    _name_index: dict[tuple[int, str, int], list[Citizen]] | None = None
-
-    def _same_person(
-        self, existing: dict[int, Citizen], village: Place, target: Citizen
-    ) -> list[Citizen]:
-        if self._name_index is None:
-            index: dict[tuple[int, str, int], list[Citizen]] = {}
-            for c in existing.values():
-                index.setdefault((c.village_id, fold(c.full_name), c.birth_year), []).append(c)
-            self._name_index = index
-        return self._name_index.get((village.pk, fold(target.full_name), target.birth_year), [])
+    def coded(
+        self, row: Row, key: str, value: Any, table: dict[str, str], default: str = ""
+    ) -> str:
+        if value in (None, ""):
+            return default
+        code = table.get(fold(str(value)))
+        if code is None:
+            options = ", ".join(self.columns[key].choices)
+            self.err(
+                row,
+                key,
+                _("“%(v)s” không hợp lệ; chọn một trong: %(o)s.") % {"v": value, "o": options},
+            )
+            return ""
+        return code
 
     def commit(self) -> None:
-        new_households = list(self.new_households.values())
-        for household in new_households:
-            household.refresh_search_key()
-        Household.objects.bulk_create(new_households, batch_size=BATCH)
-        by_code = {h.code: h for h in new_households}
-        for citizen in self.creates + [c for c, _changes in self.updates]:
-            code = getattr(citizen, "_import_household_code", "")
-            if code in by_code:
-                citizen.household = by_code[code]
-            citizen.refresh_search_key()
-        Citizen.objects.bulk_create(self.creates, batch_size=BATCH)
-        updated = [c for c, _changes in self.updates]
-        if updated:
+        now = timezone.now()
+        household_ids = {code: v[0] for code, v in self.households.items()}
+        new_codes = list(self.new_households)
+        for code, pk in zip(new_codes, allocate_ids(Household, len(new_codes)), strict=True):
+            household_ids[code] = pk
+        citizen_ids = allocate_ids(Citizen, len(self.creates))
+        position = {id(record): i for i, record in enumerate(self.creates)}
+        head_of: dict[str, tuple[int, str]] = {}
+        for code, (match, record, _row) in self.heads.items():
+            head_id = match if match is not None else citizen_ids[position[id(record)]]
+            head_of[code] = (head_id, record["full_name"])
+        households = RowWriter(
+            Household, {"created_at": now, "updated_at": now, "commune_id": self.commune.pk}
+        )
+        # Heads are written with the households: the foreign key is checked at commit.
+        households.insert(
+            {
+                "id": household_ids[code],
+                "village_id": spec["village_id"],
+                "code": code,
+                "address": "",
+                "head_id": head_of.get(code, (None, ""))[0],
+                "search_key": fold(f"{code} {head_of.get(code, (0, ''))[1]}"),
+            }
+            for code, spec in self.new_households.items()
+        )
+        citizens = RowWriter(
+            Citizen, {"created_at": now, "updated_at": now, "commune_id": self.commune.pk}
+        )
+
+        def citizen_row(pk: int, record: dict[str, Any]) -> dict[str, Any]:
+            code = record["household_code"]
+            return {
+                **record,
+                "id": pk,
+                "household_id": household_ids.get(code) if code else None,
+                "search_key": fold(
+                    f"{record['full_name']} {record['identity_number'] or ''} {record['phone']}"
+                )[:400],
+            }
+
+        citizens.insert(
+            citizen_row(pk, record) for pk, record in zip(citizen_ids, self.creates, strict=True)
+        )
+        if self.updates:
+            objects = []
+            for pk, record, _changes in self.updates:
+                values = citizen_row(pk, record)
+                values.pop("household_code")
+                objects.append(Citizen(**values, commune_id=self.commune.pk, updated_at=now))
             Citizen.objects.bulk_update(
-                updated,
-                [f.removesuffix("_id") for f in CITIZEN_COMPARE] + ["search_key", "commune"],
+                objects,
+                [f.removesuffix("_id") for f in CITIZEN_COMPARE] + ["search_key", "updated_at"],
                 batch_size=500,
             )
-        changed_heads = []
-        for code, (citizen, _row) in self.heads.items():
-            head_household = by_code.get(code) or self.household_heads.get(code)
-            if head_household is not None and head_household.head_id != citizen.pk:
-                head_household.head = citizen
-                head_household.refresh_search_key()
-                changed_heads.append(head_household)
-        Household.objects.bulk_update(changed_heads, ["head", "search_key"], batch_size=BATCH)
-        self.audit(Household, new_households, [])
-        self.audit(Citizen, self.creates, self.updates)
+        changed = [
+            (
+                head_id,
+                fold(f"{code} {head_name} {self.households[code][3]}"),
+                self.households[code][0],
+            )
+            for code, (head_id, head_name) in head_of.items()
+            if code not in self.new_households and self.households[code][2] != head_id
+        ]
+        update_rows(Household, ["head_id", "search_key"], changed)
+        self.audit_rows(Household, [(household_ids[c], f"Hộ {c}") for c in new_codes], [])
+        self.audit_rows(
+            Citizen,
+            [(pk, r["full_name"]) for pk, r in zip(citizen_ids, self.creates, strict=True)],
+            [(pk, r["full_name"], changes) for pk, r, changes in self.updates],
+        )
+
+    def audit_rows(
+        self,
+        model: type[Any],
+        created: list[tuple[int, str]],
+        updated: list[tuple[int, str, dict[str, list[Any]]]],
+    ) -> None:
+        content_type = ContentType.objects.get_for_model(model)
+        name = model._meta.model_name
+        base = {
+            "actor_id": self.actor.pk if self.actor else None,
+            "content_type_id": content_type.pk,
+            "ip": client_ip.get(),
+            "note": _("Nhập từ Excel: %(f)s") % {"f": self.filename}
+            if self.filename
+            else _("Nhập từ Excel"),
+            "created_at": timezone.now(),
+        }
+        writer = RowWriter(AuditEvent, base, with_ids=False)
+        writer.insert(
+            [
+                *(
+                    {
+                        "action": f"{name}.import_create",
+                        "object_id": str(pk),
+                        "object_repr": label[:300],
+                        "changes": {},
+                    }
+                    for pk, label in created
+                ),
+                *(
+                    {
+                        "action": f"{name}.import_update",
+                        "object_id": str(pk),
+                        "object_repr": label[:300],
+                        "changes": changes,
+                    }
+                    for pk, label, changes in updated
+                ),
+            ]
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -536,7 +710,7 @@ class HouseholdImporter(Importer):
     kind = "households"
     form_class = HouseholdFieldsForm
 
-    def plan(self, rows: list[Row]) -> None:
+    def plan(self, rows: Iterable[Row]) -> None:
         villages = self.villages()
         clans = {}
         for clan in Clan.objects.all().only("id", "name", "branch_name", "name_key"):
@@ -663,7 +837,7 @@ class ClanImporter(Importer):
     kind = "clans"
     form_class = ClanFieldsForm
 
-    def plan(self, rows: list[Row]) -> None:
+    def plan(self, rows: Iterable[Row]) -> None:
         villages = self.villages()
         existing = {c.pk: c for c in Clan.objects.filter(commune=self.commune)}
         by_key = {c.name_key: c for c in existing.values()}
@@ -741,7 +915,7 @@ class OrganisationImporter(Importer):
     kind = "organisations"
     form_class = OrganisationFieldsForm
 
-    def plan(self, rows: list[Row]) -> None:
+    def plan(self, rows: Iterable[Row]) -> None:
         existing = {o.pk: o for o in Organisation.objects.filter(commune=self.commune)}
         by_key = {o.name_key: o for o in existing.values()}
         form = RowForm(OrganisationFieldsForm)

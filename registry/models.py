@@ -143,9 +143,8 @@ class Citizen(Searchable):
         verbose_name_plural = _("công dân")
         ordering = ["full_name", "id"]
         indexes = [
+            # Search within one commune scans this index, not the table (SQLite).
             models.Index(fields=["commune", "search_key"]),
-            models.Index(fields=["village", "full_name"]),
-            models.Index(fields=["household"]),
         ]
         constraints = [
             models.CheckConstraint(
