@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from api import views as api_views
+from api.urls import api
 from core import views as core_views
 
 urlpatterns = [
@@ -13,5 +15,8 @@ urlpatterns = [
     path("dia-ban/", include("places.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("so/", include("registry.urls")),
+    path("api/v1/", api.urls),
+    path("tai-khoan/khoa-api/", api_views.tokens, name="api_tokens"),
+    path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", api_views.token_revoke, name="api_token_revoke"),
     path("lich-su/", include("audit.urls")),
 ]

@@ -1,0 +1,437 @@
+"""Registry endpoints: the same scope (visible_to), forms and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from api.schemas import (
+    CitizenIn,
+    CitizenOut,
+    CitizenPatch,
+    ClanIn,
+    ClanOut,
+    ClanPatch,
+    Errors,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    Message,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    page_of,
+)
+from core.http import AuthedRequest
+from core.text import nfc_any
+from places.models import Place
+from registry import services
+from registry.access import can_edit_commune
+from registry.forms import (
+    CitizenForm,
+    ClanForm,
+    HouseholdForm,
+    OrganisationForm,
+    citizen_initial,
+)
+from registry.models import Citizen, Clan, Household, Organisation
+from registry.views.common import editable_villages
+
+router = Router(tags=["Sổ đăng ký"])
+MAX_PAGE = 200
+
+
+class ListParams(Schema):
+    commune_id: int | None = None
+    village_id: int | None = None
+    q: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+def _paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
+    size = max(1, min(params.page_size, MAX_PAGE))
+    page = max(1, params.page)
+    return {
+        "count": qs.count(),
+        "page": page,
+        "page_size": size,
+        "results": list(qs[(page - 1) * size : page * size]),
+    }
+
+
+def _in_place(qs: QuerySet[Any], user: Any, params: ListParams, field: str) -> QuerySet[Any]:
+    for place_id in (params.commune_id, params.village_id):
+        if place_id is not None:
+            place = Place.objects.visible_to(user).filter(pk=place_id).first()
+            qs = qs.filter(**{f"{field}__path__startswith": place.path}) if place else qs.none()
+    return qs.search(nfc_any(params.q))  # type: ignore[attr-defined]
+
+
+def _errors(form: forms.Form) -> Status:
+    return Status(
+        422,
+        {"errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()}},
+    )
+
+
+def _service_errors(exc: ValidationError | PermissionDenied) -> Status:
+    if isinstance(exc, PermissionDenied):
+        return Status(403, {"detail": str(exc) or _("Không có quyền.")})
+    if hasattr(exc, "error_dict"):
+        return Status(
+            422,
+            {
+                "errors": {
+                    k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()
+                }
+            },
+        )
+    return Status(422, {"errors": {"__all__": [str(m) for m in exc.messages]}})
+
+
+def _clean(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: nfc_any(value) for key, value in payload.items()}
+
+
+def _citizen_form_data(payload: dict[str, Any]) -> dict[str, Any]:
+    data = _clean(payload)
+    in_school = data.pop("in_school", None)
+    data["in_school"] = "" if in_school is None else ("true" if in_school else "false")
+    data["village"] = data.pop("village_id", None)
+    data["workplace"] = data.pop("workplace_id", None) or ""
+    if data.get("confirm_duplicate"):
+        data["confirm_duplicate"] = "on"
+    else:
+        data.pop("confirm_duplicate", None)
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def _save_citizen(request: AuthedRequest, data: dict[str, Any], citizen: Citizen | None) -> Any:
+    village = (
+        Place.objects.current()
+        .villages()
+        .visible_to(request.user)
+        .filter(pk=data.get("village") or 0)
+        .first()
+    )
+    if village is None or village.parent is None:
+        return Status(
+            422, {"errors": {"village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
+        )
+    form = CitizenForm(
+        data, villages=editable_villages(request.user, village.parent), commune=village.parent
+    )
+    if not form.is_valid():
+        return _errors(form)
+    cleaned = {**form.cleaned_data}
+    allow = bool(cleaned.pop("confirm_duplicate", False))
+    household = None
+    if citizen is None and data.get("household_id"):
+        household = (
+            Household.objects.visible_to(request.user).filter(pk=data["household_id"]).first()
+        )
+        if household is None:
+            return Status(
+                422, {"errors": {"household_id": [_("Không có hộ này trong phạm vi của bạn.")]}}
+            )
+    try:
+        if citizen is None:
+            saved = services.create_citizen(
+                actor=request.user, data=cleaned, household=household, allow_duplicate=allow
+            )
+            return Status(201, saved)
+        return Status(
+            200,
+            services.update_citizen(
+                actor=request.user, citizen=citizen, data=cleaned, allow_duplicate=allow
+            ),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+
+
+@router.get("/citizens", response=page_of(CitizenOut), summary="Danh sách công dân")
+def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
+    qs = _in_place(
+        Citizen.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
+    )
+    return _paginate(qs, params)
+
+
+@router.get("/citizens/{citizen_id}", response=CitizenOut, summary="Một công dân")
+def get_citizen(request: AuthedRequest, citizen_id: int) -> Citizen:
+    return get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
+
+
+@router.post(
+    "/citizens", response={201: CitizenOut, 403: Message, 422: Errors}, summary="Thêm công dân"
+)
+def create_citizen(request: AuthedRequest, payload: CitizenIn) -> Any:
+    data = _citizen_form_data(payload.dict())
+    household_id = payload.household_id
+    data["household_id"] = household_id
+    return _save_citizen(request, data, None)
+
+
+@router.patch(
+    "/citizens/{citizen_id}",
+    response={200: CitizenOut, 403: Message, 422: Errors},
+    summary="Sửa công dân",
+)
+def update_citizen(request: AuthedRequest, citizen_id: int, payload: CitizenPatch) -> Any:
+    citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
+    initial = citizen_initial(citizen)
+    birth = initial.pop("birth")
+    initial["birth"] = birth[0].strftime("%d/%m/%Y") if birth[0] else str(birth[1])
+    initial["village_id"] = initial.pop("village")
+    initial["workplace_id"] = initial.pop("workplace")
+    initial["in_school"] = citizen.in_school
+    changes = payload.dict(exclude_unset=True)
+    return _save_citizen(request, _citizen_form_data({**initial, **changes}), citizen)
+
+
+@router.get("/households", response=page_of(HouseholdOut), summary="Danh sách hộ")
+def list_households(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
+    qs = _in_place(
+        Household.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
+    )
+    return _paginate(qs, params)
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ")
+def get_household(request: AuthedRequest, household_id: int) -> Household:
+    return get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
+
+
+def _household_form(request: AuthedRequest, data: dict[str, Any]) -> HouseholdForm | None:
+    village = (
+        Place.objects.current()
+        .villages()
+        .visible_to(request.user)
+        .filter(pk=data.get("village") or 0)
+        .first()
+    )
+    if village is None or village.parent is None:
+        return None
+    return HouseholdForm(
+        data,
+        villages=editable_villages(request.user, village.parent),
+        clans=Clan.objects.visible_to(request.user) | Clan.objects.filter(commune=village.parent),
+    )
+
+
+@router.post(
+    "/households", response={201: HouseholdOut, 403: Message, 422: Errors}, summary="Thêm hộ"
+)
+def create_household(request: AuthedRequest, payload: HouseholdIn) -> Any:
+    data = _clean(
+        {
+            "code": payload.code,
+            "village": payload.village_id,
+            "address": payload.address,
+            "clan": payload.clan_id or "",
+        }
+    )
+    form = _household_form(request, data)
+    if form is None:
+        return Status(
+            422, {"errors": {"village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
+        )
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        return Status(201, services.create_household(actor=request.user, data=form.cleaned_data))
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+
+
+@router.patch(
+    "/households/{household_id}",
+    response={200: HouseholdOut, 403: Message, 422: Errors},
+    summary="Sửa hộ",
+)
+def update_household(request: AuthedRequest, household_id: int, payload: HouseholdPatch) -> Any:
+    household = get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
+    current = {
+        "code": household.code,
+        "village": household.village_id,
+        "address": household.address,
+        "clan": household.clan_id or "",
+    }
+    changes = payload.dict(exclude_unset=True)
+    if "village_id" in changes:
+        changes["village"] = changes.pop("village_id")
+    if "clan_id" in changes:
+        changes["clan"] = changes.pop("clan_id") or ""
+    form = _household_form(request, _clean({**current, **changes}))
+    if form is None:
+        return Status(
+            422, {"errors": {"village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
+        )
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        return Status(
+            200,
+            services.update_household(
+                actor=request.user, household=household, data=form.cleaned_data
+            ),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+
+
+@router.get("/clans", response=page_of(ClanOut), summary="Danh sách dòng họ")
+def list_clans(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
+    qs = _in_place(
+        Clan.objects.visible_to(request.user).order_by("id"), request.user, params, "home_village"
+    )
+    return _paginate(qs, params)
+
+
+@router.get("/clans/{clan_id}", response=ClanOut, summary="Một dòng họ")
+def get_clan(request: AuthedRequest, clan_id: int) -> Clan:
+    return get_object_or_404(Clan.objects.visible_to(request.user), pk=clan_id)
+
+
+def _commune_of_village(request: AuthedRequest, village_id: Any) -> Place | None:
+    village = (
+        Place.objects.current()
+        .villages()
+        .visible_to(request.user)
+        .filter(pk=village_id or 0)
+        .first()
+    )
+    return village.parent if village else None
+
+
+@router.post("/clans", response={201: ClanOut, 403: Message, 422: Errors}, summary="Thêm dòng họ")
+def create_clan(request: AuthedRequest, payload: ClanIn) -> Any:
+    commune = _commune_of_village(request, payload.home_village_id)
+    if commune is None:
+        return Status(
+            422, {"errors": {"home_village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
+        )
+    form = ClanForm(
+        _clean(
+            {
+                "name": payload.name,
+                "branch_name": payload.branch_name,
+                "home_village": payload.home_village_id,
+            }
+        ),
+        commune=commune,
+    )
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        return Status(201, services.create_clan(actor=request.user, data=form.cleaned_data))
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+
+
+@router.patch(
+    "/clans/{clan_id}", response={200: ClanOut, 403: Message, 422: Errors}, summary="Sửa dòng họ"
+)
+def update_clan(request: AuthedRequest, clan_id: int, payload: ClanPatch) -> Any:
+    clan = get_object_or_404(Clan.objects.visible_to(request.user), pk=clan_id)
+    data = {
+        "name": clan.name,
+        "branch_name": clan.branch_name,
+        "home_village": clan.home_village_id,
+    }
+    changes = payload.dict(exclude_unset=True)
+    if "home_village_id" in changes:
+        changes["home_village"] = changes.pop("home_village_id")
+    form = ClanForm(_clean({**data, **changes}), commune=clan.commune)
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        return Status(
+            200, services.update_clan(actor=request.user, clan=clan, data=form.cleaned_data)
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+
+
+@router.get("/organisations", response=page_of(OrganisationOut), summary="Danh sách đơn vị")
+def list_organisations(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
+    qs = _in_place(
+        Organisation.objects.visible_to(request.user).order_by("id"),
+        request.user,
+        params,
+        "commune",
+    )
+    return _paginate(qs, params)
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="Một đơn vị")
+def get_organisation(request: AuthedRequest, organisation_id: int) -> Organisation:
+    return get_object_or_404(Organisation.objects.visible_to(request.user), pk=organisation_id)
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut, 403: Message, 422: Errors},
+    summary="Thêm đơn vị",
+)
+def create_organisation(request: AuthedRequest, payload: OrganisationIn) -> Any:
+    commune = (
+        Place.objects.current()
+        .communes()
+        .visible_to(request.user)
+        .filter(pk=payload.commune_id)
+        .first()
+    )
+    if commune is None:
+        raise Http404
+    if not can_edit_commune(request.user, commune):
+        return Status(403, {"detail": _("Bạn không quản lý sổ của %(c)s.") % {"c": commune}})
+    form = OrganisationForm(_clean(payload.dict(exclude={"commune_id"})))
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        return Status(
+            201,
+            services.create_organisation(
+                actor=request.user, commune=commune, data=form.cleaned_data
+            ),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, 403: Message, 422: Errors},
+    summary="Sửa đơn vị",
+)
+def update_organisation(
+    request: AuthedRequest, organisation_id: int, payload: OrganisationPatch
+) -> Any:
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user), pk=organisation_id
+    )
+    data = {
+        f: getattr(organisation, f) for f in ("name", "kind", "level", "declared_staff", "address")
+    }
+    form = OrganisationForm(_clean({**data, **payload.dict(exclude_unset=True)}))
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        return Status(
+            200,
+            services.update_organisation(
+                actor=request.user, organisation=organisation, data=form.cleaned_data
+            ),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)

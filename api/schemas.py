@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class Errors(Schema):
+    """Field → Vietnamese messages, the same as the pages show."""
+
+    errors: dict[str, list[str]]
+
+
+class Message(Schema):
+    detail: str
+
+
+class CitizenOut(Schema):
+    id: int
+    full_name: str
+    gender: str
+    birth_date: dt.date | None
+    birth_year: int
+    identity_number: str | None
+    phone: str
+    ethnicity: str
+    occupation: str
+    in_school: bool | None
+    commune_id: int
+    village_id: int
+    household_id: int | None
+    relation: str
+    workplace_id: int | None
+    status: str
+    status_date: dt.date | None
+
+
+class CitizenIn(Schema):
+    full_name: str
+    gender: str
+    birth: str  # dd/mm/yyyy or yyyy
+    identity_number: str = ""
+    phone: str = ""
+    ethnicity: str = ""
+    occupation: str = "other"
+    in_school: bool | None = None
+    village_id: int
+    relation: str = ""
+    workplace_id: int | None = None
+    household_id: int | None = None
+    confirm_duplicate: bool = False
+
+
+class CitizenPatch(Schema):
+    full_name: str | None = None
+    gender: str | None = None
+    birth: str | None = None
+    identity_number: str | None = None
+    phone: str | None = None
+    ethnicity: str | None = None
+    occupation: str | None = None
+    in_school: bool | None = None
+    village_id: int | None = None
+    relation: str | None = None
+    workplace_id: int | None = None
+    confirm_duplicate: bool = False
+
+
+class HouseholdOut(Schema):
+    id: int
+    code: str
+    commune_id: int
+    village_id: int
+    address: str
+    clan_id: int | None
+    head_id: int | None
+    dissolved_on: dt.date | None
+
+
+class HouseholdIn(Schema):
+    code: str
+    village_id: int
+    address: str = ""
+    clan_id: int | None = None
+
+
+class HouseholdPatch(Schema):
+    code: str | None = None
+    village_id: int | None = None
+    address: str | None = None
+    clan_id: int | None = None
+
+
+class ClanOut(Schema):
+    id: int
+    name: str
+    branch_name: str
+    commune_id: int
+    home_village_id: int
+    head_id: int | None
+
+
+class ClanIn(Schema):
+    name: str
+    branch_name: str = ""
+    home_village_id: int
+
+
+class ClanPatch(Schema):
+    name: str | None = None
+    branch_name: str | None = None
+    home_village_id: int | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    level: str
+    commune_id: int
+    declared_staff: int
+    address: str
+    head_id: int | None
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: str
+    level: str = "commune"
+    commune_id: int
+    declared_staff: int = 0
+    address: str = ""
+
+
+class OrganisationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    declared_staff: int | None = None
+    address: str | None = None
+
+
+def page_of(schema: type[Schema]) -> type[Schema]:
+    return type(
+        f"{schema.__name__}Page",
+        (Schema,),
+        {"__annotations__": {"count": int, "page": int, "page_size": int, "results": list[schema]}},  # type: ignore[valid-type]
+    )
