@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "places",
     "accounts",
     "registry",
+    "criteria",
     "api",
     "demo",
 ]

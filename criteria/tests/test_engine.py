@@ -1,0 +1,246 @@
+"""Table-driven scoring of every shipped set, with the boundaries that matter."""
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from criteria.engine import AnswerError, DerivedValue, clean_answer, score, spec_from_data
+
+DEFAULTS = Path(__file__).resolve().parents[1] / "defaults"
+
+
+def load(name):
+    return spec_from_data(tomllib.loads((DEFAULTS / name).read_text("utf-8")))
+
+
+def share(percent):
+    return DerivedValue(Decimal(percent))
+
+
+def answers_all(spec, value=True):
+    return {c.code: value for c in spec.criteria if c.kind != "derived"}
+
+
+# --- Gia đình học tập: points, pass mark 80, each group ≥ half, 2.1 required --------------
+GDHT = "gdht.toml"
+GDHT_DERIVED_OK = {"1.1": DerivedValue(Decimal(0)), "2.3": share(60)}
+
+
+def gdht_answers(**overrides):
+    base = {
+        "1.2": True,
+        "1.3": True,
+        "2.1": True,
+        "2.2": 3,
+        "3.1": True,
+        "3.2": True,
+        "4.1": True,
+        "4.2": True,
+    }
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("answers", "derived", "passed", "total", "reason"),
+    [
+        (gdht_answers(), GDHT_DERIVED_OK, True, 100, None),
+        # exactly the pass mark: 80 (two yes/no criteria of different groups fail)
+        (gdht_answers(**{"1.3": False, "4.2": False}), GDHT_DERIVED_OK, True, 80, None),
+        # one criterion more: 70, under the pass mark
+        (
+            gdht_answers(**{"1.3": False, "4.2": False, "3.2": False}),
+            GDHT_DERIVED_OK,
+            False,
+            70,
+            "Tổng 70 điểm, dưới điểm đạt 80.",
+        ),
+        # required 2.1 failed with a high total (90)
+        (gdht_answers(**{"2.1": False}), GDHT_DERIVED_OK, False, 90, "Tiêu chí bắt buộc chưa đạt."),
+        # a whole group of 20 at 0: total 80 but group 4 under half
+        (
+            gdht_answers(**{"4.1": False, "4.2": False}),
+            GDHT_DERIVED_OK,
+            False,
+            80,
+            "Nhóm 4 đạt 0/20 điểm, dưới mức tối thiểu 10 điểm.",
+        ),
+        # number under threshold: 1 topic < 2
+        (gdht_answers(**{"2.2": 1}), GDHT_DERIVED_OK, True, 90, None),
+        # a child out of school and few learning citizens
+        (
+            gdht_answers(),
+            {"1.1": DerivedValue(Decimal(1), note="1 trẻ chưa đi học"), "2.3": share(40)},
+            True,
+            80,
+            None,
+        ),
+        # and one more failure in group 1: the group falls under half
+        (
+            gdht_answers(**{"1.2": False}),
+            {"1.1": DerivedValue(Decimal(1)), "2.3": share(60)},
+            False,
+            80,
+            "Nhóm 1 đạt 10/30",
+        ),
+    ],
+)
+def test_gdht(answers, derived, passed, total, reason):
+    result = score(load(GDHT), answers, derived)
+    assert result.total == total
+    assert result.passed is passed
+    if reason:
+        assert any(reason in text for _code, text in result.failing)
+
+
+def test_gdht_unanswered_criterion_is_named():
+    result = score(load(GDHT), gdht_answers(**{"3.1": None}), GDHT_DERIVED_OK)
+    assert ("3.1", "Chưa trả lời.") in result.failing
+    assert not result.complete
+
+
+def test_gdht_number_reason():
+    result = score(load(GDHT), gdht_answers(**{"2.2": 1}), GDHT_DERIVED_OK)
+    by_code = {c.code: c for c in result.criteria}
+    assert by_code["2.2"].reason == "Đạt 1 chủ đề, yêu cầu ít nhất 2 chủ đề."
+
+
+def test_derived_reason_shows_value_and_threshold():
+    result = score(
+        load(GDHT), gdht_answers(), {"1.1": DerivedValue(Decimal(0)), "2.3": share("33.33")}
+    )
+    assert {c.code: c.reason for c in result.criteria}["2.3"] == "Đạt 33,33%, yêu cầu ≥ 50%."
+
+
+# --- Dòng họ, Cộng đồng (thôn): every indicator must pass -----------------------------------
+@pytest.mark.parametrize(
+    ("derived", "passed", "failing"),
+    [
+        ({"1": share(70), "2": DerivedValue(Decimal(0)), "3": share(40)}, True, []),
+        ({"1": share("69.99"), "2": DerivedValue(Decimal(0)), "3": share(40)}, False, ["1"]),
+        ({"1": share(100), "2": DerivedValue(Decimal(2)), "3": share(39)}, False, ["2", "3"]),
+    ],
+)
+def test_dhht_all_must_pass(derived, passed, failing):
+    spec = load("dhht.toml")
+    # children_in_school passes when nobody is out of school: the rule sends 0 = none missing
+    for code in ("2",):
+        spec_c = next(c for c in spec.criteria if c.code == code)
+        assert spec_c.rule == "children_in_school"
+    result = score(spec, answers_all(spec), derived)
+    assert result.passed is passed
+    assert [code for code, _r in result.failing] == failing
+
+
+def test_cdht_thon_yes_no_failure_fails_the_title():
+    spec = load("cdht_thon.toml")
+    answers = answers_all(spec)
+    answers["7"] = False
+    result = score(spec, answers, {"1": share(80), "2": share(50), "3": DerivedValue(Decimal(0))})
+    assert not result.passed
+    assert result.failing == [("7", "Chưa đạt.")]
+
+
+# --- Đơn vị học tập: 30 + 30 + 40, bands --------------------------------------------------
+@pytest.mark.parametrize(
+    ("failed", "staff_share", "total", "band", "passed"),
+    [
+        ([], 60, 100, "Tốt", True),
+        (["3.2", "3.3"], 60, 85, "Tốt", True),
+        (["3.2", "3.3", "2.4"], 60, 80, "Khá", True),
+        (["1.1", "3.2", "2.2", "2.4"], 60, 70, "Khá", True),  # exactly the title's mark
+        (["1.1", "3.2", "2.2", "2.4", "2.3"], 60, 60, "Trung bình", False),
+        ([], 59, 75, "Khá", True),  # 3.1 (25 points) lost
+        (["1.1", "1.2", "1.3"], 0, 45, "", False),
+    ],
+)
+def test_dvht_bands(failed, staff_share, total, band, passed):
+    spec = load("dvht.toml")
+    answers = answers_all(spec)
+    for code in failed:
+        answers[code] = False
+    result = score(spec, answers, {"3.1": share(staff_share)})
+    assert (result.total, result.band, result.passed) == (total, band, passed)
+
+
+def test_province_dvht_needs_90_percent():
+    spec = load("dvht_tinh.toml")
+    assert score(spec, answers_all(spec), {"3.1": share(89)}).total == 75
+    assert score(spec, answers_all(spec), {"3.1": share(90)}).total == 100
+
+
+# --- Công dân học tập: ≥ 80 and no indicator below 5 ----------------------------------------
+@pytest.mark.parametrize(
+    "form", ["cdht_resident.toml", "cdht_worker.toml", "cdht_official.toml", "cdht_student.toml"]
+)
+@pytest.mark.parametrize(
+    ("scores", "passed", "digital"),
+    [
+        ([8] * 10, True, True),  # exactly 80
+        ([8] * 9 + [7], False, True),  # 79
+        ([10] * 9 + [4], False, True),  # 94 but one indicator under 5
+        ([10] * 9 + [5], True, True),  # 95, the floor itself is enough
+        ([10, 10, 10, 10, 7, 7, 7, 6, 10, 10], True, False),  # competency 2 = 27 < 28
+        ([10, 10, 10, 10, 7, 7, 7, 7, 10, 10], True, True),  # exactly 28
+        ([10, 10, 10, 10, 10, 10, 10, 4, 10, 10], False, False),  # 38 but one below 5
+    ],
+)
+def test_cdht(form, scores, passed, digital):
+    spec = load(form)
+    codes = [c.code for c in spec.criteria]
+    assert len(codes) == 10
+    result = score(spec, dict(zip(codes, [str(s) for s in scores], strict=True)))
+    assert result.total == sum(scores)
+    assert result.passed is passed
+    assert result.indicators["digital_skills"] is digital
+
+
+def test_cdht_answers_are_bounded():
+    spec = load("cdht_resident.toml")
+    criterion = spec.criteria[0]
+    assert clean_answer(criterion, "7,5") == "7.5"
+    for bad, message in [
+        ("11", "Điểm phải từ 0 đến 10."),
+        ("-1", "Không được là số âm."),
+        ("abc", "Phải là một số."),
+    ]:
+        with pytest.raises(AnswerError) as info:
+            clean_answer(criterion, bad)
+        assert str(info.value) == message
+
+
+# --- Cộng đồng học tập cấp xã: levels ---------------------------------------------------------
+def xa_derived(gdht, dhht, thon, dvht, workers):
+    return {
+        "4.1": share(gdht),
+        "4.2": share(dhht),
+        "4.3": share(thon),
+        "4.4": share(dvht),
+        "4.5": share(workers),
+    }
+
+
+@pytest.mark.parametrize(
+    ("derived", "held_level", "held_months", "level"),
+    [
+        (xa_derived(70, 65, 65, 80, 40), 0, 0, 1),
+        (xa_derived(69, 65, 65, 80, 40), 0, 0, 0),
+        (xa_derived(80, 75, 75, 90, 60), 0, 0, 1),  # level 2 figures, but level 1 not held yet
+        (xa_derived(80, 75, 75, 90, 60), 1, 11, 1),  # held 11 months: still level 1
+        (xa_derived(80, 75, 75, 90, 60), 1, 12, 2),
+        (xa_derived(80, 75, 74, 90, 60), 1, 24, 1),
+    ],
+)
+def test_learning_commune_levels(derived, held_level, held_months, level):
+    spec = load("xa_ht.toml")
+    result = score(spec, answers_all(spec), derived, held_level=held_level, held_months=held_months)
+    assert result.level == level
+    assert result.passed is (level >= 1)
+
+
+def test_learning_commune_failing_names_the_indicator():
+    spec = load("xa_ht.toml")
+    result = score(spec, answers_all(spec), xa_derived(69, 65, 65, 80, 40))
+    assert result.failing == [("4.1", "Đạt 69%, yêu cầu ≥ 70%.")]
