@@ -31,6 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The real map is part of every test database, loaded once per session."""
     with django_db_blocker.unblock():
         call_command("load_places", verbosity=0)
+        call_command("load_criteria", verbosity=0)
 
 
 @dataclass

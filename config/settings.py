@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "criteria",
+    "assessments",
     "api",
     "demo",
 ]

@@ -133,6 +133,14 @@ class Citizen(Searchable):
         default=ResidenceStatus.ACTIVE,
     )
     status_date = models.DateField(_("ngày thay đổi tình trạng"), null=True, blank=True)
+    # The citizen's own account (self-service portal), once claimed.
+    user = models.OneToOneField(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen_record",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

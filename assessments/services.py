@@ -1,0 +1,686 @@
+"""The yearly cycle: every step is one function — scope, state, deadline, atomic, audited, counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from assessments import derived as derived_values
+from assessments import permissions as can
+from assessments.models import (
+    EDITABLE_STATES,
+    SUBJECT_FIELD,
+    Assessment,
+    CycleYear,
+    Decision,
+    Rollup,
+    State,
+)
+from audit.services import record
+from criteria.engine import AnswerError, clean_answer, score, spec_of
+from criteria.models import CriteriaSet, CriterionKind
+from criteria.titles import SUBJECT_OF, SubjectKind, Title, group_for_occupation
+from places.models import Place, PlaceKind
+from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
+
+
+class ConflictError(ValidationError):
+    """Someone else changed the record since the form was loaded."""
+
+
+def _deny(message: str | None = None) -> PermissionDenied:
+    return PermissionDenied(message or _("Bạn không có quyền thực hiện bước này."))
+
+
+# --- the year -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_year(
+    *, actor: User, commune: Place, year: int, deadlines: dict[str, dt.date] | None = None
+) -> CycleYear:
+    if commune.kind != PlaceKind.COMMUNE:
+        raise ValidationError(_("Chỉ mở năm bình xét cho xã, phường."))
+    from accounts.scope import scope_of
+
+    if actor is not None and not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
+        raise _deny()
+    values = {**CycleYear.default_deadlines(year), **(deadlines or {})}
+    order = ["registration_until", "assessment_until", "review_until", "decision_until"]
+    if any(values[a] > values[b] for a, b in itertools.pairwise(order)):
+        raise ValidationError(
+            _("Các hạn phải theo thứ tự: đăng ký, tự đánh giá, bình xét, quyết định.")
+        )
+    cycle, created = CycleYear.objects.select_for_update().get_or_create(
+        commune=commune, year=year, defaults={**values, "opened_by": actor}
+    )
+    if not created:
+        if cycle.is_closed:
+            raise ValidationError(_("Năm %(y)s của %(c)s đã khóa sổ.") % {"y": year, "c": commune})
+        for key, value in values.items():
+            setattr(cycle, key, value)
+        cycle.save()
+    record(
+        actor=actor,
+        action="cycle.open" if created else "cycle.deadlines",
+        obj=cycle,
+        changes={k: [None, v.isoformat()] for k, v in values.items()},
+    )
+    return cycle
+
+
+@transaction.atomic
+def close_year(*, actor: User, commune: Place, year: int) -> CycleYear:
+    from accounts.scope import scope_of
+
+    if not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
+        raise _deny()
+    cycle = CycleYear.objects.select_for_update().filter(commune=commune, year=year).first()
+    if cycle is None:
+        raise ValidationError(_("Năm %(y)s chưa được mở.") % {"y": year})
+    if cycle.is_closed:
+        return cycle
+    cycle.closed_at, cycle.closed_by = timezone.now(), actor
+    cycle.save()
+    record(actor=actor, action="cycle.close", obj=cycle)
+    return cycle
+
+
+@transaction.atomic
+def reopen_year(*, actor: User, commune: Place, year: int, reason: str) -> CycleYear:
+    """Only the province reopens a closed year, and says why."""
+    from accounts.scope import scope_of
+
+    if not scope_of(actor).is_province_admin:
+        raise _deny(_("Chỉ cấp tỉnh được mở lại năm đã khóa sổ."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại.")})
+    cycle = CycleYear.objects.select_for_update().get(commune=commune, year=year)
+    if not cycle.is_closed:
+        return cycle
+    cycle.closed_at = None
+    cycle.closed_by = None
+    cycle.save()
+    record(actor=actor, action="cycle.reopen", obj=cycle, note=reason)
+    return cycle
+
+
+def _cycle(assessment: Assessment) -> CycleYear:
+    cycle = CycleYear.objects.filter(commune_id=assessment.commune_id, year=assessment.year).first()
+    if cycle is None:
+        raise ValidationError(
+            _("Năm %(y)s chưa được mở cho %(c)s.") % {"y": assessment.year, "c": assessment.commune}
+        )
+    if cycle.is_closed:
+        raise ValidationError(
+            _("Năm %(y)s của %(c)s đã khóa sổ; mọi hồ sơ chỉ được xem.")
+            % {"y": assessment.year, "c": assessment.commune}
+        )
+    return cycle
+
+
+def _check_deadline(actor: User, assessment: Assessment, field: str, label: str) -> None:
+    cycle = _cycle(assessment)
+    deadline: dt.date = getattr(cycle, field)
+    if timezone.localdate() > deadline and not can.is_province_admin(actor):
+        raise ValidationError(
+            _("Đã quá hạn %(what)s (%(d)s) của năm %(y)s.")
+            % {"what": label, "d": deadline.strftime("%d/%m/%Y"), "y": assessment.year}
+        )
+
+
+# --- registering ----------------------------------------------------------------------------
+
+
+def _subject_place(kind: str, subject: Any) -> tuple[Place, Place | None, str]:
+    """(commune that reviews it, its village or None, the display name)."""
+    if kind == SubjectKind.HOUSEHOLD:
+        return subject.commune, subject.village, str(subject)
+    if kind == SubjectKind.CITIZEN:
+        return subject.commune, subject.village, subject.full_name
+    if kind == SubjectKind.CLAN:
+        return subject.commune, subject.home_village, str(subject)
+    if kind == SubjectKind.VILLAGE:
+        return subject.parent, subject, subject.name
+    if kind == SubjectKind.ORGANISATION:
+        return subject.commune, None, subject.name
+    return subject, None, subject.name
+
+
+def choose_set(title: str, year: int, subject: Any, population_group: str = "") -> CriteriaSet:
+    sets = CriteriaSet.objects.published().for_year(year).filter(title=title)
+    if title == Title.CDHT:
+        group = population_group or group_for_occupation(getattr(subject, "occupation", ""))
+        sets = sets.filter(population_group=group)
+    if title == Title.DVHT:
+        sets = sets.filter(org_level=getattr(subject, "level", "commune"))
+    # The province's own sets win over the shipped defaults; then the newest.
+    found = sets.order_by("is_default", "-published_at", "-version").first()
+    if found is None:
+        raise ValidationError(
+            _("Chưa có bộ tiêu chí đang áp dụng cho danh hiệu này năm %(y)s.") % {"y": year}
+        )
+    return found
+
+
+@transaction.atomic
+def register(
+    *, actor: User, title: str, year: int, subject: Any, population_group: str = ""
+) -> Assessment:
+    kind = SUBJECT_OF[title]
+    commune, village, name = _subject_place(kind, subject)
+    probe = Assessment(
+        title=title,
+        year=year,
+        subject_kind=kind,
+        commune=commune,
+        village=village,
+        **{SUBJECT_FIELD[kind]: subject},
+    )
+    if not can.can_fill(actor, probe):
+        raise _deny()
+    _check_deadline(actor, probe, "registration_until", _("đăng ký"))
+    existing = Assessment.objects.for_subject(kind, subject).filter(title=title, year=year).first()
+    if existing is not None:
+        return existing  # registering twice changes nothing
+    criteria_set = choose_set(title, year, subject, population_group)
+    assessment = Assessment(
+        title=title,
+        year=year,
+        subject_kind=kind,
+        subject_name=name[:250],
+        commune=commune,
+        village=village,
+        path=(village or commune).path,
+        criteria_set=criteria_set,
+        **{SUBJECT_FIELD[kind]: subject},
+    )
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        return Assessment.objects.for_subject(kind, subject).get(title=title, year=year)
+    Rollup.bump(
+        year=year,
+        commune_id=commune.pk,
+        village_id=village.pk if village else None,
+        title=title,
+        state=State.REGISTERED,
+        by=1,
+    )
+    record(
+        actor=actor,
+        action="assessment.register",
+        obj=assessment,
+        changes={"state": [None, State.REGISTERED]},
+    )
+    recompute(assessment)
+    return assessment
+
+
+def subjects_in(title: str, place: Place, year: int) -> Iterable[Any]:
+    """Everything in `place` that could bid for `title` (for bulk registration)."""
+    kind = SUBJECT_OF[title]
+    if kind == SubjectKind.HOUSEHOLD:
+        return (
+            Household.objects.in_place(place)
+            .filter(dissolved_on__isnull=True)
+            .select_related("commune", "village", "head")
+        )
+    if kind == SubjectKind.CITIZEN:
+        return (
+            Citizen.objects.in_place(place)
+            .active()
+            .filter(birth_year__lte=year - 15)
+            .select_related("commune", "village")
+        )
+    if kind == SubjectKind.CLAN:
+        return Clan.objects.in_place(place).select_related("commune", "home_village")
+    if kind == SubjectKind.VILLAGE:
+        return Place.objects.current().villages().within(place).select_related("parent")
+    if kind == SubjectKind.ORGANISATION:
+        return (
+            Organisation.objects.in_place(place)
+            .filter(closed_on__isnull=True)
+            .select_related("commune")
+        )
+    return Place.objects.current().communes().within(place)
+
+
+@transaction.atomic
+def register_many(*, actor: User, title: str, year: int, place: Place) -> int:
+    """Register every subject of `place` not yet registered; all or nothing."""
+    created = 0
+    kind = SUBJECT_OF[title]
+    taken = set(
+        Assessment.objects.filter(title=title, year=year).values_list(
+            f"{SUBJECT_FIELD[kind]}_id", flat=True
+        )
+    )
+    for subject in subjects_in(title, place, year):
+        if subject.pk in taken:
+            continue
+        register(actor=actor, title=title, year=year, subject=subject)
+        created += 1
+    return created
+
+
+# --- filling in -----------------------------------------------------------------------------
+
+
+def recompute(assessment: Assessment) -> Assessment:
+    """Derived values and the provisional result, from the answers as they stand."""
+    spec = spec_of(assessment.criteria_set)
+    values = derived_values.compute(assessment, spec)
+    held_level, held_months = _held_level(assessment)
+    result = score(spec, assessment.answers, values, held_level=held_level, held_months=held_months)
+    assessment.derived = derived_values.as_json(values)
+    assessment.result = result.as_json()
+    assessment.total = result.total
+    assessment.passed = result.passed
+    assessment.band = result.band
+    assessment.level = result.level
+    Assessment.objects.filter(pk=assessment.pk).update(
+        derived=assessment.derived,
+        result=assessment.result,
+        total=result.total,
+        passed=result.passed,
+        band=result.band,
+        level=result.level,
+    )
+    return assessment
+
+
+def _held_level(assessment: Assessment) -> tuple[int, int]:
+    """For leveled titles: the level held from earlier years and for how many months."""
+    if assessment.subject_kind != SubjectKind.COMMUNE:
+        return 0, 0
+    earlier = (
+        Assessment.objects.filter(
+            title=assessment.title,
+            commune_subject_id=assessment.commune_subject_id,
+            state=State.RECOGNISED,
+            year__lt=assessment.year,
+        )
+        .select_related("decision")
+        .order_by("-level", "decision__signed_on")
+        .first()
+    )
+    if earlier is None or earlier.decision is None:
+        return 0, 0
+    reference = dt.date(assessment.year, 12, 31)
+    signed = earlier.decision.signed_on
+    months = (reference.year - signed.year) * 12 + reference.month - signed.month
+    return earlier.level, months
+
+
+def _lock(
+    assessment: Assessment, version: int | None, *, done_state: str | None = None
+) -> tuple[Assessment, bool]:
+    """The row, locked; (row, True) when this exact step already happened (a form posted twice)."""
+    locked = (
+        Assessment.objects.select_for_update()
+        .select_related("commune", "village", "organisation", "citizen", "criteria_set")
+        .get(pk=assessment.pk)
+    )
+    if version is not None and locked.version != version:
+        if done_state is not None and locked.state == done_state:
+            return locked, True
+        raise ConflictError(
+            _(
+                "Hồ sơ “%(s)s” vừa được người khác cập nhật (trạng thái: %(st)s). Hãy tải lại trang rồi làm tiếp."
+            )
+            % {"s": locked.subject_name, "st": locked.get_state_display()}
+        )
+    return locked, False
+
+
+@transaction.atomic
+def save_answers(
+    *, actor: User, assessment: Assessment, answers: dict[str, Any], version: int | None = None
+) -> Assessment:
+    locked, _done = _lock(assessment, version)
+    if not can.can_fill(actor, locked):
+        raise _deny()
+    if locked.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("Hồ sơ đang ở bước “%(s)s”, không sửa được.") % {"s": locked.get_state_display()}
+        )
+    _check_deadline(actor, locked, "assessment_until", _("tự đánh giá"))
+    spec = spec_of(locked.criteria_set)
+    errors: dict[str, str] = {}
+    cleaned = dict(locked.answers)
+    for criterion in spec.criteria:
+        if criterion.code not in answers or criterion.kind == CriterionKind.DERIVED:
+            continue
+        try:
+            cleaned[criterion.code] = clean_answer(criterion, answers[criterion.code])
+        except AnswerError as exc:
+            errors[criterion.code] = str(exc)
+    if errors:
+        raise ValidationError({code: [message] for code, message in errors.items()})
+    before = locked.answers
+    locked.answers = {k: v for k, v in cleaned.items() if v is not None}
+    locked.version += 1
+    locked.save(update_fields=["answers", "version", "updated_at"])
+    changed = {
+        k: [before.get(k), locked.answers.get(k)]
+        for k in set(before) | set(locked.answers)
+        if before.get(k) != locked.answers.get(k)
+    }
+    if changed:
+        record(actor=actor, action="assessment.answers", obj=locked, changes=changed)
+    return recompute(locked)
+
+
+def _move(
+    actor: User, assessment: Assessment, state: str, action: str, note: str = "", **fields: Any
+) -> Assessment:
+    old = assessment.state
+    assessment.state = state
+    for key, value in fields.items():
+        setattr(assessment, key, value)
+    assessment.version += 1
+    assessment.save()
+    village_id = assessment.village_id
+    Rollup.bump(
+        year=assessment.year,
+        commune_id=assessment.commune_id,
+        village_id=village_id,
+        title=assessment.title,
+        state=old,
+        by=-1,
+    )
+    Rollup.bump(
+        year=assessment.year,
+        commune_id=assessment.commune_id,
+        village_id=village_id,
+        title=assessment.title,
+        state=state,
+        by=1,
+    )
+    record(
+        actor=actor,
+        action=f"assessment.{action}",
+        obj=assessment,
+        changes={"state": [old, state]},
+        note=note,
+    )
+    return assessment
+
+
+@transaction.atomic
+def submit(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
+    locked, done = _lock(assessment, version, done_state=State.SUBMITTED)
+    if done:
+        return locked
+    if not can.can_fill(actor, locked):
+        raise _deny()
+    if locked.state not in EDITABLE_STATES:
+        raise ValidationError(_("Chỉ nộp được hồ sơ đang ở bước đăng ký hoặc bị trả lại."))
+    _check_deadline(actor, locked, "assessment_until", _("tự đánh giá"))
+    recompute(locked)
+    missing = [
+        code for code, reason in locked.result.get("failing", []) if reason == _("Chưa trả lời.")
+    ]
+    if missing:
+        raise ValidationError(_("Còn tiêu chí chưa trả lời: %(c)s.") % {"c": ", ".join(missing)})
+    return _move(
+        actor,
+        locked,
+        State.SUBMITTED,
+        "submit",
+        submitted_at=timezone.now(),
+        submitted_by=actor,
+        self_submitted=can.is_self(actor, locked),
+        returned_reasons={},
+    )
+
+
+@transaction.atomic
+def verify(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
+    locked, done = _lock(assessment, version, done_state=State.VERIFIED)
+    if done:
+        return locked
+    if not can.can_verify(actor, locked):
+        raise _deny()
+    if locked.state != State.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ xác nhận được hồ sơ đã tự đánh giá (đang: %(s)s).")
+            % {"s": locked.get_state_display()}
+        )
+    _check_deadline(actor, locked, "review_until", _("bình xét"))
+    return _move(actor, locked, State.VERIFIED, "verify", verified_at=timezone.now())
+
+
+@transaction.atomic
+def propose(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
+    locked, done = _lock(assessment, version, done_state=State.PROPOSED)
+    if done:
+        return locked
+    if not can.can_propose(actor, locked):
+        raise _deny()
+    if locked.state != State.VERIFIED:
+        raise ValidationError(
+            _("Chỉ đề nghị được hồ sơ đã xác nhận (đang: %(s)s).")
+            % {"s": locked.get_state_display()}
+        )
+    _check_deadline(actor, locked, "review_until", _("bình xét"))
+    recompute(locked)
+    return _move(actor, locked, State.PROPOSED, "propose", proposed_at=timezone.now())
+
+
+RETURNABLE = {State.SUBMITTED, State.VERIFIED, State.PROPOSED}
+
+
+@transaction.atomic
+def return_for_correction(
+    *, actor: User, assessment: Assessment, reasons: dict[str, str], version: int | None = None
+) -> Assessment:
+    """Back to the subject's side with a reason per criterion (and/or a general one under "")."""
+    locked, done = _lock(assessment, version, done_state=State.RETURNED)
+    if done:
+        return locked
+    if locked.state not in RETURNABLE:
+        raise ValidationError(
+            _("Hồ sơ ở bước “%(s)s” không trả lại được.") % {"s": locked.get_state_display()}
+        )
+    allowed = (
+        can.can_propose(actor, locked)
+        if locked.state == State.PROPOSED
+        else (can.can_verify(actor, locked) or can.can_propose(actor, locked))
+    )
+    if not allowed:
+        raise _deny()
+    reasons = {code: text.strip() for code, text in reasons.items() if text and text.strip()}
+    if not reasons:
+        raise ValidationError(_("Hãy ghi lý do trả lại (theo từng tiêu chí hoặc chung)."))
+    known = {c.code for c in spec_of(locked.criteria_set).criteria} | {""}
+    unknown = sorted(set(reasons) - known)
+    if unknown:
+        raise ValidationError(
+            _("Không có tiêu chí %(c)s trong bộ tiêu chí.") % {"c": ", ".join(unknown)}
+        )
+    _check_deadline(actor, locked, "review_until", _("bình xét"))
+    note = "; ".join(f"{code or _('Chung')}: {text}" for code, text in reasons.items())
+    return _move(
+        actor,
+        locked,
+        State.RETURNED,
+        "return",
+        note=note,
+        returned_reasons=reasons,
+        returned_to=locked.state,
+    )
+
+
+def _validity_end(assessment: Assessment) -> dt.date:
+    return dt.date(assessment.year + max(assessment.criteria_set.validity_years, 1) - 1, 12, 31)
+
+
+@transaction.atomic
+def decide(
+    *,
+    actor: User,
+    assessments: list[Assessment],
+    number: str,
+    signed_on: dt.date,
+    signer_name: str,
+    signer_title: str,
+    sign_form: str = "",
+    authority: str = "",
+    not_recognised: dict[int, str] | None = None,
+) -> Decision:
+    """Record a recognition decision for proposed assessments of one title, year and authority.
+
+    Those listed in `not_recognised` (id → reason) are closed as not recognised instead.
+    """
+    not_recognised = not_recognised or {}
+    if not assessments:
+        raise ValidationError(_("Chọn ít nhất một hồ sơ."))
+    ids = sorted(a.pk for a in assessments)
+    locked = list(
+        Assessment.objects.select_for_update()
+        .select_related("commune", "organisation", "criteria_set")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    titles = {(a.title, a.year) for a in locked}
+    if len(titles) != 1:
+        raise ValidationError(_("Một quyết định chỉ cho một danh hiệu của một năm."))
+    title, year = titles.pop()
+    for assessment in locked:
+        if assessment.state != State.PROPOSED:
+            raise ValidationError(
+                _("“%(s)s” chưa được đề nghị (đang: %(st)s).")
+                % {"s": assessment.subject_name, "st": assessment.get_state_display()}
+            )
+        if not can.can_decide(actor, assessment):
+            raise _deny(
+                _("Bạn không phải cấp có thẩm quyền công nhận “%(s)s”.")
+                % {"s": assessment.subject_name}
+            )
+        _check_deadline(actor, assessment, "decision_until", _("ra quyết định"))
+        if assessment.pk not in not_recognised and not assessment.passed:
+            failing = "; ".join(
+                f"{c or ''} {r}".strip() for c, r in assessment.result.get("failing", [])
+            )
+            raise ValidationError(
+                _("“%(s)s” chưa đạt tiêu chí: %(f)s") % {"s": assessment.subject_name, "f": failing}
+            )
+    if not number.strip() or not signer_name.strip():
+        raise ValidationError(_("Cần số quyết định và người ký."))
+    communes = {a.commune_id for a in locked}
+    org_level = locked[0].organisation.level if locked[0].organisation else ""
+    province_level = can.authority_level(title, org_level) == "province"
+    if not province_level and len(communes) != 1:
+        raise ValidationError(_("Quyết định cấp xã chỉ gồm hồ sơ của một xã."))
+    authority_place = locked[0].commune.parent if province_level else locked[0].commune
+    assert authority_place is not None
+    if Decision.objects.filter(
+        authority_place=authority_place, number=number.strip(), year=signed_on.year
+    ).exists():
+        raise ValidationError(
+            {
+                "number": _("Số quyết định %(n)s đã được dùng năm %(y)s.")
+                % {"n": number, "y": signed_on.year}
+            }
+        )
+    decision = Decision.objects.create(
+        number=number.strip(),
+        authority=authority or _default_authority(title, authority_place),
+        authority_place=authority_place,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        sign_form=sign_form,
+        title=title,
+        year=year,
+        issued_by=actor,
+    )
+    for assessment in locked:
+        if assessment.pk in not_recognised:
+            _move(
+                actor,
+                assessment,
+                State.NOT_RECOGNISED,
+                "not_recognised",
+                note=not_recognised[assessment.pk],
+                decision=decision,
+                decision_reason=not_recognised[assessment.pk],
+            )
+        else:
+            _move(
+                actor,
+                assessment,
+                State.RECOGNISED,
+                "recognise",
+                note=str(decision),
+                decision=decision,
+                valid_until=_validity_end(assessment),
+            )
+    record(
+        actor=actor,
+        action="decision.issue",
+        obj=decision,
+        changes={"assessments": [None, len(locked)]},
+    )
+    return decision
+
+
+def _default_authority(title: str, place: Place) -> str:
+    from assessments.models import AuthorityRule
+
+    rule = AuthorityRule.objects.filter(title=title).first()
+    template = rule.authority if rule else "Ủy ban nhân dân {xa}"
+    province = place if place.kind == PlaceKind.PROVINCE else place.parent
+    return template.replace("{xa}", place.name).replace("{tinh}", province.name if province else "")
+
+
+@transaction.atomic
+def revoke(
+    *, actor: User, assessment: Assessment, reason: str, version: int | None = None
+) -> Assessment:
+    locked, done = _lock(assessment, version, done_state=State.REVOKED)
+    if done:
+        return locked
+    if locked.state != State.RECOGNISED:
+        raise ValidationError(_("Chỉ thu hồi được danh hiệu đã công nhận."))
+    if not can.can_decide(actor, locked):
+        raise _deny()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do thu hồi.")})
+    _cycle(locked)
+    return _move(
+        actor,
+        locked,
+        State.REVOKED,
+        "revoke",
+        note=reason,
+        revoked_at=timezone.now(),
+        revoked_reason=reason.strip(),
+    )
+
+
+STEPS = {"submit": submit, "verify": verify, "propose": propose}
+
+
+@transaction.atomic
+def bulk(*, actor: User, step: str, assessments: list[Assessment]) -> int:
+    """One review step on many records: all succeed or none does."""
+    function = STEPS[step]
+    for assessment in assessments:
+        function(actor=actor, assessment=assessment)
+    return len(assessments)
+
+
+def citizens_of_household(household: Household) -> list[Citizen]:
+    return list(household.members.filter(status=ResidenceStatus.ACTIVE))
