@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.search import Searchable, SearchQuerySet
 from criteria.models import CriteriaSet
 from criteria.titles import SubjectKind, Title
 from places.models import Place
@@ -109,7 +110,7 @@ class Decision(models.Model):
         }
 
 
-class AssessmentQuerySet(models.QuerySet["Assessment"]):
+class AssessmentQuerySet(SearchQuerySet):
     def visible_to(self, user: Any) -> Self:
         from accounts.scope import scope_of
 
@@ -146,7 +147,7 @@ SUBJECT_FIELD: dict[str, str] = {
 }
 
 
-class Assessment(models.Model):
+class Assessment(Searchable):
     """One subject's bid for one title in one year, through the whole cycle."""
 
     title = models.CharField(_("danh hiệu"), max_length=12, choices=Title.choices)
@@ -232,6 +233,9 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_title_display()} {self.year} — {self.subject_name}"
+
+    def search_text(self) -> str:
+        return self.subject_name
 
     @property
     def subject(self) -> Any:

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
+from core.text import fold
 from registry.models import Citizen
 from registry.signals import citizen_merged
 
@@ -26,4 +27,6 @@ def move_assessments(sender: Any, keep: Citizen, gone: Citizen, **kwargs: Any) -
             _("Cả hai hồ sơ đều có bình xét %(t)s năm %(y)s; xử lý bình xét trước khi gộp.")
             % {"t": clash_pairs[0][0], "y": clash_pairs[0][1]}
         )
-    Assessment.objects.filter(citizen=gone).update(citizen=keep, subject_name=keep.full_name)
+    Assessment.objects.filter(citizen=gone).update(
+        citizen=keep, subject_name=keep.full_name, search_key=fold(keep.full_name)
+    )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("dia-ban/", include("places.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("so/", include("registry.urls")),
+    path("binh-xet/", include("assessments.urls")),
+    path("tieu-chi/", include("criteria.urls")),
     path("api/v1/", api.urls),
     path("tai-khoan/khoa-api/", api_views.tokens, name="api_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", api_views.token_revoke, name="api_token_revoke"),

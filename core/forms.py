@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
-def apply_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:
+def apply_errors(form: forms.BaseForm, exc: ValidationError | PermissionDenied) -> None:
     """Show a service's refusal on the form it came from, on the field it names."""
     if isinstance(exc, PermissionDenied):
         form.add_error(None, str(exc))

@@ -1,0 +1,309 @@
+"""Registering, deciding, and the year's calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scope import scope_of
+from assessments import permissions as can
+from assessments import queries, services
+from assessments.forms import DecisionForm, YearForm
+from assessments.models import AuthorityRule, CycleYear, Decision, State
+from core.forms import apply_errors, error_text
+from core.http import AuthedRequest
+from criteria.titles import SUBJECT_OF, PopulationGroup, SubjectKind, Title
+from places.models import Place
+from registry.models import Citizen, Clan, Household, Organisation
+
+SUBJECT_MODELS: dict[str, Any] = {
+    SubjectKind.HOUSEHOLD: Household,
+    SubjectKind.CITIZEN: Citizen,
+    SubjectKind.CLAN: Clan,
+    SubjectKind.ORGANISATION: Organisation,
+    SubjectKind.VILLAGE: Place,
+    SubjectKind.COMMUNE: Place,
+}
+
+
+def _subject(user: Any, title: str, raw: str) -> Any:
+    kind = SUBJECT_OF[title]
+    if not raw.isdigit():
+        raise Http404
+    model = SUBJECT_MODELS[kind]
+    qs = model.objects.visible_to(user)
+    if kind == SubjectKind.VILLAGE:
+        qs = qs.villages().current()
+    elif kind == SubjectKind.COMMUNE:
+        qs = qs.communes().current()
+    return get_object_or_404(qs, pk=int(raw))
+
+
+@login_required
+@require_POST
+def register(request: AuthedRequest) -> HttpResponse:
+    """Register one subject (from its own page) for a title and year."""
+    title = request.POST.get("title", "")
+    year = request.POST.get("year", "")
+    if title not in Title.values or not year.isdigit():
+        raise Http404
+    subject = _subject(request.user, title, request.POST.get("subject", ""))
+    group = request.POST.get("population_group", "")
+    try:
+        assessment = services.register(
+            actor=request.user,
+            title=title,
+            year=int(year),
+            subject=subject,
+            population_group=group if group in PopulationGroup.values else "",
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect(request.POST.get("back") or reverse("assessments:list"))
+    messages.success(
+        request, _("Đã đăng ký %(t)s năm %(y)s.") % {"t": assessment.get_title_display(), "y": year}
+    )
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+def register_many(request: AuthedRequest) -> HttpResponse:
+    """Register every household / person / clan / village / organisation of a place at once."""
+    places = (
+        Place.objects.visible_to(request.user)
+        .current()
+        .exclude(kind="province")
+        .order_by("kind", "name")
+    )
+    error = ""
+    if request.method == "POST":
+        title = request.POST.get("title", "")
+        year = request.POST.get("year", "")
+        place = places.filter(pk=request.POST.get("place") or 0).first()
+        if title not in Title.values or not year.isdigit() or place is None:
+            error = _("Chọn danh hiệu, năm và địa bàn.")
+        else:
+            try:
+                count = services.register_many(
+                    actor=request.user, title=title, year=int(year), place=place
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                error = error_text(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã đăng ký thêm %(n)s hồ sơ %(t)s năm %(y)s tại %(p)s.")
+                    % {"n": count, "t": Title(title).label, "y": year, "p": place},
+                )
+                return redirect(f"{reverse('assessments:list')}?nam={year}&danh_hieu={title}")
+    return render(
+        request,
+        "assessments/register_many.html",
+        {
+            "places": places[:500],
+            "titles": Title.choices,
+            "year": timezone.localdate().year,
+            "error": error,
+            "posted": request.POST,
+        },
+    )
+
+
+@login_required
+def decision_list(request: AuthedRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    decisions = Decision.objects.select_related("authority_place").order_by("-signed_on", "-id")
+    if not scope.is_province:
+        condition = scope.path_filter(
+            {"commune_officer", "village_officer"}, "authority_place__path"
+        )
+        decisions = decisions.filter(condition) if condition is not None else decisions.none()
+    return render(request, "assessments/decision_list.html", {"decisions": decisions[:200]})
+
+
+@login_required
+def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("authority_place", "issued_by"), pk=pk
+    )
+    items = decision.assessments.visible_to(request.user).select_related(
+        "village", "household__head", "organisation"
+    )
+    if not items.exists() and not scope_of(request.user).is_province:
+        raise Http404
+    return render(
+        request, "assessments/decision_detail.html", {"decision": decision, "items": items}
+    )
+
+
+@login_required
+def decision_create(request: AuthedRequest) -> HttpResponse:
+    """Record the decision for the proposed list of a title and year."""
+    qs, chosen = queries.listing(request.user, request.GET)
+    proposed = [
+        a
+        for a in qs.filter(state=State.PROPOSED).select_related("organisation", "criteria_set")
+        if can.can_decide(request.user, a)
+    ]
+    if not proposed and request.method == "GET":
+        messages.error(
+            request, _("Không có hồ sơ nào đã được đề nghị mà bạn có thẩm quyền quyết định.")
+        )
+        return redirect(
+            f"{reverse('assessments:list')}?nam={chosen['nam']}&danh_hieu={chosen['danh_hieu']}"
+        )
+    rule = AuthorityRule.objects.filter(title=chosen["danh_hieu"]).first()
+    place = proposed[0].commune if proposed else None
+    initial = {
+        "authority": (rule.authority if rule else "Ủy ban nhân dân {xa}")
+        .replace("{xa}", place.name if place else "")
+        .replace("{tinh}", place.parent.name if place and place.parent else ""),
+        "signer_title": rule.signer_title if rule else "Chủ tịch",
+    }
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen_ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+        selected = [a for a in proposed if a.pk in chosen_ids]
+        refused = {
+            a.pk: request.POST.get(f"reason_{a.pk}", "").strip()
+            for a in selected
+            if request.POST.get(f"refuse_{a.pk}")
+        }
+        missing_reason = [a for a in selected if a.pk in refused and not refused[a.pk]]
+        if missing_reason:
+            form.add_error(
+                None,
+                _("Ghi lý do không công nhận cho: %(n)s.")
+                % {"n": ", ".join(a.subject_name for a in missing_reason)},
+            )
+        else:
+            data = form.cleaned_data
+            try:
+                decision = services.decide(
+                    actor=request.user,
+                    assessments=selected,
+                    number=data["number"],
+                    signed_on=data["signed_on"],
+                    signer_name=data["signer_name"],
+                    signer_title=data["signer_title"],
+                    sign_form=data["sign_form"],
+                    authority=data["authority"],
+                    not_recognised=refused,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Đã ghi %(d)s.") % {"d": decision})
+                return redirect("assessments:decision_detail", pk=decision.pk)
+    return render(
+        request,
+        "assessments/decision_form.html",
+        {"form": form, "proposed": proposed, "chosen": chosen},
+    )
+
+
+@login_required
+def years(request: AuthedRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    communes = [
+        c
+        for c in Place.objects.visible_to(request.user).current().communes().order_by("name")
+        if scope.covers(c, can.COMMUNE_EDITORS)
+    ]
+    if not communes and not scope.is_province:
+        raise Http404
+    year = timezone.localdate().year
+    form = YearForm(
+        request.POST or None, initial={"year": year, **CycleYear.default_deadlines(year)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        targets = [c for c in communes if str(c.pk) in request.POST.getlist("communes")] or (
+            communes if request.POST.get("all") else []
+        )
+        if not targets:
+            form.add_error(None, _("Chọn ít nhất một xã."))
+        else:
+            try:
+                for commune in targets:
+                    services.open_year(
+                        actor=request.user,
+                        commune=commune,
+                        year=data["year"],
+                        deadlines={
+                            k: data[k]
+                            for k in (
+                                "registration_until",
+                                "assessment_until",
+                                "review_until",
+                                "decision_until",
+                            )
+                        },
+                    )
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã mở năm %(y)s cho %(n)s xã.") % {"y": data["year"], "n": len(targets)},
+                )
+                return redirect("assessments:years")
+    cycles = (
+        CycleYear.objects.filter(commune__in=communes)
+        .select_related("commune", "closed_by")
+        .order_by("-year", "commune__name")[:300]
+    )
+    return render(
+        request,
+        "assessments/years.html",
+        {
+            "form": form,
+            "communes": communes,
+            "cycles": cycles,
+            "is_province": scope.is_province_admin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def year_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(CycleYear.objects.select_related("commune"), pk=pk)
+    if not scope_of(request.user).covers(cycle.commune, can.COMMUNE_EDITORS):
+        raise Http404
+    services.close_year(actor=request.user, commune=cycle.commune, year=cycle.year)
+    messages.success(
+        request, _("Đã khóa sổ năm %(y)s của %(c)s.") % {"y": cycle.year, "c": cycle.commune}
+    )
+    return redirect("assessments:years")
+
+
+@login_required
+@require_POST
+def year_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(CycleYear.objects.select_related("commune"), pk=pk)
+    if not scope_of(request.user).is_province_admin:
+        raise Http404
+    try:
+        services.reopen_year(
+            actor=request.user,
+            commune=cycle.commune,
+            year=cycle.year,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request, _("Đã mở lại năm %(y)s của %(c)s.") % {"y": cycle.year, "c": cycle.commune}
+        )
+    return redirect("assessments:years")

@@ -1,0 +1,236 @@
+"""The criteria editor (province admins) and the read-only view for everyone else."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scope import scope_of
+from assessments.forms import answers_form_class
+from core.forms import apply_errors, error_text
+from core.http import AuthedRequest, attachment
+from criteria import services
+from criteria.engine import spec_of
+from criteria.forms import CriterionForm, GroupForm, ImportForm, SetForm
+from criteria.io import export_json, parse
+from criteria.models import CriteriaGroup, CriteriaSet, Criterion
+
+
+def _require_reader(request: AuthedRequest) -> None:
+    if not scope_of(request.user).roles - {"citizen"}:
+        raise Http404
+
+
+def _require_admin(request: AuthedRequest) -> None:
+    if not scope_of(request.user).is_province_admin:
+        raise Http404
+
+
+@login_required
+def set_list(request: AuthedRequest) -> HttpResponse:
+    _require_reader(request)
+    sets = CriteriaSet.objects.order_by(
+        "title", "population_group", "org_level", "family", "-version"
+    )
+    return render(
+        request,
+        "criteria/set_list.html",
+        {
+            "sets": sets,
+            "is_admin": scope_of(request.user).is_province_admin,
+            "import_form": ImportForm(),
+        },
+    )
+
+
+@login_required
+def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The set as people will fill it in (a preview), with its rules."""
+    _require_reader(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    spec = spec_of(criteria_set)
+    preview = answers_form_class(spec)(initial={"version": 0})
+    groups = [
+        {
+            "group": group,
+            "rows": [
+                {
+                    "criterion": c,
+                    "field": preview[f"c_{c.code}"] if f"c_{c.code}" in preview.fields else None,
+                }
+                for c in group.criteria.all()
+            ],
+        }
+        for group in criteria_set.groups.prefetch_related("criteria")
+    ]
+    return render(
+        request,
+        "criteria/set_detail.html",
+        {
+            "set": criteria_set,
+            "groups": groups,
+            "max_points": spec.max_points,
+            "is_admin": scope_of(request.user).is_province_admin,
+            "versions": CriteriaSet.objects.filter(family=criteria_set.family).order_by("-version"),
+            "used": criteria_set.assessments.count(),
+        },
+    )
+
+
+@login_required
+def set_export(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    return attachment(
+        export_json(criteria_set),
+        f"{criteria_set.family}-v{criteria_set.version}.json",
+        "application/json",
+    )
+
+
+@login_required
+@require_POST
+def set_import(request: AuthedRequest) -> HttpResponse:
+    _require_admin(request)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn tệp."))
+        return redirect("criteria:list")
+    upload = form.cleaned_data["file"]
+    try:
+        created = services.import_set(actor=request.user, data=parse(upload.read(), upload.name))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _("Không nhập được: %(e)s") % {"e": error_text(exc)})
+        return redirect("criteria:list")
+    messages.success(request, _("Đã nhập thành bản nháp: %(s)s.") % {"s": created})
+    return redirect("criteria:detail", pk=created.pk)
+
+
+@login_required
+@require_POST
+def set_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    draft = services.new_draft(
+        actor=request.user, criteria_set=get_object_or_404(CriteriaSet, pk=pk)
+    )
+    messages.success(
+        request, _("Bản nháp phiên bản %(v)s: sửa rồi ban hành.") % {"v": draft.version}
+    )
+    return redirect("criteria:detail", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def set_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    try:
+        services.publish(actor=request.user, criteria_set=criteria_set)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Đã ban hành. Các kết quả đã chấm giữ nguyên phiên bản cũ."))
+    return redirect("criteria:detail", pk=criteria_set.pk)
+
+
+@login_required
+def set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    if not criteria_set.is_editable:
+        raise Http404
+    form = SetForm(request.POST or None, instance=criteria_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_set(
+                actor=request.user, criteria_set=criteria_set, data=form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("criteria:detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "criteria/edit_form.html",
+        {"form": form, "set": criteria_set, "title": _("Sửa thông tin bộ tiêu chí")},
+    )
+
+
+@login_required
+def group_edit(request: AuthedRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
+    _require_admin(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    group = (
+        get_object_or_404(CriteriaGroup, pk=group_pk, criteria_set=criteria_set)
+        if group_pk
+        else None
+    )
+    if not criteria_set.is_editable:
+        raise Http404
+    form = GroupForm(
+        request.POST or None, initial={"code": group.code, "name": group.name} if group else None
+    )
+    if request.method == "POST":
+        if request.POST.get("delete") and group is not None:
+            services.delete_group(actor=request.user, group=group)
+            return redirect("criteria:detail", pk=criteria_set.pk)
+        if form.is_valid():
+            try:
+                services.save_group(
+                    actor=request.user, criteria_set=criteria_set, group=group, **form.cleaned_data
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("criteria:detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "criteria/edit_form.html",
+        {
+            "form": form,
+            "set": criteria_set,
+            "title": _("Nhóm tiêu chí"),
+            "deletable": group is not None,
+        },
+    )
+
+
+@login_required
+def criterion_edit(
+    request: AuthedRequest, pk: int, group_pk: int, criterion_pk: int | None = None
+) -> HttpResponse:
+    _require_admin(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    group = get_object_or_404(CriteriaGroup, pk=group_pk, criteria_set=criteria_set)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, group=group) if criterion_pk else None
+    if not criteria_set.is_editable:
+        raise Http404
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST":
+        if request.POST.get("delete") and criterion is not None:
+            services.delete_criterion(actor=request.user, criterion=criterion)
+            return redirect("criteria:detail", pk=criteria_set.pk)
+        if form.is_valid():
+            try:
+                services.save_criterion(
+                    actor=request.user, group=group, criterion=criterion, data=form.cleaned_data
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("criteria:detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "criteria/edit_form.html",
+        {
+            "form": form,
+            "set": criteria_set,
+            "title": _("Tiêu chí — %(g)s") % {"g": group},
+            "deletable": criterion is not None,
+        },
+    )
