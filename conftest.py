@@ -211,3 +211,16 @@ def as_user(world) -> Callable[[str | None], Client]:
 
 
 ALL_PERSONAS = ["alice", "vera", "cuong", "binh", "van", "olga", "hoa", "dan", "oscar"]
+
+
+@pytest.fixture(autouse=True)
+def rollups_agree(request):
+    """After every test that touched the database, the maintained rollups equal a recount."""
+    uses_db = any(name in request.fixturenames for name in ("db", "world"))
+    if uses_db and "transactional_db" not in request.fixturenames:
+        request.getfixturevalue("db")
+    yield
+    if uses_db:
+        from assessments.stats import differences
+
+        assert differences() == []

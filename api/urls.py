@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
+from api.assessments import router as assessments_router
 from api.auth import TokenAuth
 from api.registry import router as registry_router
 
@@ -14,6 +15,7 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs page loads assets from a CDN; the schema is enough
 )
 api.add_router("/", registry_router)
+api.add_router("/", assessments_router)
 
 
 @api.get("/me", tags=["Tài khoản"], summary="Người dùng của khóa API")

@@ -56,6 +56,12 @@ def place_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and place.is_current
             and scope_of(request.user).can_manage_villages(place)
         ),
+        "can_register": place.is_current
+        and scope_of(request.user).covers(
+            place,
+            {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
+            | ({Role.VILLAGE_OFFICER} if place.kind == PlaceKind.VILLAGE else set()),
+        ),
         "can_manage_village": (
             place.kind == PlaceKind.VILLAGE
             and place.is_current

@@ -1,0 +1,156 @@
+"""Assessment endpoints: read results, fill in a self-assessment, take review steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from api.registry import _service_errors
+from api.schemas import Errors, Message, page_of
+from assessments import services
+from assessments.models import Assessment, State
+from core.http import AuthedRequest
+from core.text import nfc_any
+from criteria.titles import Title
+
+router = Router(tags=["Bình xét"])
+
+
+class AssessmentOut(Schema):
+    id: int
+    title: str
+    year: int
+    subject_kind: str
+    subject_name: str
+    commune_id: int
+    village_id: int | None
+    criteria_set_id: int
+    state: str
+    answers: dict[str, Any]
+    total: Decimal | None
+    passed: bool | None
+    band: str
+    level: int
+    result: dict[str, Any]
+    returned_reasons: dict[str, str]
+    version: int
+    decision_id: int | None
+    valid_until: dt.date | None
+
+
+class AssessmentFilter(Schema):
+    year: int | None = None
+    title: str | None = None
+    state: str | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class AnswersIn(Schema):
+    answers: dict[str, Any]
+    version: int | None = None
+    submit: bool = False
+
+
+class StepIn(Schema):
+    version: int | None = None
+
+
+class ReturnIn(Schema):
+    reasons: dict[str, str]
+    version: int | None = None
+
+
+@router.get("/assessments", response=page_of(AssessmentOut), summary="Danh sách hồ sơ bình xét")
+def list_assessments(request: AuthedRequest, params: Query[AssessmentFilter]) -> dict[str, Any]:
+    qs = Assessment.objects.visible_to(request.user).order_by("id")
+    if params.year:
+        qs = qs.filter(year=params.year)
+    if params.title in Title.values:
+        qs = qs.filter(title=params.title)
+    if params.state in State.values:
+        qs = qs.filter(state=params.state)
+    size = max(1, min(params.page_size, 200))
+    page = max(1, params.page)
+    return {
+        "count": qs.count(),
+        "page": page,
+        "page_size": size,
+        "results": list(qs[(page - 1) * size : page * size]),
+    }
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Một hồ sơ và kết quả")
+def get_assessment(request: AuthedRequest, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment.objects.visible_to(request.user), pk=assessment_id)
+
+
+def _visible(request: AuthedRequest, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment.objects.visible_to(request.user), pk=assessment_id)
+
+
+@router.post(
+    "/assessments/{assessment_id}/answers",
+    response={200: AssessmentOut, 403: Message, 422: Errors},
+    summary="Lưu (và nộp) bản tự đánh giá",
+)
+def save_answers(request: AuthedRequest, assessment_id: int, payload: AnswersIn) -> Any:
+    assessment = _visible(request, assessment_id)
+    try:
+        saved = services.save_answers(
+            actor=request.user,
+            assessment=assessment,
+            answers={k: nfc_any(v) for k, v in payload.answers.items()},
+            version=payload.version,
+        )
+        if payload.submit:
+            saved = services.submit(actor=request.user, assessment=saved, version=saved.version)
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+    saved.refresh_from_db()
+    return Status(200, saved)
+
+
+@router.post(
+    "/assessments/{assessment_id}/return",
+    response={200: AssessmentOut, 403: Message, 422: Errors},
+    summary="Trả lại để sửa, lý do theo tiêu chí",
+)
+def return_assessment(request: AuthedRequest, assessment_id: int, payload: ReturnIn) -> Any:
+    assessment = _visible(request, assessment_id)
+    try:
+        done = services.return_for_correction(
+            actor=request.user,
+            assessment=assessment,
+            reasons={k: str(nfc_any(v)) for k, v in payload.reasons.items()},
+            version=payload.version,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+    return Status(200, done)
+
+
+STEPS = {"submit": services.submit, "verify": services.verify, "propose": services.propose}
+
+
+@router.post(
+    "/assessments/{assessment_id}/{step}",
+    response={200: AssessmentOut, 403: Message, 404: Message, 422: Errors},
+    summary="Bước bình xét: submit, verify, propose",
+)
+def take_step(request: AuthedRequest, assessment_id: int, step: str, payload: StepIn) -> Any:
+    assessment = _visible(request, assessment_id)
+    function = STEPS.get(step)
+    if function is None:
+        return Status(404, {"detail": _("Không có bước “%(s)s”.") % {"s": step}})
+    try:
+        done = function(actor=request.user, assessment=assessment, version=payload.version)
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+    return Status(200, done)
