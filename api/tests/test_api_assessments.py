@@ -26,7 +26,7 @@ def test_fill_submit_and_review_through_the_api(world, call):
     assessment = services.register(
         actor=world.users["van"], title="GDHT", year=YEAR, subject=world.households["a1"]
     )
-    answers = {k: v for k, v in good_answers(assessment).items()}
+    answers = dict(good_answers(assessment))
     bad = call(
         "van",
         "post",
