@@ -5,16 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scope import scope_of
+from accounts.scope import OFFICER_ROLES, scope_of
 from places.models import Place
 from registry.models import Citizen, Clan, Household, Organisation
 
 COMMUNE_EDITORS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 VILLAGE_EDITORS: set[str] = {*COMMUNE_EDITORS, Role.VILLAGE_OFFICER}
+# Roles that read some part of the registries (the navigation shows them the registry).
+REGISTRY_ROLES: set[str] = {*OFFICER_ROLES, Role.ORG_MANAGER, Role.CLAN_MANAGER}
+
+
+def require_registry_reader(user: Any) -> None:
+    """Citizens and users without a role have no registry pages at all: 404, like any
+    record outside one's scope (an empty list would suggest there is one to see)."""
+    if not scope_of(user).roles & REGISTRY_ROLES:
+        raise Http404
 
 
 def can_edit_village(user: Any, village: Place) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.text import collapse_spaces
@@ -95,12 +95,22 @@ class CitizenForm(CitizenFieldsForm):
     ]
 
     def __init__(
-        self, *args: Any, villages: QuerySet[Place], commune: Place, **kwargs: Any
+        self,
+        *args: Any,
+        villages: QuerySet[Place],
+        commune: Place,
+        workplace: Organisation | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`workplace`: the person's current one, kept as a choice even when it is in
+        another commune (otherwise saving the form would silently drop it)."""
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages.order_by("name")  # type: ignore[attr-defined]
+        workplaces = Q(commune=commune)
+        if workplace is not None:
+            workplaces |= Q(pk=workplace.pk)
         self.fields["workplace"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            commune=commune
+            workplaces
         ).order_by("name")
 
 

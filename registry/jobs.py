@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -68,7 +68,10 @@ def _save_report(job: ImportJob, report: ImportReport, data: bytes) -> None:
 
 
 def _run(job_id: int, *, dry_run: bool) -> None:
-    close_old_connections()
+    if not connection.in_atomic_block:
+        # A worker between jobs drops stale connections. Run inline (the immediate
+        # backend) inside a transaction, closing would break that transaction.
+        close_old_connections()
     job = ImportJob.objects.select_related("commune", "created_by").get(pk=job_id)
     data = (storage_dir() / job.stored_file).read_bytes()
     last = [0.0]

@@ -18,10 +18,11 @@ class ListSpec:
     default_sort: str
 
 
+# Names sort by their folded key: "Đỗ" among the D's, not after "Trần" (Đ is U+0110).
 CITIZEN_SORTS = ListSpec(
     {
-        "ten": ("full_name", "id"),
-        "-ten": ("-full_name", "-id"),
+        "ten": ("search_key", "id"),
+        "-ten": ("-search_key", "-id"),
         "nam": ("birth_year", "id"),
         "-nam": ("-birth_year", "-id"),
         "moi": ("-id",),
@@ -29,9 +30,14 @@ CITIZEN_SORTS = ListSpec(
     "ten",
 )
 HOUSEHOLD_SORTS = ListSpec({"ma": ("code",), "-ma": ("-code",), "moi": ("-id",)}, "ma")
-CLAN_SORTS = ListSpec({"ten": ("name", "branch_name"), "moi": ("-id",)}, "ten")
+CLAN_SORTS = ListSpec({"ten": ("name_key", "id"), "moi": ("-id",)}, "ten")
 ORGANISATION_SORTS = ListSpec(
-    {"ten": ("name",), "-ten": ("-name",), "nv": ("-declared_staff", "name")}, "ten"
+    {
+        "ten": ("name_key", "id"),
+        "-ten": ("-name_key", "-id"),
+        "nv": ("-declared_staff", "name_key"),
+    },
+    "ten",
 )
 
 

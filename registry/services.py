@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -131,6 +132,17 @@ def create_citizen(
 ) -> Citizen:
     village: Place = data["village"]
     require(can_edit_village(actor, village))
+    if household is not None:
+        require(can_edit_village(actor, household.village))
+        if village != household.village:  # residence follows the household
+            raise ValidationError(
+                {
+                    "village": _("Người vào %(h)s phải ở %(v)s như hộ.")
+                    % {"h": household, "v": household.village}
+                }
+            )
+        if data.get("relation") == Relation.HEAD and household.head_id:
+            raise ValidationError({"relation": _("Hộ đã có chủ hộ; dùng “Đổi chủ hộ”.")})
     _check_identity_free(data.get("identity_number"))
     citizen = Citizen()
     _apply_citizen_data(citizen, data)
@@ -150,14 +162,21 @@ def create_citizen(
         raise ValidationError(
             {"identity_number": _("Số CCCD đã được đăng ký cho một công dân khác.")}
         ) from None
-    if household is not None and citizen.relation == Relation.HEAD:
-        _set_head(actor, household, citizen)
     record(
         actor=actor,
         action="citizen.create",
         obj=citizen,
         changes=diff({}, snapshot(citizen, CITIZEN_FIELDS)),
     )
+    if household is not None:
+        record(
+            actor=actor,
+            action="household.member_in",
+            obj=household,
+            changes={"member": [None, citizen.full_name]},
+        )
+        if citizen.relation == Relation.HEAD:
+            _set_head(actor, household, citizen)
     return citizen
 
 
@@ -185,12 +204,45 @@ def update_citizen(
         )
         if others:
             raise PossibleDuplicate(others)
+    _check_household_consistency(locked, before_relation=before["relation"])
     changes = diff(before, snapshot(locked, CITIZEN_FIELDS))
     if not changes:
         return locked
     locked.save()
     record(actor=actor, action="citizen.update", obj=locked, changes=changes)
     return locked
+
+
+def _check_household_consistency(citizen: Citizen, *, before_relation: str) -> None:
+    """A household member lives where the household lives, and the head is changed on the
+    household page (so the household's head and the members' relations stay in step)."""
+    household = citizen.household
+    if household is None or citizen.status != ResidenceStatus.ACTIVE:
+        return
+    if citizen.village_id != household.village_id:
+        raise ValidationError(
+            {
+                "village": _(
+                    "%(n)s thuộc %(h)s ở %(v)s; muốn đổi nơi ở, hãy chuyển người này sang hộ khác."
+                )
+                % {"n": citizen.full_name, "h": household, "v": household.village}
+            }
+        )
+    is_head = household.head_id == citizen.pk
+    if before_relation != citizen.relation and is_head != (citizen.relation == Relation.HEAD):
+        raise ValidationError({"relation": _("Đổi chủ hộ ở trang hộ gia đình (nút “Làm chủ hộ”).")})
+
+
+def _set_relation(actor: User, citizen: Citizen, relation: str) -> None:
+    before = snapshot(citizen, ["relation"])
+    citizen.relation = relation
+    citizen.save(update_fields=["relation", "updated_at"])
+    record(
+        actor=actor,
+        action="citizen.update",
+        obj=citizen,
+        changes=diff(before, snapshot(citizen, ["relation"])),
+    )
 
 
 def _set_head(actor: User, household: Household, citizen: Citizen | None) -> None:
@@ -272,6 +324,16 @@ def add_member(*, actor: User, household: Household, citizen: Citizen, relation:
         return locked
     if relation == Relation.HEAD and household.head_id and household.head_id != locked.pk:
         raise ValidationError({"relation": _("Hộ đã có chủ hộ; dùng “Đổi chủ hộ”.")})
+    if locked.household_id == household.pk:
+        # Already a member: only the relation changes; nobody comes or goes.
+        if household.head_id == locked.pk and relation != Relation.HEAD:
+            raise ValidationError(
+                {"relation": _("Người này là chủ hộ; hãy chọn chủ hộ mới (nút “Làm chủ hộ”).")}
+            )
+        _set_relation(actor, locked, relation)
+        if relation == Relation.HEAD:
+            _set_head(actor, household, locked)
+        return locked
     old = locked.household
     before = snapshot(locked, CITIZEN_FIELDS)
     locked.household, locked.relation = household, relation
@@ -314,11 +376,13 @@ def change_head(
     if locked.head_id == citizen.pk:
         return locked
     if locked.head_id:
-        Citizen.objects.filter(pk=locked.head_id, household=locked).update(
-            relation=previous_relation
-        )
-    Citizen.objects.filter(pk=citizen.pk).update(relation=Relation.HEAD)
-    _set_head(actor, locked, citizen)
+        old_head = Citizen.objects.filter(pk=locked.head_id, household=locked).first()
+        if old_head is not None and old_head.relation != previous_relation:
+            _set_relation(actor, old_head, previous_relation)
+    new_head = Citizen.objects.get(pk=citizen.pk)
+    if new_head.relation != Relation.HEAD:
+        _set_relation(actor, new_head, Relation.HEAD)
+    _set_head(actor, locked, new_head)
     return locked
 
 
@@ -333,8 +397,10 @@ def record_status(
         raise ValidationError(_("Tình trạng không hợp lệ."))
     if locked.status == status:
         return locked
-    if locked.birth_date and on < locked.birth_date:
+    if (locked.birth_date and on < locked.birth_date) or on.year < locked.birth_year:
         raise ValidationError({"on": _("Ngày không được trước ngày sinh.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("Ngày không được ở tương lai.")})
     before = snapshot(locked, CITIZEN_FIELDS)
     locked.status, locked.status_date = status, on
     locked.save()
@@ -432,8 +498,9 @@ def create_clan(*, actor: User, data: dict[str, Any]) -> Clan:
         commune=commune,
     )
     clan.refresh_search_key()
-    if Clan.objects.filter(commune=commune, name_key=clan.name_key).exists():
-        raise ValidationError({"name": _("%(c)s đã có %(n)s.") % {"c": commune, "n": clan}})
+    existing = Clan.objects.filter(commune=commune, name_key=clan.name_key).first()
+    if existing is not None:  # named as registered, not as typed ("nguyen" finds "Nguyễn")
+        raise ValidationError({"name": _("%(c)s đã có %(n)s.") % {"c": commune, "n": existing}})
     clan.save()
     record(
         actor=actor, action="clan.create", obj=clan, changes=diff({}, snapshot(clan, CLAN_FIELDS))
@@ -506,9 +573,10 @@ def create_organisation(*, actor: User, commune: Place, data: dict[str, Any]) ->
         commune=commune,
     )
     organisation.refresh_search_key()
-    if Organisation.objects.filter(commune=commune, name_key=organisation.name_key).exists():
+    existing = Organisation.objects.filter(commune=commune, name_key=organisation.name_key).first()
+    if existing is not None:
         raise ValidationError(
-            {"name": _("%(c)s đã có đơn vị “%(n)s”.") % {"c": commune, "n": organisation.name}}
+            {"name": _("%(c)s đã có đơn vị “%(n)s”.") % {"c": commune, "n": existing.name}}
         )
     organisation.save()
     record(

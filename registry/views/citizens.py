@@ -16,8 +16,21 @@ from registry import queries, services
 from registry.access import can_edit_village, get_citizen_or_404, get_household_or_404
 from registry.columns import CITIZEN_COLUMNS, citizen_rows
 from registry.forms import CitizenForm, MergeForm, StatusForm, citizen_initial
-from registry.models import Gender, Occupation, ResidenceStatus
-from registry.views.common import commune_for_create, editable_villages, export, list_page
+from registry.models import (
+    Citizen,
+    Gender,
+    Household,
+    Occupation,
+    Organisation,
+    ResidenceStatus,
+)
+from registry.views.common import (
+    choose_commune,
+    commune_for_create,
+    editable_villages,
+    export,
+    list_page,
+)
 
 
 @login_required
@@ -28,6 +41,7 @@ def citizen_list(request: AuthedRequest) -> HttpResponse:
         template="registry/citizen_list.html",
         queryset=qs,
         chosen=chosen,
+        villages_too=True,
         extra={
             "q": request.GET.get("q", ""),
             "occupations": Occupation.choices,
@@ -79,9 +93,11 @@ def citizen_create(request: AuthedRequest) -> HttpResponse:
         commune = household.commune
     else:
         commune = commune_for_create(request, villages_too=True)
-    if commune is None:
-        raise Http404
+        if commune is None:
+            return choose_commune(request, title=_("Thêm công dân"), villages_too=True)
     villages = editable_villages(request.user, commune)
+    if household is not None:  # a new member lives where the household lives
+        villages = villages.filter(pk=household.village_id)
     if not villages.exists():
         raise Http404
     initial = {"village": household.village_id} if household else {}
@@ -105,18 +121,31 @@ def citizen_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def citizen_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     citizen = get_citizen_or_404(request.user, pk)
-    duplicates = services.possible_duplicates(
-        full_name=citizen.full_name,
-        birth_year=citizen.birth_year,
-        village=citizen.village,
-        exclude=citizen.pk,
-    )
+    # Linked records are named and linked only as far as the reader's scope goes: an
+    # organisation manager reading her staff does not see their household's head.
+    visible = Citizen.objects.visible_to(request.user)
+    duplicates = [
+        d
+        for d in services.possible_duplicates(
+            full_name=citizen.full_name,
+            birth_year=citizen.birth_year,
+            village=citizen.village,
+            exclude=citizen.pk,
+        )
+        if visible.filter(pk=d.pk).exists()
+    ]
     return render(
         request,
         "registry/citizen_detail.html",
         {
             "citizen": citizen,
             "can_edit": can_edit_village(request.user, citizen.village),
+            "household_visible": citizen.household_id is not None
+            and Household.objects.visible_to(request.user).filter(pk=citizen.household_id).exists(),
+            "workplace_visible": citizen.workplace_id is not None
+            and Organisation.objects.visible_to(request.user)
+            .filter(pk=citizen.workplace_id)
+            .exists(),
             "duplicates": duplicates,
             "status_form": StatusForm(initial={"on": timezone.localdate()}),
             "merge_form": MergeForm(),
@@ -134,6 +163,7 @@ def citizen_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None,
         villages=villages,
         commune=citizen.commune,
+        workplace=citizen.workplace,
         initial=citizen_initial(citizen),
     )
     if request.method == "POST" and form.is_valid():

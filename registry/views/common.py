@@ -4,15 +4,14 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from accounts.scope import scope_of
 from audit.services import record
 from core.http import AuthedRequest, xlsx_response
 from core.xlsx import Column, write_workbook
 from places.models import Place
-from registry.access import can_edit_village, editable_communes
+from registry.access import can_edit_village, editable_communes, require_registry_reader
 from registry.queries import filter_places
 
 PAGE_SIZE = 50
@@ -25,21 +24,30 @@ def list_page(
     queryset: QuerySet[Any],
     chosen: dict[str, Any],
     extra: dict[str, Any] | None = None,
+    villages_too: bool = False,
 ) -> HttpResponse:
+    """A registry list; `villages_too`: village officers may add to it (people, households)."""
+    require_registry_reader(request.user)
+    communes_to_edit = editable_communes(request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    # The pager writes q itself; the other filters ride along in extra_query.
+    others = params.copy()
+    others.pop("q", None)
     communes, villages = filter_places(request.user, chosen.get("xa"))
     context = {
         "page": page,
         "params": params.urlencode(),
-        "extra_query": (params.urlencode() + "&") if params else "",
+        "extra_query": (others.urlencode() + "&") if others else "",
         "chosen": chosen,
         "q": "",
         "communes": communes,
         "villages": villages,
-        "can_create": bool(editable_communes(request.user))
-        or bool(scope_of(request.user).roles & {"village_officer"}),
+        # The "add" and "import" buttons show only to those whose pages open.
+        "can_create": bool(communes_to_edit)
+        or (villages_too and editable_villages(request.user).exists()),
+        "can_import": bool(communes_to_edit),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -55,6 +63,7 @@ def export(
     count: int,
 ) -> HttpResponse:
     """The list as filtered, in the import template's layout; recorded as a personal-data export."""
+    require_registry_reader(request.user)
     content = write_workbook(title=title, columns=columns, rows=rows)
     record(
         actor=request.user,
@@ -77,6 +86,23 @@ def commune_for_create(request: AuthedRequest, *, villages_too: bool = False) ->
     if raw and raw.isdigit():
         return next((c for c in communes if c.pk == int(raw)), None)
     return communes[0] if len(communes) == 1 else None
+
+
+def choose_commune(
+    request: AuthedRequest, *, title: str, villages_too: bool = False
+) -> HttpResponse:
+    """When `commune_for_create` found none: a page to pick among several (province
+    admins), or 404 when the user may create nowhere or asked for a commune not theirs."""
+    communes = editable_communes(request.user)
+    if villages_too and not communes:
+        communes = [v.parent for v in editable_villages(request.user) if v.parent is not None][:1]
+    if not communes or request.GET.get("xa") or request.POST.get("xa"):
+        raise Http404
+    return render(
+        request,
+        "registry/choose_commune.html",
+        {"title": title, "communes": communes, "path": request.path},
+    )
 
 
 def editable_villages(user: Any, commune: Place | None = None) -> QuerySet[Place]:

@@ -12,18 +12,19 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
+from places.models import PlaceKind
 from registry import queries, services
 from registry.access import (
     can_edit_clan,
+    can_edit_commune,
     can_edit_organisation,
-    editable_communes,
     get_clan_or_404,
     get_organisation_or_404,
 )
 from registry.columns import CLAN_COLUMNS, ORGANISATION_COLUMNS, clan_rows, organisation_rows
 from registry.forms import ClanForm, HouseholdRefForm, OrganisationForm, StaffForm
 from registry.models import Citizen, Household, OrganisationKind, OrganisationLevel, ResidenceStatus
-from registry.views.common import commune_for_create, export, list_page
+from registry.views.common import choose_commune, commune_for_create, export, list_page
 
 
 @login_required
@@ -55,7 +56,7 @@ def clan_export(request: AuthedRequest) -> HttpResponse:
 def clan_create(request: AuthedRequest) -> HttpResponse:
     commune = commune_for_create(request)
     if commune is None:
-        raise Http404
+        return choose_commune(request, title=_("Thêm dòng họ"))
     form = ClanForm(request.POST or None, commune=commune)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,11 +137,17 @@ def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         if household is None and "/" in code:
             commune_code, _sep, household_code = code.partition("/")
-            household = (
-                Household.objects.visible_to(request.user)
-                .filter(commune__code=commune_code, code=household_code)
-                .first()
+            # A clan's commune keeps its member list, and its households may live in
+            # other communes its officers cannot see: for them the explicit "XA/CODE"
+            # reaches any household. Others (clan managers) only reach what they see.
+            reachable = (
+                Household.objects.all()
+                if can_edit_commune(request.user, clan.commune)
+                else Household.objects.visible_to(request.user)
             )
+            household = reachable.filter(
+                commune__kind=PlaceKind.COMMUNE, commune__code=commune_code, code=household_code
+            ).first()
         if household is None:
             messages.error(
                 request, _("Không tìm thấy hộ “%(c)s” trong phạm vi của bạn.") % {"c": code}
@@ -201,8 +208,8 @@ def organisation_export(request: AuthedRequest) -> HttpResponse:
 @login_required
 def organisation_create(request: AuthedRequest) -> HttpResponse:
     commune = commune_for_create(request)
-    if commune is None or commune not in editable_communes(request.user):
-        raise Http404
+    if commune is None:
+        return choose_commune(request, title=_("Thêm đơn vị"))
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,13 @@ from registry.access import can_edit_village, get_citizen_or_404, get_household_
 from registry.columns import HOUSEHOLD_COLUMNS, household_rows
 from registry.forms import HouseholdForm, MemberAddForm, MoveForm
 from registry.models import Citizen, Clan, Household, Relation, ResidenceStatus
-from registry.views.common import commune_for_create, editable_villages, export, list_page
+from registry.views.common import (
+    choose_commune,
+    commune_for_create,
+    editable_villages,
+    export,
+    list_page,
+)
 
 
 @login_required
@@ -27,6 +34,7 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         template="registry/household_list.html",
         queryset=qs,
         chosen=chosen,
+        villages_too=True,
         extra={"q": request.GET.get("q", "")},
     )
 
@@ -44,15 +52,19 @@ def household_export(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _clans_for(household_commune_id: int):  # type: ignore[no-untyped-def]
-    return Clan.objects.filter(commune_id=household_commune_id).order_by("name", "branch_name")
+def _clans_for(household_commune_id: int, current: int | None = None) -> QuerySet[Clan]:
+    """The clans of the household's commune, and the one it belongs to now (a clan may
+    count households of other communes; editing the household must not drop it)."""
+    return Clan.objects.filter(Q(commune_id=household_commune_id) | Q(pk=current)).order_by(
+        "name", "branch_name"
+    )
 
 
 @login_required
 def household_create(request: AuthedRequest) -> HttpResponse:
     commune = commune_for_create(request, villages_too=True)
     if commune is None:
-        raise Http404
+        return choose_commune(request, title=_("Thêm hộ gia đình"), villages_too=True)
     villages = editable_villages(request.user, commune)
     if not villages.exists():
         raise Http404
@@ -76,7 +88,7 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = HouseholdForm(
         request.POST or None,
         villages=editable_villages(request.user, household.commune),
-        clans=_clans_for(household.commune_id),
+        clans=_clans_for(household.commune_id, household.clan_id),
         initial={
             "code": household.code,
             "address": household.address,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.http import AuthedRequest, xlsx_response
-from core.xlsx import write_workbook
+from core.xlsx import ImportFileError, check_xlsx, write_workbook
 from places.models import Place
 from registry.access import editable_communes
 from registry.columns import COLUMNS
@@ -41,6 +43,17 @@ class ImportUploadForm(forms.Form):
         self.fields["commune"].queryset = Place.objects.filter(pk__in=[c.pk for c in communes])  # type: ignore[attr-defined]
         if len(communes) == 1:
             self.fields["commune"].initial = communes[0].pk
+
+    def clean_file(self) -> Any:
+        """Not a workbook at all (a .xls, .csv, .pdf...): said at once, nothing is stored."""
+        upload = self.cleaned_data["file"]
+        data = upload.read()
+        upload.seek(0)
+        try:
+            check_xlsx(data)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
 
 
 def _kind_or_404(kind: str) -> str:
