@@ -24,6 +24,7 @@ from assessments.models import (
     Rollup,
     State,
 )
+from assessments.signals import decision_issued
 from audit.services import record
 from criteria.engine import AnswerError, clean_answer, score, spec_of
 from criteria.models import CriteriaSet, CriterionKind
@@ -633,6 +634,7 @@ def decide(
         obj=decision,
         changes={"assessments": [None, len(locked)]},
     )
+    decision_issued.send(sender=Decision, decision=decision)
     return decision
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from core.text import fold
 from registry.models import Citizen
 from registry.signals import citizen_merged
+
+
+# Sent inside the transaction that records a decision; `decision` has its assessments.
+decision_issued = Signal()
 
 
 @receiver(citizen_merged)
