@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "registry",
     "criteria",
     "assessments",
+    "recognition",
     "api",
     "demo",
 ]
@@ -137,6 +138,18 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
         }[TASKS_BACKEND]
     }
+}
+
+# Public certificate checks allowed per client per minute; beyond it: 429.
+VERIFY_RATE_PER_MINUTE = env.integer("VERIFY_RATE_PER_MINUTE", 30)
+# One process: memory. Several app processes: set CACHE_URL=db (run `manage.py createcachetable`)
+# so rate limits are shared.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hoctap_cache"}
+        if env.string("CACHE_URL", "") == "db"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 LANGUAGE_CODE = "vi"

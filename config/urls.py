@@ -5,6 +5,7 @@ from accounts import views as account_views
 from api import views as api_views
 from api.urls import api
 from core import views as core_views
+from recognition import views as recognition_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("so/", include("registry.urls")),
     path("binh-xet/", include("assessments.urls")),
+    path("cong-nhan/", include("recognition.urls")),
+    path("xac-minh/", recognition_views.verify_form, name="verify_form"),
+    path("xac-minh/<str:code>", recognition_views.verify, name="verify"),
     path("tieu-chi/", include("criteria.urls")),
     path("api/v1/", api.urls),
     path("tai-khoan/khoa-api/", api_views.tokens, name="api_tokens"),

@@ -11,12 +11,12 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts.models import User
+from core.tasks import fresh_connection
 from core.xlsx import ImportReport, annotated_copy
 from places.models import Place
 from registry.imports import run_import
@@ -68,10 +68,7 @@ def _save_report(job: ImportJob, report: ImportReport, data: bytes) -> None:
 
 
 def _run(job_id: int, *, dry_run: bool) -> None:
-    if not connection.in_atomic_block:
-        # A worker between jobs drops stale connections. Run inline (the immediate
-        # backend) inside a transaction, closing would break that transaction.
-        close_old_connections()
+    fresh_connection()
     job = ImportJob.objects.select_related("commune", "created_by").get(pk=job_id)
     data = (storage_dir() / job.stored_file).read_bytes()
     last = [0.0]

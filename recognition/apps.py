@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RecognitionConfig(AppConfig):
+    name = "recognition"
+    verbose_name = "Quyết định, giấy công nhận"
+
+    def ready(self) -> None:
+        from recognition import receivers  # noqa: F401 - certificates follow decisions

@@ -1,0 +1,42 @@
+"""Certificate batches as background jobs (a decision can list thousands of households)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from core.tasks import fresh_connection
+from recognition.models import BatchStatus, CertificateBatch
+from recognition.services import render_certificates, storage_dir
+
+
+@task()
+def build_batch(batch_id: int) -> None:
+    fresh_connection()
+    batch = CertificateBatch.objects.select_related("decision", "village").get(pk=batch_id)
+    total = max(batch.count, 1)
+
+    def progress(done: int) -> None:
+        CertificateBatch.objects.filter(pk=batch.pk).update(progress=min(done / total, 0.99))
+
+    try:
+        data, count = render_certificates(batch.decision, batch.village, progress=progress)
+    except Exception as exc:
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=str(exc)[:500]
+        )
+        raise
+    name = f"giay-{batch.pk}.pdf"
+    (storage_dir("certificates") / name).write_bytes(data)
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE, progress=1.0, count=count, stored_name=name
+    )
+
+
+@task()
+def build_document(decision_id: int) -> None:
+    """Render a new decision's files right away, so its hash is known from the start."""
+    from assessments.models import Decision
+    from recognition.services import document_for
+
+    fresh_connection()
+    document_for(Decision.objects.get(pk=decision_id))

@@ -1,0 +1,169 @@
+"""Decision documents (generated once, kept, hashed), certificates and their verification."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.models import Assessment, Decision, State
+from audit.services import record
+from criteria.titles import SubjectKind, Title
+from places.models import Place, PlaceKind
+from recognition import content, pdf, word
+from recognition.codes import normalize
+from recognition.models import Certificate, DecisionDocument
+
+
+def storage_dir(kind: str) -> Path:
+    path = Path(settings.MEDIA_ROOT) / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def document_for(decision: Decision, actor: object | None = None) -> DecisionDocument:
+    """The decision's PDF and Word files, rendered the first time they are asked for and then
+    kept unchanged: an issued decision is immutable, and its hash is what gets signed."""
+    existing = DecisionDocument.objects.filter(decision=decision).first()
+    if existing is not None:
+        return existing
+    built = content.build(decision)
+    pdf_bytes = pdf.decision_pdf(built)
+    docx_bytes = word.decision_docx(built)
+    stem = f"qd-{decision.pk}"
+    (storage_dir("decisions") / f"{stem}.pdf").write_bytes(pdf_bytes)
+    (storage_dir("decisions") / f"{stem}.docx").write_bytes(docx_bytes)
+    try:
+        with transaction.atomic():
+            document = DecisionDocument.objects.create(
+                decision=decision,
+                pdf_name=f"{stem}.pdf",
+                pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+                docx_name=f"{stem}.docx",
+                docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
+            )
+    except IntegrityError:  # generated concurrently by another request: keep theirs
+        return DecisionDocument.objects.get(decision=decision)
+    record(
+        actor=actor,
+        action="decision.document",
+        obj=decision,
+        changes={"pdf_sha256": [None, document.pdf_sha256]},
+    )
+    return document
+
+
+def _short_person(name: str) -> str:
+    """ "Nguyễn Thị Hương" → "Nguyễn T. H.": enough to recognise, not to identify."""
+    parts = name.split()
+    if len(parts) <= 1:
+        return name
+    return " ".join([parts[0], *(f"{p[0]}." for p in parts[1:])])
+
+
+def public_name(assessment: Assessment) -> str:
+    if assessment.subject_kind == SubjectKind.CITIZEN:
+        return _short_person(assessment.subject_name)
+    if assessment.subject_kind == SubjectKind.HOUSEHOLD:
+        household = assessment.household
+        head = household.head.full_name if household and household.head else ""
+        return f"Hộ {_short_person(head)}" if head else "Hộ gia đình"
+    return assessment.subject_name
+
+
+def place_line(assessment: Assessment) -> str:
+    parts = [assessment.village.name] if assessment.village else []
+    if assessment.subject_kind != SubjectKind.COMMUNE:
+        parts.append(assessment.commune.name)
+    province = (
+        assessment.commune.parent
+        if assessment.commune.kind == PlaceKind.COMMUNE
+        else assessment.commune
+    )
+    if province is not None:
+        parts.append(province.name)
+    return ", ".join(parts)
+
+
+def certificate_items(certificates: Iterator[Certificate]) -> Iterator[pdf.CertificateItem]:
+    for certificate in certificates:
+        assessment = certificate.assessment
+        decision = assessment.decision
+        assert decision is not None
+        built_signature = content.build_signature(decision)
+        yield pdf.CertificateItem(
+            code=certificate.code,
+            display_code=certificate.display_code,
+            verify_url=f"{settings.SITE_URL}/xac-minh/{certificate.code}",
+            title_label=str(Title(assessment.title).label),
+            subject_name=assessment.subject_name
+            if assessment.subject_kind != SubjectKind.HOUSEHOLD
+            else _household_title(assessment),
+            place_line=place_line(assessment),
+            year=assessment.year,
+            decision_line=f"Theo Quyết định số {decision.number} ngày {decision.signed_on:%d/%m/%Y} của {decision.authority}",
+            authority=decision.authority,
+            signature_lines=built_signature,
+            signer_name=decision.signer_name,
+            place_date=f"{decision.authority_place.short_name}, ngày {decision.signed_on:%d} tháng {decision.signed_on:%m} năm {decision.signed_on:%Y}",
+        )
+
+
+def _household_title(assessment: Assessment) -> str:
+    household = assessment.household
+    if household and household.head:
+        return f"Gia đình ông/bà {household.head.full_name}"
+    return assessment.subject_name
+
+
+def certificates_for(decision: Decision, village: Place | None = None):  # type: ignore[no-untyped-def]
+    qs = Certificate.objects.filter(
+        assessment__decision=decision, assessment__state=State.RECOGNISED
+    )
+    if village is not None:
+        qs = qs.filter(assessment__village=village)
+    return qs.select_related(
+        "assessment__decision__authority_place",
+        "assessment__village",
+        "assessment__commune__parent",
+        "assessment__household__head",
+    ).order_by("assessment__village__name", "assessment__subject_name", "id")
+
+
+def render_certificates(
+    decision: Decision, village: Place | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
+    certificates = certificates_for(decision, village)
+    count = certificates.count()
+    return pdf.certificates_pdf(
+        certificate_items(certificates.iterator(chunk_size=500)), progress=progress
+    ), count
+
+
+def find_certificate(typed: str) -> Certificate | None:
+    code = normalize(typed)
+    if len(code) != 26:
+        return None
+    return (
+        Certificate.objects.filter(code=code)
+        .select_related(
+            "assessment__decision__document",
+            "assessment__village",
+            "assessment__commune__parent",
+            "assessment__household__head",
+        )
+        .first()
+    )
+
+
+def status_of(certificate: Certificate) -> str:
+    assessment = certificate.assessment
+    if assessment.state == State.REVOKED:
+        return "revoked"
+    if assessment.valid_until and assessment.valid_until < timezone.localdate():
+        return "expired"
+    return "valid"
