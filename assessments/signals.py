@@ -13,7 +13,6 @@ from core.text import fold
 from registry.models import Citizen
 from registry.signals import citizen_merged
 
-
 # Sent inside the transaction that records a decision; `decision` has its assessments.
 decision_issued = Signal()
 
