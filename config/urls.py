@@ -5,6 +5,7 @@ from accounts import views as account_views
 from api import views as api_views
 from api.urls import api
 from core import views as core_views
+from recognition import config_views
 from recognition import views as recognition_views
 
 urlpatterns = [
@@ -18,6 +19,10 @@ urlpatterns = [
     path("so/", include("registry.urls")),
     path("binh-xet/", include("assessments.urls")),
     path("cong-nhan/", include("recognition.urls")),
+    path("cau-hinh/", config_views.settings_page, name="config"),
+    path("cau-hinh/can-cu/them/", config_views.basis_edit, name="config_basis_add"),
+    path("cau-hinh/can-cu/<int:pk>/", config_views.basis_edit, name="config_basis"),
+    path("cau-hinh/tham-quyen/<int:pk>/", config_views.rule_edit, name="config_rule"),
     path("xac-minh/", recognition_views.verify_form, name="verify_form"),
     path("xac-minh/<str:code>", recognition_views.verify, name="verify"),
     path("tieu-chi/", include("criteria.urls")),

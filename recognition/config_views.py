@@ -1,0 +1,101 @@
+"""Province configuration of decisions: who recognises what, and the "Căn cứ" lines."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_of
+from assessments.models import AuthorityRule
+from audit.services import diff, record, snapshot
+from core.http import AuthedRequest
+from recognition.models import LegalBasis
+
+
+class LegalBasisForm(forms.ModelForm):
+    class Meta:
+        model = LegalBasis
+        fields = ["level", "title", "year_from", "year_to", "order", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class AuthorityRuleForm(forms.ModelForm):
+    class Meta:
+        model = AuthorityRule
+        fields = ["level", "authority", "signer_title"]
+
+
+def _require_admin(request: AuthedRequest) -> None:
+    if not scope_of(request.user).is_province_admin:
+        raise Http404
+
+
+@login_required
+def settings_page(request: AuthedRequest) -> HttpResponse:
+    _require_admin(request)
+    return render(
+        request,
+        "recognition/settings.html",
+        {
+            "bases": LegalBasis.objects.all(),
+            "rules": AuthorityRule.objects.order_by("title", "org_level"),
+            "form": LegalBasisForm(),
+        },
+    )
+
+
+@login_required
+def basis_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    _require_admin(request)
+    basis = get_object_or_404(LegalBasis, pk=pk) if pk else None
+    form = LegalBasisForm(request.POST or None, instance=basis)
+    if request.method == "POST":
+        if basis is not None and request.POST.get("delete"):
+            record(actor=request.user, action="legal_basis.delete", obj=basis, note=basis.text)
+            basis.delete()
+            return redirect("config")
+        if form.is_valid():
+            fields = ["level", "title", "year_from", "year_to", "order", "text"]
+            before = snapshot(basis, fields) if basis else {}
+            saved = form.save()
+            record(
+                actor=request.user,
+                action="legal_basis.save",
+                obj=saved,
+                changes=diff(before, snapshot(saved, fields)),
+            )
+            messages.success(request, _("Đã lưu căn cứ."))
+            return redirect("config")
+    return render(
+        request,
+        "recognition/config_form.html",
+        {"form": form, "title": _("Căn cứ ban hành quyết định"), "deletable": basis is not None},
+    )
+
+
+@login_required
+def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule = get_object_or_404(AuthorityRule, pk=pk)
+    form = AuthorityRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        fields = ["level", "authority", "signer_title"]
+        before = snapshot(rule, fields)
+        saved = form.save()
+        record(
+            actor=request.user,
+            action="authority_rule.save",
+            obj=saved,
+            changes=diff(before, snapshot(saved, fields)),
+        )
+        messages.success(request, _("Đã lưu thẩm quyền công nhận."))
+        return redirect("config")
+    return render(
+        request,
+        "recognition/config_form.html",
+        {"form": form, "title": _("Thẩm quyền công nhận — %(r)s") % {"r": rule}},
+    )
