@@ -9,12 +9,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_test
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_bench
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test test-pg lint typecheck pytest install places-data clean serve
+.PHONY: run test test-pg bench-import lint typecheck pytest install places-data clean serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -30,6 +31,7 @@ install: $(VENV)/.synced
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	DEBUG=1 $(PY) manage.py load_places
+	DEBUG=1 $(PY) manage.py load_criteria
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Mở http://127.0.0.1:$(PORT) trong trình duyệt (Ctrl+C để dừng)."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -53,6 +55,12 @@ test: install
 
 test-pg: install
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+# Import 100,000 citizens (~30,000 households) on SQLite and on PostgreSQL: rows/s and
+# peak memory per phase against the raw floors (docs/benchmarks.md). The PostgreSQL
+# database BENCH_PG_URL is dropped and re-created; its name must contain "bench".
+bench-import: install
+	$(PY) -m bench.import_bench --rows 100000 --db both --pg-url $(BENCH_PG_URL) --out bench-results/import.json
 
 # Regenerate places/data/hung_yen.json from the vietnamadminunits package.
 places-data: | $(UV)

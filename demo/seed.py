@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
+from criteria.models import CriteriaSet
+from demo.cycle_seed import seed_cycle
 from demo.generator import Generator
 from demo.registry_seed import seed_registry
 from places.models import Place, PlaceKind
@@ -105,7 +107,9 @@ def seed_communes(*, seed: int = 2026) -> SeedResult:
         result.add("công dân", int(outcome.get("citizens", 0)))  # type: ignore[call-overload]
     first, second = communes[0], communes[1]
     first_village = villages[first.pk][0]
-    _account("tinh.admin", "Trần Thị Thanh Hà", "0912000001", Role.PROVINCE_ADMIN, province, result)
+    admin = _account(
+        "tinh.admin", "Trần Thị Thanh Hà", "0912000001", Role.PROVINCE_ADMIN, province, result
+    )
     _account("tinh.xem", "Lê Văn Bình", "0912000002", Role.PROVINCE_VIEWER, province, result)
     _account("xa.canbo", "Nguyễn Văn Cường", "0912000003", Role.COMMUNE_OFFICER, first, result)
     _account("xa2.canbo", "Phạm Thị Dung", "0912000004", Role.COMMUNE_OFFICER, second, result)
@@ -133,4 +137,6 @@ def seed_communes(*, seed: int = 2026) -> SeedResult:
         clan=clan,
     )
     _account("congdan", "Bùi Thị Lan", "0912000008", Role.CITIZEN, first_village, result)
+    if CriteriaSet.objects.exists():
+        result.add("hồ sơ bình xét", seed_cycle(actor=admin, communes=communes, seed=seed))
     return result

@@ -40,3 +40,19 @@ def test_generator_is_deterministic_by_seed():
         for h in first
         for m in h.members
     )
+
+
+def test_demo_year_has_every_step_and_last_years_certificates(db):
+    from assessments.models import Assessment, State
+    from recognition.models import Certificate
+
+    call_command("seed_demo", "--quiet-logins")
+    states = set(Assessment.objects.values_list("state", flat=True))
+    assert {
+        State.REGISTERED,
+        State.SUBMITTED,
+        State.VERIFIED,
+        State.PROPOSED,
+        State.RECOGNISED,
+    } <= states
+    assert Certificate.objects.exists()
