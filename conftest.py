@@ -32,6 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_places", verbosity=0)
         call_command("load_criteria", verbosity=0)
+        call_command("load_targets", verbosity=0)
 
 
 @dataclass

@@ -18,5 +18,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "scope": scope,
         "nav_places": bool(scope.roles & OFFICER_ROLES),
         "nav_users": bool(scope.roles & MANAGER_ROLES),
+        "nav_stats": bool(scope.roles & {"province_admin", "province_viewer", "commune_officer"}),
         "nav_registry": bool(scope.roles & (OFFICER_ROLES | {"org_manager", "clan_manager"})),
     }

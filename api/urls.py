@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from api.assessments import router as assessments_router
 from api.auth import TokenAuth
 from api.registry import router as registry_router
+from api.stats import router as stats_router
 
 api = NinjaAPI(
     title="hoctap API",
@@ -16,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("/", registry_router)
 api.add_router("/", assessments_router)
+api.add_router("/", stats_router)
 
 
 @api.get("/me", tags=["Tài khoản"], summary="Người dùng của khóa API")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "criteria",
     "assessments",
     "recognition",
+    "stats",
     "api",
     "demo",
 ]

@@ -1,0 +1,260 @@
+"""Figures and indicators: counted live from the registry, or read from approved reports.
+
+Dashboards only ever read stored rows (approved `StatReport`s, `LiveFigures`
+snapshots, `Target`s): the registry is scanned here, once per commune and
+year, when a snapshot is refreshed or a report is pre-filled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+
+from assessments.models import Assessment, Rollup, State
+from criteria.titles import Title
+from places.models import REFORM_DATE, Place, PlaceKind, PlaceSuccession
+from registry.models import (
+    Citizen,
+    Clan,
+    Household,
+    Occupation,
+    Organisation,
+    OrganisationKind,
+    ResidenceStatus,
+)
+from stats.figures import FIGURE_NAMES, INDICATORS, IndicatorCode
+from stats.models import LiveFigures, ReportStatus, StatReport
+
+WORKERS = (Occupation.FARMER, Occupation.WORKER)
+ENTERPRISES = (OrganisationKind.ENTERPRISE, OrganisationKind.PRODUCTION)
+
+
+def _rollup(commune: Place, year: int, title: str) -> tuple[int, int]:
+    """(registered = every assessment of the year, recognised) from the maintained counts."""
+    counts: dict[str, int] = {}
+    for state, count in Rollup.objects.filter(year=year, commune=commune, title=title).values_list(
+        "state", "count"
+    ):
+        counts[state] = counts.get(state, 0) + count
+    return sum(counts.values()), counts.get(State.RECOGNISED, 0)
+
+
+def _holders(title: str, year: int) -> QuerySet[Assessment]:
+    return Assessment.objects.holding(title, year)
+
+
+def live_figures(commune: Place, year: int) -> dict[str, int | None]:
+    """Count everything the report asks for from the registry and the year's titles."""
+    values: dict[str, int | None] = dict.fromkeys(FIGURE_NAMES)
+    households = Household.objects.filter(commune=commune, dissolved_on__isnull=True)
+    values["households_total"] = households.count()
+    values["households_registered"], values["households_recognised"] = _rollup(
+        commune, year, Title.GDHT
+    )
+    values["clans_total"] = Clan.objects.filter(commune=commune).count()
+    values["clans_registered"], values["clans_recognised"] = _rollup(commune, year, Title.DHHT)
+    values["villages_total"] = Place.objects.current().villages().filter(parent=commune).count()
+    values["villages_registered"], values["villages_recognised"] = _rollup(
+        commune, year, Title.CDHT_THON
+    )
+    organisations = Organisation.objects.filter(
+        commune=commune, closed_on__isnull=True, level="commune"
+    )
+    values["orgs_total"] = organisations.count()
+    values["orgs_registered"], values["orgs_recognised"] = _rollup(commune, year, Title.DVHT)
+    enterprises = organisations.filter(kind__in=ENTERPRISES)
+    values["enterprises_total"] = enterprises.count()
+    dvht = Assessment.objects.filter(title=Title.DVHT, year=year, organisation__in=enterprises)
+    values["enterprises_registered"] = dvht.count()
+    values["enterprises_recognised"] = dvht.filter(state=State.RECOGNISED).count()
+
+    learning_households = (
+        _holders(Title.GDHT, year).filter(household__commune=commune).values("household_id")
+    )
+    learning_clans = _holders(Title.DHHT, year).filter(clan__commune=commune).values("clan_id")
+    learning_villages = (
+        _holders(Title.CDHT_THON, year)
+        .filter(village_subject__parent=commune)
+        .values("village_subject_id")
+    )
+    people = Citizen.objects.filter(commune=commune, status=ResidenceStatus.ACTIVE)
+    workers = people.filter(occupation__in=WORKERS, birth_year__lte=year - 15).filter(
+        Q(household_id__in=learning_households)
+        | Q(household__clan_id__in=learning_clans)
+        | Q(village_id__in=learning_villages)
+    )
+    cdht_year = Assessment.objects.filter(title=Title.CDHT, year=year)
+    cdht_holders = _holders(Title.CDHT, year)
+    values["workers_total"] = workers.count()
+    values["workers_registered"] = cdht_year.filter(citizen__in=workers).count()
+    values["workers_cdht"] = cdht_holders.filter(citizen__in=workers).count()
+    learning_orgs = (
+        _holders(Title.DVHT, year).filter(organisation__commune=commune).values("organisation_id")
+    )
+    staff = people.filter(workplace_id__in=learning_orgs)
+    values["staff_total"] = staff.count()
+    values["staff_registered"] = cdht_year.filter(citizen__in=staff).count()
+    values["staff_cdht"] = cdht_holders.filter(citizen__in=staff).count()
+    commune_holders = cdht_holders.filter(commune=commune)
+    values["cdht_total"] = commune_holders.count()
+    values["cdht_digital"] = commune_holders.filter(result__indicators__digital_skills=True).count()
+    values["cdht_self_updated"] = commune_holders.filter(self_submitted=True).count()
+    learning_commune = (
+        _holders(Title.XA_HT, year).filter(commune_subject=commune).order_by("-level").first()
+    )
+    values["commune_level"] = learning_commune.level if learning_commune else 0
+    return values
+
+
+def refresh_live(commune: Place, year: int) -> LiveFigures:
+    snapshot, _created = LiveFigures.objects.update_or_create(
+        commune=commune, year=year, defaults=live_figures(commune, year)
+    )
+    return snapshot
+
+
+@dataclass
+class CommuneFigures:
+    """One commune-year as the dashboards show it, with where the numbers come from."""
+
+    commune: Place
+    year: int
+    values: dict[str, int | None]
+    official: bool  # approved report(s) rather than live counts
+    from_legacy: list[str] = field(default_factory=list)  # names of the pre-2025 communes summed
+    split_warning: bool = False
+    status: str = ""
+
+
+def _sum(rows: list[dict[str, int | None]]) -> dict[str, int | None]:
+    total: dict[str, int | None] = {}
+    for name in FIGURE_NAMES:
+        present = [r[name] for r in rows if r.get(name) is not None]
+        total[name] = sum(present) if present else None  # type: ignore[arg-type]
+    return total
+
+
+def official_figures(communes: list[Place], year: int) -> dict[int, CommuneFigures]:
+    """Approved reports; for years before the 2025 reform a current commune without its own
+    report shows the sum of the legacy communes it was formed from (split ones flagged)."""
+    approved = {
+        r.commune_id: r
+        for r in StatReport.objects.filter(
+            year=year, status=ReportStatus.APPROVED, commune__in=communes
+        )
+    }
+    result: dict[int, CommuneFigures] = {}
+    missing = [c for c in communes if c.pk not in approved]
+    legacy: dict[int, list[tuple[PlaceSuccession, StatReport]]] = {}
+    if missing and year <= REFORM_DATE.year:
+        links = PlaceSuccession.objects.filter(successor__in=missing).select_related("predecessor")
+        reports = {
+            r.commune_id: r
+            for r in StatReport.objects.filter(
+                year=year,
+                status=ReportStatus.APPROVED,
+                commune__in=[link.predecessor for link in links],
+            )
+        }
+        for link in links:
+            report = reports.get(link.predecessor_id)
+            if report is not None and (not link.is_split or link.is_default):
+                legacy.setdefault(link.successor_id, []).append((link, report))
+    for commune in communes:
+        if commune.pk in approved:
+            report = approved[commune.pk]
+            result[commune.pk] = CommuneFigures(
+                commune, year, report.values(), True, status=report.status
+            )
+        elif commune.pk in legacy:
+            pairs = legacy[commune.pk]
+            result[commune.pk] = CommuneFigures(
+                commune,
+                year,
+                _sum([r.values() for _l, r in pairs]),
+                True,
+                from_legacy=[link.predecessor.name for link, _r in pairs],
+                split_warning=any(link.is_split for link, _r in pairs),
+            )
+    return result
+
+
+def provisional_figures(communes: list[Place], year: int) -> dict[int, CommuneFigures]:
+    snapshots = {
+        s.commune_id: s for s in LiveFigures.objects.filter(year=year, commune__in=communes)
+    }
+    return {
+        c.pk: CommuneFigures(c, year, snapshots[c.pk].values(), False)
+        for c in communes
+        if c.pk in snapshots
+    }
+
+
+def figures(
+    communes: list[Place], year: int, *, official: bool = True
+) -> dict[int, CommuneFigures]:
+    return official_figures(communes, year) if official else provisional_figures(communes, year)
+
+
+@dataclass
+class IndicatorValue:
+    code: str
+    numerator: int | None
+    total: int | None
+    registered: int | None
+
+    @property
+    def share_of_all(self) -> Decimal | None:
+        return _pct(self.numerator, self.total)
+
+    @property
+    def share_of_registered(self) -> Decimal | None:
+        return _pct(self.numerator, self.registered)
+
+
+def _pct(part: int | None, whole: int | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def indicators(rows: list[dict[str, int | None]]) -> dict[str, IndicatorValue]:
+    """Indicators of one place from the figures of its communes (one row = one commune)."""
+    total = _sum(rows)
+    values = {}
+    for code, spec in INDICATORS.items():
+        if code == IndicatorCode.CLC_CHAIR:
+            reported = [r for r in rows if r.get("clc_chair") is not None]
+            values[code] = IndicatorValue(
+                code,
+                sum(1 for r in reported if r["clc_chair"]) if reported else None,
+                len(reported) or None,
+                None,
+            )
+        elif code == IndicatorCode.LEARNING_COMMUNE:
+            reported = [r for r in rows if r.get("commune_level") is not None]
+            values[code] = IndicatorValue(
+                code,
+                sum(1 for r in reported if (r["commune_level"] or 0) >= 1) if reported else None,
+                len(reported) or None,
+                None,
+            )
+        else:
+            values[code] = IndicatorValue(
+                code,
+                total.get(spec.numerator),
+                total.get(spec.total),
+                total.get(spec.registered) if spec.registered else None,
+            )
+    return values
+
+
+def current_communes(place: Place | None = None) -> list[Place]:
+    communes = Place.objects.current().communes()
+    if place is not None and place.kind != PlaceKind.PROVINCE:
+        communes = (
+            communes.filter(pk=place.pk) if place.kind == PlaceKind.COMMUNE else communes.none()
+        )
+    return list(communes.order_by("name"))
