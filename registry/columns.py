@@ -10,6 +10,7 @@ from django.db.models import TextChoices
 
 from core.text import fold
 from core.xlsx import Column
+from places.models import Place
 from registry.models import (
     Citizen,
     Clan,
@@ -128,7 +129,10 @@ HOUSEHOLD_COLUMNS = [
         "Dòng họ",
         aliases=("họ",),
         width=22,
-        help="Tên dòng họ (và chi) đã có trong sổ dòng họ, ví dụ “Nguyễn — Chi 2”.",
+        help=(
+            "Tên dòng họ (và chi) đã có trong sổ dòng họ của xã, ví dụ “Nguyễn — Chi 2”; "
+            "dòng họ ở xã khác ghi kèm mã xã trong ngoặc vuông, ví dụ “Nguyễn — Chi 2 [11953]”."
+        ),
     ),
     Column(
         "head_name",
@@ -261,19 +265,32 @@ def citizen_rows(citizens: Iterable[Citizen]) -> Iterable[list[Any]]:
 
 
 def household_rows(households: Iterable[Household]) -> Iterable[list[Any]]:
+    commune_codes: dict[int, str] = {}  # one query per other commune, not per row
     for h in households:
+        clan = h.clan
+        code = ""
+        if clan is not None and clan.commune_id != h.commune_id:
+            if clan.commune_id not in commune_codes:
+                commune_codes[clan.commune_id] = (
+                    Place.objects.filter(pk=clan.commune_id).values_list("code", flat=True).first()
+                    or ""
+                )
+            code = commune_codes[clan.commune_id]
         yield [
             h.pk,
             h.code,
             h.village.name,
             h.address,
-            clan_label(h.clan) if h.clan else "",
+            clan_label(clan, code) if clan else "",
             h.head_name,
         ]
 
 
-def clan_label(clan: Clan) -> str:
-    return f"{clan.name} — {clan.branch_name}" if clan.branch_name else clan.name
+def clan_label(clan: Clan, commune_code: str = "") -> str:
+    """A clan as the household sheet names it: "Nguyễn — Chi 2"; a clan of another commune
+    than the household's carries that commune's code: "Nguyễn — Chi 2 [11953]"."""
+    label = f"{clan.name} — {clan.branch_name}" if clan.branch_name else clan.name
+    return f"{label} [{commune_code}]" if commune_code else label
 
 
 def clan_rows(clans: Iterable[Clan]) -> Iterable[list[Any]]:

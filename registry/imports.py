@@ -11,6 +11,7 @@ re-importing the same file changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
@@ -30,7 +31,7 @@ from core.text import fold
 from core.xlsx import Column, ImportFileError, ImportReport, Row, read_sheet
 from places.models import Place
 from registry.access import can_edit_commune
-from registry.columns import COLUMNS, choice_lookup
+from registry.columns import COLUMNS, choice_lookup, clan_label
 from registry.forms import (
     CitizenFieldsForm,
     ClanFieldsForm,
@@ -101,6 +102,7 @@ class Importer:
         self.progress = progress or (lambda fraction, stage: None)
         self.columns: dict[str, Column] = {c.key: c for c in COLUMNS[self.kind]}
         self.report = ImportReport()
+        self.content_types: dict[type[Any], int] = {}
         self.reported: set[tuple[int, str]] = set()
         self.total = 1
         self.too_many = False
@@ -141,7 +143,8 @@ class Importer:
             )
         return code or ""
 
-    def row_id(self, row: Row) -> int | None:
+    def row_id(self, row: Row, *, quiet: bool = False) -> int | None:
+        """The row's system id; `quiet` only looks (a bad id is reported once, later)."""
         raw = row.values.get("id")
         text = str(raw).strip() if raw not in (None, "") else ""
         if text.endswith(".0"):
@@ -149,7 +152,8 @@ class Importer:
         if not text:
             return None
         if not text.isdigit():
-            self.err(row, "id", _("Mã hệ thống phải là số (hoặc để trống khi thêm mới)."))
+            if not quiet:
+                self.err(row, "id", _("Mã hệ thống phải là số (hoặc để trống khi thêm mới)."))
             return None
         return int(text)
 
@@ -287,9 +291,13 @@ class CitizenImporter(Importer):
 
     def plan(self, rows: Iterable[Row]) -> None:
         villages = self.villages()
-        organisations = dict(
-            Organisation.objects.filter(commune=self.commune).values_list("name_key", "id")
-        )
+        organisations: dict[str, int] = {}
+        self.organisation_names: dict[int, str] = {}
+        for key, pk, name in Organisation.objects.filter(commune=self.commune).values_list(
+            "name_key", "id", "name"
+        ):
+            organisations[key] = pk
+            self.organisation_names[pk] = name
         self.households = {
             code: (pk, village_id, head_id, address)
             for pk, code, village_id, head_id, address in Household.objects.filter(
@@ -297,6 +305,7 @@ class CitizenImporter(Importer):
             ).values_list("id", "code", "village_id", "head_id", "address")
         }
         code_of = {v[0]: code for code, v in self.households.items()}
+        self.code_of = code_of
         self.existing: dict[int, tuple[Any, ...]] = {}
         by_identity: dict[str, int] = {}
         by_person: dict[tuple[str, str, int], list[int]] = {}
@@ -331,6 +340,8 @@ class CitizenImporter(Importer):
         self.creates: list[dict[str, Any]] = []
         self.updates: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = []
         self.heads: dict[str, tuple[int | None, dict[str, Any], int]] = {}
+        # People who die or move away in this file: (citizen, household code, status, name)
+        self.departures: list[tuple[int, str, str, str]] = []
         seen_identity: dict[str, int] = {}
         seen_ids: dict[int, int] = {}
         total = self.total
@@ -471,7 +482,7 @@ class CitizenImporter(Importer):
                     if pk not in seen_ids
                 ]
                 exact = [pk for pk in candidates if self.existing[pk][2] == cleaned["birth"][0]]
-                match = (exact or candidates or [None])[0]
+                match = exact[0] if exact else (candidates[0] if candidates else None)
             if match is not None:
                 if match in seen_ids:
                     self.err(
@@ -497,7 +508,8 @@ class CitizenImporter(Importer):
                 "workplace_id": workplace_id,
                 "status": status or (self.existing[match][13] if match else ResidenceStatus.ACTIVE),
             }
-            if code and relation == Relation.HEAD:
+            # Only a resident can head a household (a head who died stays "Chủ hộ" on record).
+            if code and relation == Relation.HEAD and record["status"] == ResidenceStatus.ACTIVE:
                 if code in self.heads:
                     self.err(
                         row,
@@ -544,8 +556,13 @@ class CitizenImporter(Importer):
             }
             if changes:
                 self.updates.append((match, record, changes))
+                if "status" in changes and record["status"] != ResidenceStatus.ACTIVE:
+                    left = code or code_of.get(before[10], "")
+                    if left:
+                        self.departures.append((match, left, record["status"], record["full_name"]))
             else:
                 self.report.unchanged += 1
+        self.plan_headships(seen_ids)
         # CCCDs of people registered in other communes: one query after the pass.
         numbers = sorted(seen_identity)
         for start in range(0, len(numbers), 5000):
@@ -567,6 +584,45 @@ class CitizenImporter(Importer):
         if self.new_households:
             self.report.warnings.append(
                 _("Sẽ tạo %(n)s hộ mới theo mã hộ trong tệp.") % {"n": len(self.new_households)}
+            )
+
+    def plan_headships(self, in_file: dict[int, int]) -> None:
+        """The household side of a change of head, as the pages do it: a previous head
+        who is not in the file stops being "Chủ hộ" (relation "Khác"); a head who dies or
+        moves away leaves the household without a head unless the file names a new one."""
+        self.demoted: list[tuple[int, str]] = []  # (citizen, household code)
+        for code, (match, _record, _row) in self.heads.items():
+            known = self.households.get(code)
+            previous = known[2] if known else None
+            if known is None or previous is None or previous == match or previous in in_file:
+                continue
+            before = self.existing.get(previous)
+            if before is None or before[10] != known[0] or before[11] != Relation.HEAD:
+                continue
+            self.demoted.append((previous, code))
+        headed = {v[2]: code for code, v in self.households.items() if v[2] is not None}
+        self.headless: list[str] = []  # households whose head leaves, none named instead
+        for pk, _code, _status, _name in self.departures:
+            led = headed.get(pk)
+            if led is not None and led not in self.heads:
+                self.headless.append(led)
+        if self.demoted:
+            self.report.warnings.append(
+                _(
+                    "%(n)s chủ hộ cũ không có trong tệp sẽ thôi làm chủ hộ (quan hệ với chủ hộ đổi thành “%(r)s”): %(l)s."
+                )
+                % {
+                    "n": len(self.demoted),
+                    "r": Relation.OTHER.label,
+                    "l": _some(f"{self.existing[pk][0]} (hộ {code})" for pk, code in self.demoted),
+                }
+            )
+        if self.headless:
+            self.report.warnings.append(
+                _(
+                    "%(n)s hộ sẽ không còn chủ hộ vì chủ hộ đã mất hoặc chuyển đi và tệp không ghi chủ hộ mới: %(l)s."
+                )
+                % {"n": len(self.headless), "l": _some(self.headless)}
             )
 
     def coded(
@@ -641,63 +697,230 @@ class CitizenImporter(Importer):
                 [f.removesuffix("_id") for f in CITIZEN_COMPARE] + ["search_key", "updated_at"],
                 batch_size=500,
             )
-        changed = [
-            (
-                head_id,
-                fold(f"{code} {head_name} {self.households[code][3]}"),
-                self.households[code][0],
-            )
-            for code, (head_id, head_name) in head_of.items()
-            if code not in self.new_households and self.households[code][2] != head_id
-        ]
-        update_rows(Household, ["head_id", "search_key"], changed)
-        self.audit_rows(Household, [(household_ids[c], f"Hộ {c}") for c in new_codes], [])
-        self.audit_rows(
-            Citizen,
-            [(pk, r["full_name"]) for pk, r in zip(citizen_ids, self.creates, strict=True)],
-            [(pk, r["full_name"], changes) for pk, r, changes in self.updates],
+        if self.demoted:
+            demoted = [pk for pk, _code in self.demoted]
+            for start in range(0, len(demoted), 500):
+                Citizen.objects.filter(pk__in=demoted[start : start + 500]).update(
+                    relation=Relation.OTHER, updated_at=now
+                )
+        final_heads: dict[str, int | None] = {code: v[0] for code, v in head_of.items()}
+        final_heads.update(dict.fromkeys(self.headless))
+        head_changes: list[tuple[str, int | None, int | None]] = []  # code, before, after
+        for code, final in final_heads.items():
+            if code in self.new_households or self.households[code][2] == final:
+                continue
+            head_changes.append((code, self.households[code][2], final))
+        update_rows(
+            Household,
+            ["head_id", "search_key"],
+            [
+                (
+                    after,
+                    fold(
+                        f"{code} {head_of[code][1] if after is not None else ''}"
+                        f" {self.households[code][3]}"
+                    ),
+                    self.households[code][0],
+                )
+                for code, _before, after in head_changes
+            ],
         )
 
-    def audit_rows(
+        names = _CitizenAuditNames(self, head_of)
+        event = self.event
+        self.write_events(
+            [
+                *(
+                    event(Household, "household.import_create", household_ids[c], f"Hộ {c}")
+                    for c in new_codes
+                ),
+                *(
+                    event(Citizen, "citizen.import_create", pk, r["full_name"])
+                    for pk, r in zip(citizen_ids, self.creates, strict=True)
+                ),
+                *(
+                    event(Citizen, "citizen.import_update", pk, r["full_name"], names.changes(r, c))
+                    for pk, r, c in self.updates
+                ),
+                *(
+                    event(
+                        Citizen,
+                        "citizen.import_update",
+                        pk,
+                        names.person_after(pk),
+                        {"relation": [Relation.HEAD.value, Relation.OTHER.value]},
+                    )
+                    for pk, _code in self.demoted
+                ),
+                # The household side of a death or a move away (as registry.services.record_status).
+                *(
+                    event(
+                        Household,
+                        "household.member_out",
+                        household_ids[code],
+                        names.household_after(code),
+                        {"member": [name, None]},
+                        note=str(ResidenceStatus(status).label),
+                    )
+                    for _pk, code, status, name in self.departures
+                ),
+                *(
+                    event(
+                        Household,
+                        "household.head",
+                        household_ids[code],
+                        names.household_after(code),
+                        {
+                            "head": [
+                                names.person_before(before) if before else None,
+                                head_of[code][1] if after is not None else None,
+                            ]
+                        },
+                    )
+                    for code, before, after in head_changes
+                ),
+            ]
+        )
+
+    def event(
         self,
         model: type[Any],
-        created: list[tuple[int, str]],
-        updated: list[tuple[int, str, dict[str, list[Any]]]],
-    ) -> None:
-        content_type = ContentType.objects.get_for_model(model)
-        name = model._meta.model_name
+        action: str,
+        pk: int,
+        label: str,
+        changes: dict[str, list[Any]] | None = None,
+        *,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        content_type = self.content_types.get(model)
+        if content_type is None:
+            content_type = self.content_types[model] = ContentType.objects.get_for_model(model).pk
+        values = {
+            "content_type_id": content_type,
+            "action": action,
+            "object_id": str(pk),
+            "object_repr": label[:300],
+            "changes": changes or {},
+        }
+        if note is not None:
+            values["note"] = note
+        return values
+
+    def write_events(self, events: Iterable[dict[str, Any]]) -> None:
         base = {
             "actor_id": self.actor.pk if self.actor else None,
-            "content_type_id": content_type.pk,
             "ip": client_ip.get(),
             "note": _("Nhập từ Excel: %(f)s") % {"f": self.filename}
             if self.filename
             else _("Nhập từ Excel"),
             "created_at": timezone.now(),
         }
-        writer = RowWriter(AuditEvent, base, with_ids=False)
-        writer.insert(
-            [
-                *(
-                    {
-                        "action": f"{name}.import_create",
-                        "object_id": str(pk),
-                        "object_repr": label[:300],
-                        "changes": {},
-                    }
-                    for pk, label in created
-                ),
-                *(
-                    {
-                        "action": f"{name}.import_update",
-                        "object_id": str(pk),
-                        "object_repr": label[:300],
-                        "changes": changes,
-                    }
-                    for pk, label, changes in updated
-                ),
-            ]
+        RowWriter(AuditEvent, base, with_ids=False).insert(events)
+
+
+def _some(items: Iterable[str], limit: int = 20) -> str:
+    """The first `limit` items, comma-separated, and how many more."""
+    shown: list[str] = []
+    more = 0
+    for item in items:
+        if len(shown) < limit:
+            shown.append(item)
+        else:
+            more += 1
+    return ", ".join(shown) + (_(" và %(n)s khác") % {"n": more} if more else "")
+
+
+def _household_label(code: str, head_name: str) -> str:
+    """str(Household) without the object: "Hộ PH-001 — Nguyễn Văn An"."""
+    return f"Hộ {code}" + (f" — {head_name}" if head_name else "")
+
+
+def _names(model: type[Any], ids: Iterable[Any], known: dict[int, str]) -> dict[int, str]:
+    """`known` completed with the names of the other `ids` (one query per 500 missing)."""
+    missing = sorted({i for i in ids if i is not None and i not in known})
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        if model is Household:
+            known.update(
+                (h.pk, str(h))
+                for h in Household.objects.filter(pk__in=chunk).select_related("head")
+            )
+        else:
+            field = "full_name" if model is Citizen else "name"
+            known.update(model.objects.filter(pk__in=chunk).values_list("id", field))
+    return known
+
+
+class _CitizenAuditNames:
+    """Audit values the way the pages write them (registry.services: str of the related
+    object, not its id), from id → name tables built once per import."""
+
+    def __init__(self, importer: CitizenImporter, head_of: dict[str, tuple[int, str]]) -> None:
+        self.importer = importer
+        self.head_of = head_of
+        self.headless = set(importer.headless)
+        self.renamed = {pk: r["full_name"] for pk, r, _c in importer.updates}
+        changed = [c for _pk, _r, c in importer.updates]
+        self.villages = _names(
+            Place,
+            (v for c in changed if "village" in c for v in c["village"]),
+            dict(Place.objects.filter(parent=importer.commune).values_list("id", "name")),
         )
+        self.workplaces = _names(
+            Organisation,
+            (v for c in changed if "workplace" in c for v in c["workplace"]),
+            dict(importer.organisation_names),
+        )
+        self.outside_households = _names(
+            Household,
+            (
+                c["household"][0]
+                for c in changed
+                if "household" in c and c["household"][0] not in importer.code_of
+            ),
+            {},
+        )
+        self.outside_people = _names(
+            Citizen,
+            (v[2] for v in importer.households.values() if v[2] not in importer.existing),
+            {},
+        )
+
+    def person_before(self, pk: int) -> str:
+        record = self.importer.existing.get(pk)
+        return record[0] if record else self.outside_people.get(pk, "")
+
+    def person_after(self, pk: int) -> str:
+        return self.renamed.get(pk) or self.person_before(pk)
+
+    def household_before(self, pk: int) -> str:
+        code = self.importer.code_of.get(pk)
+        if code is None:
+            return self.outside_households.get(pk, "")
+        head = self.importer.households[code][2]
+        return _household_label(code, self.person_before(head) if head else "")
+
+    def household_after(self, code: str) -> str:
+        if code in self.head_of:
+            return _household_label(code, self.head_of[code][1])
+        known = self.importer.households.get(code)
+        head = known[2] if known and code not in self.headless else None
+        return _household_label(code, self.person_after(head) if head else "")
+
+    def changes(self, record: dict[str, Any], changes: dict[str, list[Any]]) -> dict[str, Any]:
+        if "village" in changes:
+            changes["village"] = [self.villages.get(v) if v else None for v in changes["village"]]
+        if "workplace" in changes:
+            changes["workplace"] = [
+                self.workplaces.get(v) if v else None for v in changes["workplace"]
+            ]
+        if "household" in changes:
+            before, after = changes["household"]
+            changes["household"] = [
+                self.household_before(before) if before else None,
+                self.household_after(record["household_code"]) if after else None,
+            ]
+        return changes
 
 
 def _plain(value: Any) -> Any:
@@ -706,20 +929,106 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_COMMUNE_CODE = re.compile(r"^(?P<label>.*?)\s*\[\s*(?P<code>\d+)\s*\]$")  # "… [11953]"
+
+
+class _ClanLabels:
+    """Clan labels of the household sheet (`registry.columns.clan_label`) → clans: a
+    label without a code is a clan of the importing commune; "Nguyễn — Chi 2 [11953]" is
+    the clan of commune 11953."""
+
+    def __init__(self, commune: Place) -> None:
+        self.commune = commune
+        self.by_id: dict[int, Clan] = {}
+        self.codes: dict[int, str] = {}  # commune id → code
+        self.index: dict[tuple[int, str], Clan] = {}  # (commune id, folded label) → clan
+        self.elsewhere: dict[str, list[Clan]] = {}  # folded label → clans of other communes
+        clans = list(
+            Clan.objects.only("id", "name", "branch_name", "name_key", "commune_id").order_by("pk")
+        )
+        communes = {c.commune_id for c in clans} | {commune.pk}
+        self.codes = {
+            pk: code or ""
+            for pk, code in Place.objects.filter(pk__in=communes).values_list("id", "code")
+        }
+        self.commune_ids = {code: pk for pk, code in self.codes.items() if code}
+        for clan in clans:
+            self.by_id[clan.pk] = clan
+            label = fold(clan_label(clan))
+            self.index[(clan.commune_id, label)] = clan
+            if clan.commune_id != commune.pk:
+                self.elsewhere.setdefault(label, []).append(clan)
+        for clan in clans:  # "Nguyễn Chi 2" for "Nguyễn — Chi 2"
+            self.index.setdefault((clan.commune_id, clan.name_key.replace("|", " ").strip()), clan)
+
+    def find(self, commune_id: int, text: str) -> Clan | None:
+        return self.index.get((commune_id, fold(text))) or self.index.get(
+            (commune_id, fold(text.removeprefix("Họ ").removeprefix("họ ")))
+        )
+
+    def resolve(self, text: str, current: Clan | None) -> tuple[Clan | None, str]:
+        """(the clan, "") or (None, why not)."""
+        coded = _COMMUNE_CODE.match(text)
+        if coded:
+            label, code = coded["label"], coded["code"]
+            commune_id = self.commune_ids.get(code)
+            clan = self.find(commune_id, label) if commune_id is not None else None
+            if clan is None:
+                return None, _("Không có dòng họ “%(c)s” ở xã/phường mã %(x)s.") % {
+                    "c": label,
+                    "x": code,
+                }
+            return clan, ""
+        clan = self.find(self.commune.pk, text)
+        if clan is not None:
+            return clan, ""
+        # A file exported before labels carried codes: the household's clan, unchanged.
+        if current is not None and fold(text) in (
+            fold(clan_label(current)),
+            fold(str(current)),
+        ):
+            return current, ""
+        others = self.elsewhere.get(fold(text)) or self.elsewhere.get(
+            fold(text.removeprefix("Họ ").removeprefix("họ ")), []
+        )
+        if not others:
+            return None, _("Chưa có dòng họ “%(c)s” trong sổ dòng họ của %(x)s.") % {
+                "c": text,
+                "x": self.commune,
+            }
+        example = clan_label(others[0], self.codes.get(others[0].commune_id, ""))
+        if len(others) > 1:
+            message = _(
+                "Có nhiều dòng họ “%(c)s” ở các xã khác; ghi kèm mã xã trong ngoặc vuông, ví dụ “%(e)s”."
+            )
+        else:
+            message = _(
+                "Dòng họ “%(c)s” không thuộc %(x)s; dòng họ của xã khác ghi kèm mã xã trong ngoặc vuông, ví dụ “%(e)s”."
+            )
+        return None, message % {"c": text, "x": self.commune, "e": example}
+
+
 class HouseholdImporter(Importer):
     kind = "households"
     form_class = HouseholdFieldsForm
 
     def plan(self, rows: Iterable[Row]) -> None:
         villages = self.villages()
-        clans = {}
-        for clan in Clan.objects.all().only("id", "name", "branch_name", "name_key"):
-            clans[fold(clan.name + " — " + clan.branch_name if clan.branch_name else clan.name)] = (
-                clan
-            )
-            clans.setdefault(clan.name_key.replace("|", " ").strip(), clan)
-        existing = {h.pk: h for h in Household.objects.filter(commune=self.commune)}
+        clans = _ClanLabels(self.commune)
+        existing = {
+            h.pk: h for h in Household.objects.filter(commune=self.commune).select_related("head")
+        }
         by_code = {h.code: h for h in existing.values()}
+        village_names = _names(
+            Place,
+            {h.village_id for h in existing.values()},
+            {v.pk: v.name for v in villages.values()},
+        )
+        # Audit values named as the pages name them (registry.services: str of the object).
+        shown: dict[str, Callable[[Any], Any]] = {
+            "village": lambda pk: village_names.get(pk) if pk else None,
+            "clan": lambda pk: str(clans.by_id[pk]) if pk in clans.by_id else None,
+        }
         form = RowForm(HouseholdFieldsForm)
         self.creates: list[Household] = []
         self.updates: list[tuple[Household, dict[str, list[Any]]]] = []
@@ -741,16 +1050,14 @@ class HouseholdImporter(Importer):
             clan_text = str(row.values.get("clan") or "").strip()
             clan = None
             if clan_text:
-                clan = clans.get(fold(clan_text)) or clans.get(
-                    fold(clan_text.removeprefix("Họ ").removeprefix("họ "))
-                )
+                peek = self.row_id(row, quiet=True)
+                known = existing.get(peek) if peek else by_code.get(cleaned.get("code") or "")
+                current = clans.by_id.get(known.clan_id) if known and known.clan_id else None
+                clan, problem = clans.resolve(clan_text, current)
                 if clan is None:
-                    self.err(
-                        row,
-                        "clan",
-                        _("Chưa có dòng họ “%(c)s” trong sổ dòng họ.") % {"c": clan_text},
-                    )
+                    self.err(row, "clan", problem)
             row_id = self.row_id(row)
+            match = existing.get(row_id) if row_id else by_code.get(cleaned.get("code") or "")
             if errors or village is None or (clan_text and clan is None):
                 continue
             if cleaned["code"] in seen:
@@ -759,7 +1066,6 @@ class HouseholdImporter(Importer):
                 )
                 continue
             seen[cleaned["code"]] = row.number
-            match = existing.get(row_id) if row_id else by_code.get(cleaned["code"])
             if row_id and match is None:
                 self.err(
                     row,
@@ -789,7 +1095,11 @@ class HouseholdImporter(Importer):
                 self.updates.append(
                     (
                         target,
-                        {n: [b, a] for n, b, a in zip(names, before, after, strict=True) if b != a},
+                        {
+                            n: [shown[n](b), shown[n](a)] if n in shown else [b, a]
+                            for n, b, a in zip(names, before, after, strict=True)
+                            if b != a
+                        },
                     )
                 )
             else:
@@ -833,14 +1143,42 @@ def _head_by_identity(
     return True, head
 
 
+def _head_after(
+    importer: Importer, row: Row, current: Citizen | None, found: Citizen | None
+) -> Citizen | None:
+    """The head a clan or organisation row leaves. Without the CCCD column in the sheet the
+    head stays; with it, the CCCD's citizen, and a blank cell clears the head — except
+    beside the name of a head who has no CCCD (the export leaves that cell blank)."""
+    sheet = importer.report.sheet
+    if sheet is None or "head_identity" not in sheet.column_letters:
+        return current
+    if found is None and current is not None and not current.identity_number:
+        shown = str(row.values.get("head_name") or "").strip()
+        if shown and fold(shown) == fold(current.full_name):
+            return current
+    return found
+
+
+def _person(citizen: Citizen | None) -> str | None:
+    """A person in audit changes, as the pages write it (str of the citizen)."""
+    return str(citizen) if citizen is not None else None
+
+
 class ClanImporter(Importer):
     kind = "clans"
     form_class = ClanFieldsForm
 
     def plan(self, rows: Iterable[Row]) -> None:
         villages = self.villages()
-        existing = {c.pk: c for c in Clan.objects.filter(commune=self.commune)}
+        existing = {
+            c.pk: c for c in Clan.objects.filter(commune=self.commune).select_related("head")
+        }
         by_key = {c.name_key: c for c in existing.values()}
+        village_names = _names(
+            Place,
+            {c.home_village_id for c in existing.values()},
+            {v.pk: v.name for v in villages.values()},
+        )
         form = RowForm(ClanFieldsForm)
         self.creates: list[Clan] = []
         self.updates: list[tuple[Clan, dict[str, list[Any]]]] = []
@@ -876,23 +1214,40 @@ class ClanImporter(Importer):
                 )
                 continue
             target = match or Clan(commune=self.commune)
+            before_head: Citizen | None = target.head if target.head_id else None
             before = (target.name, target.branch_name, target.home_village_id, target.head_id)
             target.name, target.branch_name, target.home_village = (
                 cleaned["name"],
                 cleaned["branch_name"],
                 village,
             )
-            if head is not None or match is None:
-                target.head = head
+            target.head = _head_after(self, row, before_head, head)
             after = (target.name, target.branch_name, target.home_village_id, target.head_id)
             if match is None:
                 self.creates.append(target)
             elif before != after:
+                # Named as the pages name them (registry.services: str of the object).
                 names = ["name", "branch_name", "home_village", "head"]
+                shown_before = (
+                    *before[:2],
+                    village_names.get(before[2]),
+                    _person(before_head),
+                )
+                shown_after = (
+                    *after[:2],
+                    village.name,
+                    _person(target.head if target.head_id else None),
+                )
                 self.updates.append(
                     (
                         target,
-                        {n: [b, a] for n, b, a in zip(names, before, after, strict=True) if b != a},
+                        {
+                            n: [sb, sa]
+                            for n, b, a, sb, sa in zip(
+                                names, before, after, shown_before, shown_after, strict=True
+                            )
+                            if b != a
+                        },
                     )
                 )
             else:
@@ -916,7 +1271,10 @@ class OrganisationImporter(Importer):
     form_class = OrganisationFieldsForm
 
     def plan(self, rows: Iterable[Row]) -> None:
-        existing = {o.pk: o for o in Organisation.objects.filter(commune=self.commune)}
+        existing = {
+            o.pk: o
+            for o in Organisation.objects.filter(commune=self.commune).select_related("head")
+        }
         by_key = {o.name_key: o for o in existing.values()}
         form = RowForm(OrganisationFieldsForm)
         self.creates: list[Organisation] = []
@@ -956,6 +1314,7 @@ class OrganisationImporter(Importer):
                 continue
             target = match or Organisation(commune=self.commune)
             fields = ["name", "kind", "level", "declared_staff", "address", "head_id"]
+            before_head: Citizen | None = target.head if target.head_id else None
             before = [getattr(target, f) for f in fields]
             target.name, target.kind, target.level = (
                 cleaned["name"],
@@ -966,17 +1325,23 @@ class OrganisationImporter(Importer):
                 cleaned["declared_staff"] or 0,
                 cleaned["address"],
             )
-            if head is not None or match is None:
-                target.head = head
+            target.head = _head_after(self, row, before_head, head)
             after = [getattr(target, f) for f in fields]
             if match is None:
                 self.creates.append(target)
             elif before != after:
+                # The head named as the pages name it (registry.services: str of the citizen).
+                shown = {
+                    "head_id": (
+                        _person(before_head),
+                        _person(target.head if target.head_id else None),
+                    )
+                }
                 self.updates.append(
                     (
                         target,
                         {
-                            f.removesuffix("_id"): [b, a]
+                            f.removesuffix("_id"): list(shown.get(f, (b, a)))
                             for f, b, a in zip(fields, before, after, strict=True)
                             if b != a
                         },

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 
 from audit.models import AuditEvent
-from conftest import make_citizen
+from conftest import make_citizen, make_village
+from places.models import Place
 from registry.models import Citizen, Clan, Household, ImportJob, Organisation
 from registry.tests.pages import column, edit_cell, sheet_rows
 
@@ -256,9 +257,84 @@ def test_household_round_trip_keeps_a_member_of_another_communes_clan(world, as_
     """KC-001 (commune B) belongs to clan_a of commune A."""
     client = as_user("binh")
     exported = client.get("/so/ho/xuat.xlsx").content
-    assert column(exported, "Dòng họ") == ["Nguyễn — Chi 2"]
+    assert column(exported, "Dòng họ") == ["Nguyễn — Chi 2 [11953]"]
     job = upload(client, "households", world.commune_b, exported)
     assert counts(job) == ("ready", 0, 0, 1), job.errors
+
+
+def test_household_import_reads_clan_labels_by_commune(world, as_user):
+    """No code: a clan of the importing commune; "[code]": the clan of that commune; a file
+    exported before labels carried codes keeps the household's own clan of another commune."""
+    client = as_user("binh")
+    kc1 = world.households["b1"]
+    exported = client.get("/so/ho/xuat.xlsx").content
+    old = edit_cell(
+        exported, match=("Mã hộ", "KC-001"), header_name="Dòng họ", value="Nguyễn — Chi 2"
+    )
+    job = upload(client, "households", world.commune_b, old)
+    assert counts(job) == ("ready", 0, 0, 1), job.errors
+
+    edited = edit_cell(exported, match=("Mã hộ", "KC-001"), header_name="Dòng họ", value="Trần")
+    job = upload(client, "households", world.commune_b, edited)
+    assert counts(job) == ("ready", 0, 1, 0), job.errors
+    confirm(client, job)
+    kc1.refresh_from_db()
+    assert kc1.clan == world.clan_b
+    (event,) = imports("household.import_update")
+    assert event.changes == {"clan": ["Họ Nguyễn — Chi 2", "Họ Trần"]}  # as the pages name clans
+
+    exported = client.get("/so/ho/xuat.xlsx").content
+    assert column(exported, "Dòng họ") == ["Trần"]
+    edited = edit_cell(
+        exported, match=("Mã hộ", "KC-001"), header_name="Dòng họ", value="Nguyễn — Chi 2 [11953]"
+    )
+    job = upload(client, "households", world.commune_b, edited)
+    assert counts(job) == ("ready", 0, 1, 0), job.errors
+    confirm(client, job)
+    kc1.refresh_from_db()
+    assert kc1.clan == world.clan_a
+
+
+def test_household_import_refuses_unknown_and_ambiguous_clan_labels(world, as_user):
+    Household.objects.filter(pk=world.households["b1"].pk).update(clan=world.clan_b)
+    client = as_user("binh")
+    exported = client.get("/so/ho/xuat.xlsx").content
+    where = "Trang “Dữ liệu”, dòng 2, cột “Dòng họ”: "
+
+    def refused(value: str) -> list[str]:
+        edited = edit_cell(exported, match=("Mã hộ", "KC-001"), header_name="Dòng họ", value=value)
+        job = upload(client, "households", world.commune_b, edited)
+        assert job.status == "invalid"
+        return job.errors
+
+    assert refused("Lê") == [where + "Chưa có dòng họ “Lê” trong sổ dòng họ của Xã Khoái Châu."]
+    assert refused("Nguyễn — Chi 2 [99999]") == [
+        where + "Không có dòng họ “Nguyễn — Chi 2” ở xã/phường mã 99999."
+    ]
+    assert refused("Nguyễn — Chi 2") == [
+        where + "Dòng họ “Nguyễn — Chi 2” không thuộc Xã Khoái Châu; dòng họ của xã khác ghi "
+        "kèm mã xã trong ngoặc vuông, ví dụ “Nguyễn — Chi 2 [11953]”."
+    ]
+    third = Place.objects.current().communes().exclude(code__in=["11953", "12205"]).first()
+    Clan(
+        name="Nguyễn", branch_name="Chi 2", commune=third, home_village=make_village(third, "Hạ")
+    ).save()
+    assert refused("Nguyễn — Chi 2") == [
+        where + "Có nhiều dòng họ “Nguyễn — Chi 2” ở các xã khác; ghi kèm mã xã trong ngoặc "
+        "vuông, ví dụ “Nguyễn — Chi 2 [11953]”."
+    ]
+    assert Household.objects.get(pk=world.households["b1"].pk).clan == world.clan_b
+
+
+def test_household_import_names_the_village(world, as_user):
+    client = as_user("cuong")
+    exported = client.get("/so/ho/xuat.xlsx").content
+    edited = edit_cell(exported, match=("Mã hộ", "PH-002"), header_name="Thôn", value="Đông Tảo")
+    job = upload(client, "households", world.commune_a, edited)
+    assert counts(job) == ("ready", 0, 1, 1), job.errors
+    confirm(client, job)
+    (event,) = imports("household.import_update")
+    assert event.changes == {"village": ["Thôn An Lạc", "Thôn Đông Tảo"]}
 
 
 # --- clans -----------------------------------------------------------------------------
@@ -366,14 +442,12 @@ def test_organisation_export_of_another_commune_cannot_be_imported_into_mine(wor
     assert Organisation.objects.count() == 2
 
 
-# --- known importer bugs (registry/imports.py), reported, not fixed here --------------------
-# Each test states the behaviour the pages have; strict: it fails loudly once fixed.
+# --- imports leave the traces the pages leave (registry/imports.py) -------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="HouseholdImporter looks clans up by label in every commune")
 def test_reimport_keeps_households_in_their_own_communes_clan(world, as_user):
     """Commune B registers its own "Nguyễn — Chi 2"; commune A re-imports its unchanged
-    household export: PH-001 must stay in commune A's clan (it moves to B's)."""
+    household export: PH-001 stays in commune A's clan (the label has no commune code)."""
     Clan(
         name="Nguyễn", branch_name="Chi 2", commune=world.commune_b, home_village=world.village_b1
     ).save()
@@ -384,10 +458,9 @@ def test_reimport_keeps_households_in_their_own_communes_clan(world, as_user):
     assert Household.objects.get(code="PH-001").clan == world.clan_a
 
 
-@pytest.mark.xfail(strict=True, reason="CitizenImporter sets a new head without demoting the old")
 def test_import_of_a_new_head_leaves_one_head(world, as_user):
-    """Only Bình's row is exported (a search), marked head and imported: An keeps
-    relation "head" beside her (the page "Làm chủ hộ" would have changed it)."""
+    """Only Bình's row is exported (a search), marked head and imported: An, not in the
+    file, stops being "head" (relation "other"), as the page "Làm chủ hộ" does it."""
     client = as_user("cuong")
     exported = client.get("/so/cong-dan/xuat.xlsx?q=binh").content
     edited = edit_cell(
@@ -402,9 +475,6 @@ def test_import_of_a_new_head_leaves_one_head(world, as_user):
     assert [c.full_name for c in heads] == ["Lê Thị Bình"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="CitizenImporter records a death without the household's side"
-)
 def test_import_of_a_heads_death_clears_the_headship(world, as_user):
     client = as_user("cuong")
     exported = client.get("/so/cong-dan/xuat.xlsx").content
@@ -417,14 +487,13 @@ def test_import_of_a_heads_death_clears_the_headship(world, as_user):
     job = upload(client, "citizens", world.commune_a, edited)
     confirm(client, job)
     assert Citizen.objects.get(full_name="Nguyễn Văn An").status == "deceased"
-    assert Household.objects.get(code="PH-001").head is None  # still An
+    assert Household.objects.get(code="PH-001").head is None
     assert AuditEvent.objects.filter(action="household.member_out").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="importers write database ids into audit changes")
 def test_import_audit_names_places_like_the_pages_do(world, as_user):
     """A move by page is recorded as "village": ["Thôn Đông Tảo", "Thôn An Lạc"]; by import
-    as [507, 508], and the history page shows the numbers."""
+    the same, not as database ids."""
     client = as_user("cuong")
     exported = client.get("/so/cong-dan/xuat.xlsx").content
     edited = edit_cell(
