@@ -10,6 +10,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_test
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_bench
+BENCH_REPEAT ?= 1
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
@@ -32,6 +33,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	DEBUG=1 $(PY) manage.py load_places
 	DEBUG=1 $(PY) manage.py load_criteria
+	DEBUG=1 $(PY) manage.py load_targets
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Mở http://127.0.0.1:$(PORT) trong trình duyệt (Ctrl+C để dừng)."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -59,8 +61,10 @@ test-pg: install
 # Import 100,000 citizens (~30,000 households) on SQLite and on PostgreSQL: rows/s and
 # peak memory per phase against the raw floors (docs/benchmarks.md). The PostgreSQL
 # database BENCH_PG_URL is dropped and re-created; its name must contain "bench".
+# BENCH_REPEAT=3 keeps each figure's fastest of three rounds (for a busy machine).
 bench-import: install
-	$(PY) -m bench.import_bench --rows 100000 --db both --pg-url $(BENCH_PG_URL) --out bench-results/import.json
+	$(PY) -m bench.import_bench --rows 100000 --db both --repeat $(BENCH_REPEAT) \
+		--pg-url $(BENCH_PG_URL) --out bench-results/import.json
 
 # Regenerate places/data/hung_yen.json from the vietnamadminunits package.
 places-data: | $(UV)
