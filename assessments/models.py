@@ -122,6 +122,16 @@ class AssessmentQuerySet(SearchQuerySet):
             )
         if scope.clan_ids:
             condition |= Q(clan_id__in=scope.clan_ids)
+        citizen = (
+            getattr(user, "citizen_record", None)
+            if getattr(user, "is_authenticated", False)
+            else None
+        )
+        if citizen is not None:
+            # A citizen sees their own titles and, as household head, the household's.
+            condition |= Q(citizen_id=citizen.pk)
+            if citizen.relation == "head" and citizen.household_id:
+                condition |= Q(household_id=citizen.household_id)
         return self.filter(condition)
 
     def holding(self, title: str, year: int) -> Self:

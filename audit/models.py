@@ -10,9 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
-        )
+        return self.for_ids(type(obj), [obj.pk])
+
+    def for_ids(self, model: type[models.Model], ids: list[Any]) -> AuditEventQuerySet:
+        """Events of these records, including bulk events that cover a range of ids."""
+        condition = models.Q(object_id__in=[str(i) for i in ids])
+        for pk in ids:
+            if isinstance(pk, int):
+                condition |= models.Q(range_start__lte=pk, range_end__gte=pk)
+        return self.filter(condition, content_type=ContentType.objects.get_for_model(model))
 
 
 class AuditEvent(models.Model):
@@ -22,11 +28,17 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("thao tác"), max_length=60)
-    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.PROTECT)
+    # db_index off: the (content_type, object_id) index below serves every lookup.
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.PROTECT, db_index=False
+    )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # A bulk creation (an import) is one event for a range of new ids, not one per row.
+    range_start = models.BigIntegerField(null=True, blank=True)
+    range_end = models.BigIntegerField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
 
@@ -34,7 +46,14 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"]),
+            models.Index(
+                fields=["content_type", "range_start", "range_end"],
+                condition=models.Q(range_start__isnull=False),
+                name="audit_event_ranges",
+            ),
+        ]
         verbose_name = _("sự kiện nhật ký")
 
     def __str__(self) -> str:

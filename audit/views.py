@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,9 +16,6 @@ def object_history(request: AuthedRequest, label: str, pk: int) -> HttpResponse:
     if gate is None:
         raise Http404
     obj = get_object_or_404(gate(request.user), pk=pk)
-    content_type = ContentType.objects.get_for_model(type(obj))
-    events = AuditEvent.objects.filter(
-        content_type=content_type, object_id=str(obj.pk)
-    ).select_related("actor")
+    events = AuditEvent.objects.for_object(obj).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/history.html", {"obj": obj, "page": page})

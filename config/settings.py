@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "assessments",
     "recognition",
     "stats",
+    "portal",
     "api",
     "demo",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("binh-xet/", include("assessments.urls")),
     path("cong-nhan/", include("recognition.urls")),
     path("chi-tieu/", include("stats.urls")),
+    path("ca-nhan/", include("portal.urls")),
     path("cau-hinh/", config_views.settings_page, name="config"),
     path("cau-hinh/can-cu/them/", config_views.basis_edit, name="config_basis_add"),
     path("cau-hinh/can-cu/<int:pk>/", config_views.basis_edit, name="config_basis"),

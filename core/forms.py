@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
@@ -24,3 +26,10 @@ def error_text(exc: ValidationError | PermissionDenied) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(exc.messages)
     return str(exc)
+
+
+def set_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    """Narrow a model-choice field to what this user may pick."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset

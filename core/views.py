@@ -31,4 +31,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("registry:organisation_detail", pk=scope.organisation_ids[0])
     if scope.clan_ids:
         return redirect("registry:clan_detail", pk=scope.clan_ids[0])
+    if getattr(request.user, "citizen_record", None) is not None:
+        return redirect("portal:home")
     return render(request, "core/home.html", {"assignments": scope.assignments})

@@ -92,17 +92,21 @@ class Citizen(Searchable):
     gender = models.CharField(_("giới tính"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
-    identity_number = models.CharField(
-        _("số CCCD"), max_length=12, null=True, blank=True, unique=True
-    )
+    # Unique through Meta.constraints: a plain unique=True adds a second (LIKE) index on PostgreSQL.
+    identity_number = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=40, default="Kinh", blank=True)
     occupation = models.CharField(
         _("nghề nghiệp"), max_length=10, choices=Occupation.choices, default=Occupation.OTHER
     )
     in_school = models.BooleanField(_("đang đi học"), null=True, blank=True)
+    # Indexed by (commune, search_key) below; an index of its own is paid on every insert.
     commune = models.ForeignKey(
-        Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã/phường")
+        Place,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã/phường"),
+        db_index=False,
     )
     village = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="citizens", verbose_name=_("thôn nơi ở")
@@ -158,7 +162,8 @@ class Citizen(Searchable):
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1880) & Q(birth_year__lte=2200),
                 name="citizen_birth_year_range",
-            )
+            ),
+            models.UniqueConstraint(fields=["identity_number"], name="citizen_identity_unique"),
         ]
 
     def __str__(self) -> str:
@@ -191,11 +196,20 @@ class HouseholdQuerySet(SearchQuerySet):
 
 
 class Household(Searchable):
+    # Both covered by the (commune, code) and (village, code) indexes below.
     commune = models.ForeignKey(
-        Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã/phường")
+        Place,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã/phường"),
+        db_index=False,
     )
     village = models.ForeignKey(
-        Place, on_delete=models.PROTECT, related_name="households", verbose_name=_("thôn")
+        Place,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("thôn"),
+        db_index=False,
     )
     code = models.CharField(_("mã hộ"), max_length=30)
     head = models.ForeignKey(

@@ -62,7 +62,9 @@ def test_clean_sheet_creates_people_and_households(world):
     assert child.household == household and child.relation == "child"
     hoa = Citizen.objects.get(full_name="Lê Thị Hoa")
     assert hoa.birth_date is None and hoa.birth_year == 1987
-    assert AuditEvent.objects.filter(action="citizen.import_create").count() == 3
+    (event,) = AuditEvent.objects.filter(action="citizen.import_create")
+    assert event.changes == {"created": [None, 3]} and event.range_end - event.range_start == 2
+    assert AuditEvent.objects.for_object(hoa).filter(action="citizen.import_create").get() == event
 
 
 def test_reimporting_the_same_file_changes_nothing(world):

@@ -103,9 +103,11 @@ def test_upload_check_confirm(world, as_user):
     }
     household = Household.objects.get(code="PH-100")
     assert household.head.full_name == "Đỗ Văn Hùng" and household.commune == world.commune_a
-    created = AuditEvent.objects.filter(action="citizen.import_create")
-    assert created.count() == 2
-    assert {e.actor for e in created} == {world.users["cuong"]}
+    (created,) = AuditEvent.objects.filter(action="citizen.import_create")
+    assert created.actor == world.users["cuong"]
+    assert created.changes == {"created": [None, 2]}
+    for member in Citizen.objects.filter(full_name__in=["Đỗ Văn Hùng", "Đỗ Minh Khôi"]):
+        assert created in AuditEvent.objects.for_object(member)  # each person's history finds it
     assert AuditEvent.objects.filter(action="household.import_create").count() == 1
 
     # a second click commits nothing more

@@ -233,12 +233,10 @@ def citizen_merge(request: AuthedRequest, pk: int) -> HttpResponse:
 def citizen_history(request: AuthedRequest, pk: int) -> HttpResponse:
     """The record's own events and those of every record merged into it."""
     citizen = get_citizen_or_404(request.user, pk)
-    ids = [str(citizen.pk), *(str(i) for i in services.merged_ids(citizen))]
-    events = AuditEvent.objects.filter(
-        content_type__app_label="registry", content_type__model="citizen", object_id__in=ids
-    ).select_related("actor")[:500]
+    ids = [citizen.pk, *services.merged_ids(citizen)]
+    events = AuditEvent.objects.for_ids(Citizen, ids).select_related("actor")[:500]
     return render(
         request,
         "registry/citizen_history.html",
-        {"citizen": citizen, "events": events, "merged": ids[1:]},
+        {"citizen": citizen, "events": events, "merged": [str(i) for i in ids[1:]]},
     )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("nhan-tai-khoan/", views.claim_view, name="claim"),
+    path("dang-ky/", views.register_view, name="register"),
+    path("danh-gia/", views.start_cdht, name="start"),
+    path("danh-gia/<int:pk>/buoc/<int:step>/", views.step, name="step"),
+    path("danh-gia/<int:pk>/nop/", views.submit, name="submit"),
+    path("ho/", views.household, name="household"),
+    path("thong-tin/", views.details, name="details"),
+    path("duyet/", views.review, name="review"),
+    path("duyet/tai-khoan/<int:pk>/", views.review_account, name="review_account"),
+    path("duyet/thong-tin/<int:pk>/", views.review_change, name="review_change"),
+    path("duyet/mat-khau/<int:citizen_pk>/", views.password_reset, name="password_reset"),
+]

@@ -1,0 +1,408 @@
+"""The citizen's side: claim an account, assess yourself step by step, follow your titles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.scope import scope_of
+from assessments import services as cycle
+from assessments.forms import answers_form_class, answers_from, initial_answers
+from assessments.models import Assessment, State
+from core.forms import apply_errors, error_text
+from core.http import AuthedRequest
+from core.middleware import ip_of
+from criteria.engine import spec_of
+from criteria.titles import PopulationGroup, Title, group_for_occupation
+from places.models import Place
+from portal import services
+from portal.forms import ChangeForm, ClaimForm, CommuneChoiceForm, GroupForm, RegisterForm
+from portal.models import AccountRequest, ChangeRequest, RequestStatus
+from registry.models import Citizen, ResidenceStatus
+
+BACKEND = "accounts.backends.UsernameOrPhoneBackend"
+
+
+def _citizen(request: AuthedRequest) -> Citizen:
+    citizen = getattr(request.user, "citizen_record", None)
+    if citizen is None:
+        raise Http404
+    return citizen
+
+
+def claim_view(request: HttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None)
+    throttled = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome, user = services.claim(
+                identity=data["identity_number"],
+                birth=data["birth"],
+                phone=data["phone"],
+                password=data["password"],
+                ip=ip_of(request) or "",
+            )
+        except services.Throttled:
+            throttled = True
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if outcome == "active":
+                login(request, user, backend=BACKEND)
+                messages.success(
+                    request,
+                    _("Đã nhận tài khoản. Từ nay đăng nhập bằng số CCCD hoặc số điện thoại."),
+                )
+                return redirect("portal:home")
+            return render(request, "portal/pending.html", {"kind": "claim"})
+    status = 429 if throttled else 200
+    return render(
+        request, "portal/claim.html", {"form": form, "throttled": throttled}, status=status
+    )
+
+
+def register_view(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("xa") or request.POST.get("xa")
+    commune = (
+        Place.objects.current().communes().filter(pk=raw).first()
+        if raw and str(raw).isdigit()
+        else None
+    )
+    if commune is None:
+        return render(
+            request,
+            "portal/register_commune.html",
+            {"form": CommuneChoiceForm(request.GET or None)},
+        )
+    form = RegisterForm(request.POST or None, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register(data=form.cleaned_data, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return render(request, "portal/pending.html", {"kind": "register"})
+    return render(request, "portal/register.html", {"form": form, "commune": commune})
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    citizen = getattr(request.user, "citizen_record", None)
+    if citizen is None:
+        return redirect("home")
+    mine = (
+        Assessment.objects.visible_to(request.user)
+        .select_related("decision", "criteria_set")
+        .order_by("-year", "title")
+    )
+    year = timezone.localdate().year
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "citizen": citizen,
+            "assessments": mine,
+            "is_head": citizen.relation == "head" and citizen.household_id is not None,
+            "has_cdht": mine.filter(title=Title.CDHT, year=year, citizen=citizen).exists(),
+            "year": year,
+            "site_url": request.build_absolute_uri("/")[:-1],
+        },
+    )
+
+
+@login_required
+def start_cdht(request: AuthedRequest) -> HttpResponse:
+    citizen = _citizen(request)
+    year = timezone.localdate().year
+    existing = Assessment.objects.filter(title=Title.CDHT, year=year, citizen=citizen).first()
+    if existing is not None:
+        return redirect("portal:step", pk=existing.pk, step=1)
+    suggested = group_for_occupation(citizen.occupation)
+    choices = [
+        (value, f"{label}{_(' (gợi ý theo nghề nghiệp)') if value == suggested else ''}")
+        for value, label in PopulationGroup.choices
+    ]
+    form = GroupForm(request.POST or None, choices=choices, initial={"population_group": suggested})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = cycle.register(
+                actor=request.user,
+                title=Title.CDHT,
+                year=year,
+                subject=citizen,
+                population_group=form.cleaned_data["population_group"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+            return redirect("portal:home")
+        return redirect("portal:step", pk=assessment.pk, step=1)
+    return render(request, "portal/start.html", {"form": form, "year": year})
+
+
+@login_required
+def household(request: AuthedRequest) -> HttpResponse:
+    citizen = _citizen(request)
+    if citizen.relation != "head" or citizen.household is None:
+        raise Http404
+    year = timezone.localdate().year
+    members = list(
+        citizen.household.members.filter(status=ResidenceStatus.ACTIVE).order_by("birth_year")
+    )
+    held = set(
+        Assessment.objects.holding(Title.CDHT, year)
+        .filter(citizen__in=members)
+        .values_list("citizen_id", flat=True)
+    )
+    registered = set(
+        Assessment.objects.filter(title=Title.CDHT, year=year, citizen__in=members).values_list(
+            "citizen_id", flat=True
+        )
+    )
+    gdht = Assessment.objects.filter(
+        title=Title.GDHT, year=year, household=citizen.household
+    ).first()
+    if request.method == "POST":
+        try:
+            gdht = gdht or cycle.register(
+                actor=request.user, title=Title.GDHT, year=year, subject=citizen.household
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            return redirect("portal:step", pk=gdht.pk, step=1)
+    rows = [(m, m.pk in held, m.pk in registered) for m in members]
+    return render(
+        request,
+        "portal/household.html",
+        {"household": citizen.household, "rows": rows, "gdht": gdht, "year": year},
+    )
+
+
+def _own_assessment(request: AuthedRequest, pk: int) -> Assessment:
+    citizen = _citizen(request)
+    assessment = get_object_or_404(Assessment.objects.select_related("criteria_set"), pk=pk)
+    mine = assessment.citizen_id == citizen.pk or (
+        assessment.household_id is not None
+        and assessment.household_id == citizen.household_id
+        and citizen.relation == "head"
+    )
+    if not mine:
+        raise Http404
+    return assessment
+
+
+@login_required
+def step(request: AuthedRequest, pk: int, step: int) -> HttpResponse:
+    """One competency (criteria group) per screen; every "next" saves, so a dropped
+    connection or a logout loses nothing and the form resumes where it stopped."""
+    assessment = _own_assessment(request, pk)
+    spec = spec_of(assessment.criteria_set)
+    groups = [g for g in spec.groups if any(c.kind != "derived" for c in g.criteria)]
+    editable = assessment.state in (State.REGISTERED, State.RETURNED)
+    if step < 1 or step > len(groups) + 1:
+        raise Http404
+    if step == len(groups) + 1 or not editable:
+        return _summary(request, assessment, spec, len(groups), editable)
+    group = groups[step - 1]
+    form_class = answers_form_class(spec)
+    names = [f"c_{c.code}" for c in group.criteria if c.kind != "derived"]
+    form = form_class(
+        request.POST or None, initial=initial_answers(spec, assessment.answers, assessment.version)
+    )
+    for name in list(form.fields):
+        if name not in names and name != "version":
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle.save_answers(
+                actor=request.user,
+                assessment=assessment,
+                answers=answers_from(spec, form.cleaned_data),
+                version=form.cleaned_data["version"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                for code, errors in exc.error_dict.items():
+                    for error in errors:
+                        form.add_error(f"c_{code}" if f"c_{code}" in form.fields else None, error)
+            else:
+                apply_errors(form, exc)
+        else:
+            target = step - 1 if request.POST.get("back") else step + 1
+            return redirect("portal:step", pk=assessment.pk, step=max(target, 1))
+    criteria = [
+        (
+            c,
+            form[f"c_{c.code}"] if f"c_{c.code}" in form.fields else None,
+            assessment.returned_reasons.get(c.code, ""),
+        )
+        for c in group.criteria
+    ]
+    return render(
+        request,
+        "portal/step.html",
+        {
+            "assessment": assessment,
+            "group": group,
+            "criteria": criteria,
+            "form": form,
+            "step": step,
+            "steps": len(groups) + 1,
+            "general_return": assessment.returned_reasons.get("", ""),
+        },
+    )
+
+
+def _summary(
+    request: AuthedRequest, assessment: Assessment, spec: Any, last_step: int, editable: bool
+) -> HttpResponse:
+    if editable:
+        cycle.recompute(assessment)
+    results = assessment.result.get("criteria", {})
+    rows = [(c, results.get(c.code, {}), assessment.derived.get(c.code)) for c in spec.criteria]
+    return render(
+        request,
+        "portal/summary.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "failing": assessment.result.get("failing", []),
+            "editable": editable,
+            "last_step": last_step,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
+    assessment = _own_assessment(request, pk)
+    version = request.POST.get("version", "")
+    try:
+        cycle.submit(
+            actor=request.user,
+            assessment=assessment,
+            version=int(version) if version.isdigit() else None,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("portal:step", pk=assessment.pk, step=1)
+    messages.success(request, _("Đã nộp bản tự đánh giá. Cán bộ thôn sẽ xem xét."))
+    return redirect("portal:home")
+
+
+@login_required
+def details(request: AuthedRequest) -> HttpResponse:
+    citizen = _citizen(request)
+    form = ChangeForm(request.POST or None, commune=citizen.commune)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            "phone": data["phone"] or None,
+            "occupation": data["occupation"] or None,
+            "workplace": data["workplace"].pk if data["workplace"] else None,
+            "village": data["village"].pk if data["village"] else None,
+        }
+        try:
+            services.request_change(
+                actor=request.user, citizen=citizen, changes=changes, reason=data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi đề nghị; cán bộ thôn sẽ xác nhận."))
+            return redirect("portal:details")
+    return render(
+        request,
+        "portal/details.html",
+        {"citizen": citizen, "form": form, "requests": citizen.change_requests.all()[:20]},
+    )
+
+
+def _officer_villages(request: AuthedRequest) -> list[Place]:
+    scope = scope_of(request.user)
+    if not scope.roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER, Role.VILLAGE_OFFICER}:
+        raise Http404
+    return list(Place.objects.visible_to(request.user).current().villages())
+
+
+@login_required
+def review(request: AuthedRequest) -> HttpResponse:
+    villages = _officer_villages(request)
+    accounts = AccountRequest.objects.filter(
+        status=RequestStatus.PENDING, village__in=villages
+    ).select_related("village", "citizen")
+    changes = ChangeRequest.objects.filter(
+        status=RequestStatus.PENDING, citizen__village__in=villages
+    ).select_related("citizen__village")
+    rows = [(r, services.candidates(r) if r.citizen is None else []) for r in accounts]
+    return render(request, "portal/review.html", {"accounts": rows, "changes": changes})
+
+
+@login_required
+@require_POST
+def review_account(request: AuthedRequest, pk: int) -> HttpResponse:
+    villages = _officer_villages(request)
+    item = get_object_or_404(AccountRequest, pk=pk, village__in=villages)
+    try:
+        if request.POST.get("action") == "reject":
+            services.reject(actor=request.user, request=item, note=request.POST.get("note", ""))
+            messages.success(request, _("Đã từ chối yêu cầu."))
+        else:
+            raw = request.POST.get("link_to", "")
+            link = (
+                Citizen.objects.visible_to(request.user).filter(pk=raw).first()
+                if raw.isdigit()
+                else None
+            )
+            citizen = services.approve(actor=request.user, request=item, link_to=link)
+            messages.success(request, _("Đã xác nhận tài khoản của %(n)s.") % {"n": citizen})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    return redirect("portal:review")
+
+
+@login_required
+@require_POST
+def review_change(request: AuthedRequest, pk: int) -> HttpResponse:
+    villages = _officer_villages(request)
+    item = get_object_or_404(ChangeRequest, pk=pk, citizen__village__in=villages)
+    try:
+        services.decide_change(
+            actor=request.user,
+            request=item,
+            approve_it=request.POST.get("action") != "reject",
+            note=request.POST.get("note", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Đã xử lý đề nghị."))
+    return redirect("portal:review")
+
+
+@login_required
+@require_POST
+def password_reset(request: AuthedRequest, citizen_pk: int) -> HttpResponse:
+    _officer_villages(request)
+    citizen = get_object_or_404(
+        Citizen.objects.visible_to(request.user).select_related("user", "village"), pk=citizen_pk
+    )
+    try:
+        password = services.reset_password(actor=request.user, citizen=citizen)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect(reverse("registry:citizen_detail", args=[citizen.pk]))
+    return render(request, "portal/password.html", {"citizen": citizen, "password": password})
