@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test test-pg bench-import lint typecheck pytest install places-data clean serve
+.PHONY: run test test-pg test-browser bench-import lint typecheck pytest install places-data clean serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -55,8 +55,13 @@ test: install
 	SECRET_KEY=ci-only $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
+# The PostgreSQL suite; the browser walk runs once, on SQLite, in `make test`.
 test-pg: install
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+
+# Only the browser tests (headless Chromium at 360×740; screenshots in test-artifacts/).
+test-browser: install
+	$(PY) -m pytest -m browser
 
 # Import 100,000 citizens (~30,000 households) on SQLite and on PostgreSQL: rows/s and
 # peak memory per phase against the raw floors (docs/benchmarks.md). The PostgreSQL

@@ -14,7 +14,7 @@ from places.models import Place
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("Tên đăng nhập hoặc số điện thoại"),
+        label=_("Tên đăng nhập, số điện thoại hoặc số CCCD"),
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )

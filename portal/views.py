@@ -107,13 +107,14 @@ def home(request: AuthedRequest) -> HttpResponse:
         .select_related("decision", "criteria_set")
         .order_by("-year", "title")
     )
+    rows = [(a, resume_step(a)) for a in mine]
     year = timezone.localdate().year
     return render(
         request,
         "portal/home.html",
         {
             "citizen": citizen,
-            "assessments": mine,
+            "rows": rows,
             "is_head": citizen.relation == "head" and citizen.household_id is not None,
             "has_cdht": mine.filter(title=Title.CDHT, year=year, citizen=citizen).exists(),
             "year": year,
@@ -128,7 +129,7 @@ def start_cdht(request: AuthedRequest) -> HttpResponse:
     year = timezone.localdate().year
     existing = Assessment.objects.filter(title=Title.CDHT, year=year, citizen=citizen).first()
     if existing is not None:
-        return redirect("portal:step", pk=existing.pk, step=1)
+        return redirect("portal:step", pk=existing.pk, step=resume_step(existing))
     suggested = group_for_occupation(citizen.occupation)
     choices = [
         (value, f"{label}{_(' (gợi ý theo nghề nghiệp)') if value == suggested else ''}")
@@ -181,13 +182,27 @@ def household(request: AuthedRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
-            return redirect("portal:step", pk=gdht.pk, step=1)
+            return redirect("portal:step", pk=gdht.pk, step=resume_step(gdht))
     rows = [(m, m.pk in held, m.pk in registered) for m in members]
     return render(
         request,
         "portal/household.html",
         {"household": citizen.household, "rows": rows, "gdht": gdht, "year": year},
     )
+
+
+def _screens(spec: Any) -> list[Any]:
+    """The criteria groups a citizen fills, one per screen (derived-only groups skipped)."""
+    return [g for g in spec.groups if any(c.kind != "derived" for c in g.criteria)]
+
+
+def resume_step(assessment: Assessment) -> int:
+    """The first screen with an unanswered question; the summary once all are answered."""
+    screens = _screens(spec_of(assessment.criteria_set))
+    for number, group in enumerate(screens, start=1):
+        if any(c.kind != "derived" and c.code not in assessment.answers for c in group.criteria):
+            return number
+    return len(screens) + 1
 
 
 def _own_assessment(request: AuthedRequest, pk: int) -> Assessment:
@@ -209,7 +224,7 @@ def step(request: AuthedRequest, pk: int, step: int) -> HttpResponse:
     connection or a logout loses nothing and the form resumes where it stopped."""
     assessment = _own_assessment(request, pk)
     spec = spec_of(assessment.criteria_set)
-    groups = [g for g in spec.groups if any(c.kind != "derived" for c in g.criteria)]
+    groups = _screens(spec)
     editable = assessment.state in (State.REGISTERED, State.RETURNED)
     if step < 1 or step > len(groups) + 1:
         raise Http404

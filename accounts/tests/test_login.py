@@ -14,7 +14,7 @@ def login(client, username, password=PASSWORD):
 
 def test_login_page_is_vietnamese(client, db):
     page = client.get("/dang-nhap/").content.decode()
-    assert "Đăng nhập" in page and "Tên đăng nhập hoặc số điện thoại" in page
+    assert "Đăng nhập" in page and "Tên đăng nhập, số điện thoại hoặc số CCCD" in page
     assert '<html lang="vi">' in page
 
 
