@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from accounts.models import Role, RoleAssignment, User
@@ -33,6 +35,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_places", verbosity=0)
         call_command("load_criteria", verbosity=0)
         call_command("load_targets", verbosity=0)
+
+
+def close_response(response) -> None:
+    """Close a streamed file response in a test. `response.close()` alone also sends
+    request_finished, whose close_old_connections would drop the test's PostgreSQL
+    connection mid-transaction (the test client unhooks it the same way)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @dataclass

@@ -328,7 +328,7 @@ def _lock(
 ) -> tuple[Assessment, bool]:
     """The row, locked; (row, True) when this exact step already happened (a form posted twice)."""
     locked = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("commune", "village", "organisation", "citizen", "criteria_set")
         .get(pk=assessment.pk)
     )
@@ -549,7 +549,7 @@ def decide(
         raise ValidationError(_("Chọn ít nhất một hồ sơ."))
     ids = sorted(a.pk for a in assessments)
     locked = list(
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("commune", "organisation", "criteria_set")
         .filter(pk__in=ids)
         .order_by("pk")

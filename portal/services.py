@@ -95,7 +95,7 @@ def claim(
     phone differs. Anything else: the same neutral refusal, counted against the client."""
     check_throttle(ip, identity)
     citizen = (
-        Citizen.objects.select_for_update()
+        Citizen.objects.select_for_update(of=("self",))
         .filter(identity_number=identity, status=ResidenceStatus.ACTIVE, user__isnull=True)
         .select_related("village")
         .first()
@@ -193,7 +193,7 @@ def _require_officer(actor: User, village: Place) -> None:
 @transaction.atomic
 def approve(*, actor: User, request: AccountRequest, link_to: Citizen | None = None) -> Citizen:
     locked = (
-        AccountRequest.objects.select_for_update()
+        AccountRequest.objects.select_for_update(of=("self",))
         .select_related("user", "citizen", "village")
         .get(pk=request.pk)
     )
@@ -331,7 +331,7 @@ def decide_change(
     *, actor: User, request: ChangeRequest, approve_it: bool, note: str = ""
 ) -> ChangeRequest:
     locked = (
-        ChangeRequest.objects.select_for_update()
+        ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("citizen__village")
         .get(pk=request.pk)
     )

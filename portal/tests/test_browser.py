@@ -26,6 +26,29 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 BUDGET = 150 * 1024  # bytes transferred per portal page, fonts and scripts included
 NEW_PASSWORD = "Hoc-tap-suot-doi-2026"
+# WCAG 2.1 AA contrast of every visible text against its effective background.
+LOW_CONTRAST_JS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => { for (; el; el = el.parentElement) {
+    const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || el.closest(".skip")) continue;
+    const a = lum(rgb(style.color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) bad.push(el.tagName + " '" + el.textContent.trim().slice(0, 30) + "' " + ratio.toFixed(2));
+  }
+  return bad;
+}"""
 PHONE = {"viewport": {"width": 360, "height": 740}, "locale": "vi-VN", "accept_downloads": True}
 
 pytestmark = [
@@ -237,6 +260,21 @@ def test_citizen_journey_from_claim_to_certificate(world, live_server, browser):
     assert "Lê Thị Bình" in an.text()
     an.goto("/ca-nhan/thong-tin/")
     an.shot("14-thong-tin")
+
+    # At 200 % zoom a 360 px phone is 180 CSS px wide: nothing may need sideways scrolling.
+    zoomed = browser.new_context(
+        **{**PHONE, "viewport": {"width": 180, "height": 370}},
+        storage_state=an.context.storage_state(),
+    )
+    page = zoomed.new_page()
+    for path in [*an.weights, "/ca-nhan/dang-ky/"]:
+        page.goto(base + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} tràn ngang {overflow}px ở 200 %"
+        assert page.evaluate(LOW_CONTRAST_JS) == [], path
+    zoomed.close()
     an.click("Đăng xuất")
     an.goto("/ca-nhan/dang-ky/")
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from conftest import close_response
 from registry.models import Citizen, Household, ImportJob
 from registry.tests.sheets import CITIZEN_HEADER, person, workbook
 
@@ -164,7 +165,7 @@ def test_file_with_errors(world, as_user):
     assert response.status_code == 200
     assert "loi-loi.xlsx" in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
-    response.close()
+    close_response(response)
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Danh sách"]
     village_col = CITIZEN_HEADER.index("Thôn") + 1
     birth_col = CITIZEN_HEADER.index("Ngày sinh") + 1
@@ -200,7 +201,7 @@ def test_errors_file_is_for_the_jobs_commune_only(world, as_user):
     assert as_user("vera").get(f"/so/nhap-lan/{job.pk}/loi.xlsx").status_code == 404
     response = as_user("alice").get(f"/so/nhap-lan/{job.pk}/loi.xlsx")
     assert response.status_code == 200
-    response.close()
+    close_response(response)
 
 
 @pytest.mark.parametrize(

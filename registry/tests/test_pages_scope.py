@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import ALL_PERSONAS, make_citizen
+from conftest import ALL_PERSONAS, close_response, make_citizen
 from registry.models import Citizen, Clan, Household, ImportJob, Organisation
 from registry.tests.pages import audit_count, column, listed, rolled_back
 from registry.tests.sheets import person, workbook
@@ -658,7 +658,7 @@ def test_import_job_pages_are_scoped_to_the_job_commune(world, as_user, media):
     for p in ALL_PERSONAS:
         response = as_user(p).get(f"/so/nhap-lan/{bad_job.pk}/loi.xlsx")
         seen[p] = response.status_code
-        response.close()
+        close_response(response)
     assert seen == {p: 200 if p in {"alice", "cuong"} else 404 for p in ALL_PERSONAS}
     # a commune officer cannot upload into another commune
     response = as_user("binh").post(
