@@ -110,7 +110,7 @@ class Phone:
 
     def settle(self) -> None:
         self.page.wait_for_load_state("load")
-        path = re.sub(r"^https?://[^/]+", "", self.page.url).split("?")[0]
+        path = re.sub(r"^https?://[^/]+", "", self.page.url).split("?")[0].split("#")[0]
         if self.weigh_pages and path not in self.weights:
             self.weights[path] = self.first_visit_weight(self.page.url)
 
@@ -157,13 +157,19 @@ def test_citizen_journey_from_claim_to_certificate(world, live_server, browser):
     # 1. Claim the record the village already keeps.
     an.goto("/ca-nhan/nhan-tai-khoan/")
     an.shot("01-nhan-tai-khoan")
-    an.page.get_by_label("Số CCCD").fill("033075000123")
-    an.page.get_by_label("Ngày sinh").fill("1975")
-    an.page.get_by_label("Số điện thoại").fill("0901234567")
-    an.page.fill('[name="password"]', NEW_PASSWORD)
-    an.page.fill('[name="password2"]', NEW_PASSWORD)
-    an.click("Nhận tài khoản")
-    assert an.page.url == f"{base}/ca-nhan/"
+    # ... with the keyboard alone: the skip link first, then field after field, Enter.
+    keyboard = an.page.keyboard
+    keyboard.press("Tab")
+    assert an.page.evaluate("document.activeElement.className") == "skip"
+    keyboard.press("Enter")
+    for value in ("033075000123", "1975", "0901234567", NEW_PASSWORD, NEW_PASSWORD):
+        keyboard.press("Tab")
+        keyboard.type(value)
+    assert an.page.input_value('[name="phone"]') == "0901234567"
+    with an.page.expect_navigation():
+        keyboard.press("Enter")
+    an.settle()
+    assert an.page.url.split("#")[0] == f"{base}/ca-nhan/"
     assert "Xin chào, Nguyễn Văn An" in an.text()
     an.shot("02-trang-cua-toi")
 
