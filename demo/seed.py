@@ -13,7 +13,7 @@ from demo.cycle_seed import seed_cycle
 from demo.generator import Generator
 from demo.registry_seed import seed_registry
 from places.models import Place, PlaceKind
-from registry.models import Clan, Organisation
+from registry.models import Citizen, Clan, Organisation
 
 DEMO_PASSWORD = "hoctap2026"
 # Phường Phố Hiến (old Hưng Yên city), Xã Khoái Châu (home of Đông Tảo), Xã Tiền Hải (old Thái Bình).
@@ -79,6 +79,26 @@ def _account(
     return user
 
 
+def _link_citizen(user: User, village: Place) -> None:
+    """The demo citizen owns a real record (a household head, so the portal shows the
+    household's page too), as if the account had been claimed."""
+    if Citizen.objects.filter(user=user).exists():
+        return
+    head = (
+        Citizen.objects.filter(village=village, relation="head", user__isnull=True)
+        .exclude(identity_number=None)
+        .order_by("pk")
+        .first()
+    )
+    if head is None:
+        return
+    head.user = user
+    head.phone = user.phone
+    head.save(update_fields=["user", "phone"])
+    user.full_name = head.full_name
+    user.save(update_fields=["full_name"])
+
+
 @transaction.atomic
 def seed_communes(*, seed: int = 2026) -> SeedResult:
     result = SeedResult()
@@ -136,7 +156,10 @@ def seed_communes(*, seed: int = 2026) -> SeedResult:
         result,
         clan=clan,
     )
-    _account("congdan", "Bùi Thị Lan", "0912000008", Role.CITIZEN, first_village, result)
+    citizen_user = _account(
+        "congdan", "Bùi Thị Lan", "0912000008", Role.CITIZEN, first_village, result
+    )
+    _link_citizen(citizen_user, first_village)
     if CriteriaSet.objects.exists():
         result.add("hồ sơ bình xét", seed_cycle(actor=admin, communes=communes, seed=seed))
     return result

@@ -26,6 +26,12 @@ def test_demo_logins_work(db, client):
     client.post("/dang-xuat/")
     client.post("/dang-nhap/", {"username": "0912000003", "password": DEMO_PASSWORD})
     assert client.get("/", follow=True).context["place"].name == "Phường Phố Hiến"
+    # the demo citizen owns a household head's record: the portal is theirs to use
+    client.post("/dang-xuat/")
+    client.post("/dang-nhap/", {"username": "congdan", "password": DEMO_PASSWORD})
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/ca-nhan/"
+    assert "Gia đình học tập của hộ" in response.content.decode()
 
 
 def test_generator_is_deterministic_by_seed():
