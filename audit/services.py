@@ -57,7 +57,14 @@ def record(
     )
 
 
-def record_many(*, actor: Any, action: str, objects: Iterable[models.Model], note: str = "") -> int:
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    objects: Iterable[models.Model],
+    note: str = "",
+    changes: dict[str, list[Any]] | None = None,
+) -> int:
     """One event per object, written in one statement (imports, bulk actions)."""
     ip = client_ip.get()
     actor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -70,6 +77,7 @@ def record_many(*, actor: Any, action: str, objects: Iterable[models.Model], not
                 content_type=ContentType.objects.get_for_model(type(obj)),
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:300],
+                changes=changes or {},
                 note=note,
                 ip=ip,
             )

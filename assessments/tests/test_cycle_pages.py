@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assessments.models import Assessment, Decision, State
+from assessments.models import Assessment, CycleYear, Decision, State
 from assessments.tests.helpers import YEAR, good_answers, open_years
 from audit.models import AuditEvent
 from criteria.engine import spec_of
@@ -278,3 +278,29 @@ def test_bulk_register_and_bulk_verify(world, as_user):
     )
     assert response.status_code == 302
     assert Assessment.objects.filter(title="GDHT", year=YEAR, state=State.VERIFIED).count() == 2
+    events = AuditEvent.objects.filter(action="assessment.verify")
+    assert events.count() == 2
+    assert all(e.changes == {"state": ["submitted", "verified"]} for e in events)
+    assert all(a.version > 1 and a.verified_at for a in Assessment.objects.filter(year=YEAR))
+
+
+def test_bulk_verify_after_the_deadline_changes_nothing(world, as_user):
+    open_years(world)
+    cuong = as_user("cuong")
+    cuong.post(
+        "/binh-xet/dang-ky-hang-loat/", {"title": "GDHT", "year": YEAR, "place": world.commune_a.pk}
+    )
+    for assessment in Assessment.objects.filter(title="GDHT", year=YEAR):
+        cuong.post(f"/binh-xet/{assessment.pk}/", {**answers_post(assessment), "and_submit": "1"})
+    CycleYear.objects.filter(commune=world.commune_a, year=YEAR).update(
+        review_until=dt.date(YEAR, 1, 1)
+    )
+    response = cuong.post(
+        "/binh-xet/hang-loat/",
+        {"nam": YEAR, "danh_hieu": "GDHT", "step": "verify", "confirm": "2"},
+        follow=True,
+    )
+    assert "chưa thay đổi hồ sơ nào" in response.content.decode()
+    assert "Đã quá hạn bình xét" in response.content.decode()
+    assert Assessment.objects.filter(year=YEAR, state=State.SUBMITTED).count() == 2
+    assert not AuditEvent.objects.filter(action="assessment.verify").exists()
