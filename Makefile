@@ -11,12 +11,13 @@ UV := .tools/bin/uv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_test
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hoctap_bench
 BENCH_REPEAT ?= 1
+BENCH_SCALE ?= commune
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test test-pg test-browser bench-import lint typecheck pytest install places-data clean serve
+.PHONY: run test test-pg test-browser bench bench-stats bench-docs bench-import lint typecheck pytest install places-data clean serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -62,6 +63,20 @@ test-pg: install
 # Only the browser tests (headless Chromium at 360×740; screenshots in test-artifacts/).
 test-browser: install
 	$(PY) -m pytest -m browser
+
+# Every benchmark against the PostgreSQL database hoctap_bench_$(BENCH_SCALE) (commune or
+# province; built by `make bench-db` when missing): bench-results/bench-$(BENCH_SCALE).json
+# and a table with each figure, its floor and its goal (docs/benchmarks.md).
+bench: install
+	$(PY) -m bench.run --scale $(BENCH_SCALE)
+
+# Only the pages: dashboards, annual report, registry search, long lists.
+bench-stats: install
+	$(PY) -m bench.run --scale $(BENCH_SCALE) --only web
+
+# Decision annex of 5,000 rows (PDF, Word) and 1,000 certificates; no database needed.
+bench-docs: install
+	$(PY) -m bench.docs_bench --out bench-results/docs.json
 
 # Import 100,000 citizens (~30,000 households) on SQLite and on PostgreSQL: rows/s and
 # peak memory per phase against the raw floors (docs/benchmarks.md). The PostgreSQL

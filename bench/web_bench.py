@@ -11,6 +11,7 @@ returning the same data, timed the same way in the same run.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import random
 from pathlib import Path
@@ -28,9 +29,8 @@ def large_commune() -> Any:
     from places.models import Place
 
     try:
-        from demo import scale
-
-        return Place.objects.get(code=scale.LARGE_COMMUNE_CODE)
+        code = importlib.import_module("demo.scale").LARGE_COMMUNE_CODE
+        return Place.objects.get(code=code)
     except (ImportError, AttributeError, Place.DoesNotExist):
         pass
     from accounts.models import Role, RoleAssignment

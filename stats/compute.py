@@ -139,56 +139,85 @@ def _sum(rows: list[dict[str, int | None]]) -> dict[str, int | None]:
 def official_figures(communes: list[Place], year: int) -> dict[int, CommuneFigures]:
     """Approved reports; for years before the 2025 reform a current commune without its own
     report shows the sum of the legacy communes it was formed from (split ones flagged)."""
+    return official_figures_years(communes, [year])[year]
+
+
+def official_figures_years(
+    communes: list[Place], years: list[int]
+) -> dict[int, dict[int, CommuneFigures]]:
+    """`official_figures` for several years in three queries (the dashboards' trends).
+    Filters take ids, not instances: resolving a thousand instances costs more than the query."""
+    ids = [c.pk for c in communes]
     approved = {
-        r.commune_id: r
+        (r.commune_id, r.year): r
         for r in StatReport.objects.filter(
-            year=year, status=ReportStatus.APPROVED, commune__in=communes
+            year__in=years, status=ReportStatus.APPROVED, commune_id__in=ids
         )
     }
-    result: dict[int, CommuneFigures] = {}
-    missing = [c for c in communes if c.pk not in approved]
-    legacy: dict[int, list[tuple[PlaceSuccession, StatReport]]] = {}
-    if missing and year <= REFORM_DATE.year:
-        links = PlaceSuccession.objects.filter(successor__in=missing).select_related("predecessor")
+    legacy_years = [y for y in years if y <= REFORM_DATE.year]
+    links: list[PlaceSuccession] = []
+    reports: dict[tuple[int, int], StatReport] = {}
+    if legacy_years and any((c.pk, y) not in approved for c in communes for y in legacy_years):
+        links = list(
+            PlaceSuccession.objects.filter(successor_id__in=ids).select_related("predecessor")
+        )
         reports = {
-            r.commune_id: r
+            (r.commune_id, r.year): r
             for r in StatReport.objects.filter(
-                year=year,
+                year__in=legacy_years,
                 status=ReportStatus.APPROVED,
-                commune__in=[link.predecessor for link in links],
+                commune_id__in=[link.predecessor_id for link in links],
             )
         }
-        for link in links:
-            report = reports.get(link.predecessor_id)
-            if report is not None and (not link.is_split or link.is_default):
-                legacy.setdefault(link.successor_id, []).append((link, report))
-    for commune in communes:
-        if commune.pk in approved:
-            report = approved[commune.pk]
-            result[commune.pk] = CommuneFigures(
-                commune, year, report.values(), True, status=report.status
-            )
-        elif commune.pk in legacy:
-            pairs = legacy[commune.pk]
-            result[commune.pk] = CommuneFigures(
-                commune,
-                year,
-                _sum([r.values() for _l, r in pairs]),
-                True,
-                from_legacy=[link.predecessor.name for link, _r in pairs],
-                split_warning=any(link.is_split for link, _r in pairs),
-            )
+    result: dict[int, dict[int, CommuneFigures]] = {}
+    for year in years:
+        legacy: dict[int, list[tuple[PlaceSuccession, StatReport]]] = {}
+        if year in legacy_years:
+            for link in links:
+                if (link.successor_id, year) in approved:
+                    continue
+                report = reports.get((link.predecessor_id, year))
+                if report is not None and (not link.is_split or link.is_default):
+                    legacy.setdefault(link.successor_id, []).append((link, report))
+        of_year: dict[int, CommuneFigures] = {}
+        for commune in communes:
+            if (commune.pk, year) in approved:
+                report = approved[(commune.pk, year)]
+                of_year[commune.pk] = CommuneFigures(
+                    commune, year, report.values(), True, status=report.status
+                )
+            elif commune.pk in legacy:
+                pairs = legacy[commune.pk]
+                of_year[commune.pk] = CommuneFigures(
+                    commune,
+                    year,
+                    _sum([r.values() for _l, r in pairs]),
+                    True,
+                    from_legacy=[link.predecessor.name for link, _r in pairs],
+                    split_warning=any(link.is_split for link, _r in pairs),
+                )
+        result[year] = of_year
     return result
 
 
 def provisional_figures(communes: list[Place], year: int) -> dict[int, CommuneFigures]:
+    return provisional_figures_years(communes, [year])[year]
+
+
+def provisional_figures_years(
+    communes: list[Place], years: list[int]
+) -> dict[int, dict[int, CommuneFigures]]:
     snapshots = {
-        s.commune_id: s for s in LiveFigures.objects.filter(year=year, commune__in=communes)
+        (s.commune_id, s.year): s
+        for s in LiveFigures.objects.filter(year__in=years, commune_id__in=[c.pk for c in communes])
     }
     return {
-        c.pk: CommuneFigures(c, year, snapshots[c.pk].values(), False)
-        for c in communes
-        if c.pk in snapshots
+        year: {
+            c.pk: CommuneFigures(c, year, snapshots[(c.pk, year)].values(), False)
+            for c in communes
+            if (c.pk, year) in snapshots
+        }
+        for year in years
     }
 
 
@@ -196,6 +225,14 @@ def figures(
     communes: list[Place], year: int, *, official: bool = True
 ) -> dict[int, CommuneFigures]:
     return official_figures(communes, year) if official else provisional_figures(communes, year)
+
+
+def figures_years(
+    communes: list[Place], years: list[int], *, official: bool = True
+) -> dict[int, dict[int, CommuneFigures]]:
+    if official:
+        return official_figures_years(communes, years)
+    return provisional_figures_years(communes, years)
 
 
 @dataclass

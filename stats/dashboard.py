@@ -13,7 +13,14 @@ from criteria.titles import Title
 from places.models import Place, PlaceKind
 from registry.models import Household
 from stats import charts
-from stats.compute import CommuneFigures, IndicatorValue, current_communes, figures, indicators
+from stats.compute import (
+    CommuneFigures,
+    IndicatorValue,
+    current_communes,
+    figures,
+    figures_years,
+    indicators,
+)
 from stats.figures import INDICATORS, TITLE_INDICATORS, IndicatorCode
 from stats.models import Target, TargetSource
 
@@ -149,8 +156,9 @@ def trends(
     communes: list[Place], province: Place, year: int, targets: Targets, *, official: bool
 ) -> list[Trend]:
     by_year: dict[int, dict[str, IndicatorValue]] = {}
-    for y in range(FIRST_YEAR, year + 1):
-        rows = [f.values for f in figures(communes, y, official=official).values()]
+    years = list(range(FIRST_YEAR, year + 1))
+    for y, of_year in figures_years(communes, years, official=official).items():
+        rows = [f.values for f in of_year.values()]
         by_year[y] = indicators(rows) if rows else {}
     result = []
     for code in [

@@ -1,0 +1,282 @@
+"""The load run: 50 simulated users for 2 minutes against gunicorn (4 workers) on the
+benchmark database, over loopback — officers browsing lists and verifying, citizens
+self-assessing, leaders opening dashboards (`bench/locustfile.py`).
+
+First a floor run: the same number of users on a minimal view (`/healthz`, one query)
+for 20 s, so the figures can be read against what this machine does with no work at all.
+Locust itself runs on the same two cores as the server and PostgreSQL.
+
+    DATABASE_URL=postgres://…/hoctap_bench_commune python -m bench.load_bench --out f.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.common import BASE_DIR, BenchError, result, setup_django
+
+SUITE = "load"
+
+
+def bench_password() -> str:
+    """The generator's one password for its accounts (the small demo's when no generator)."""
+    import importlib
+
+    from demo.seed import DEMO_PASSWORD
+
+    try:
+        scale = importlib.import_module("demo.scale")
+    except ImportError:
+        return DEMO_PASSWORD
+    return str(getattr(scale, "BENCH_PASSWORD", DEMO_PASSWORD))
+
+
+def plan(seed: int) -> dict[str, Any]:
+    """Who logs in, with which password, and what work waits for them."""
+    from django.db.models import Count
+
+    from accounts.models import Role, RoleAssignment
+    from assessments.models import Assessment, State, Title
+    from bench.web_bench import large_commune, sample_queries
+    from registry.models import Household
+
+    password = bench_password()
+
+    commune = large_commune()
+    rng = random.Random(seed)
+
+    def users(role: str) -> list[Any]:
+        rows = RoleAssignment.objects.active().filter(role=role).select_related("user", "place")
+        return list(rows.order_by("id")[:200])
+
+    households = dict(
+        Household.objects.values_list("commune_id").annotate(n=Count("id")).order_by()
+    )
+    officers = []
+    for assignment in users(Role.COMMUNE_OFFICER):
+        waiting = list(
+            Assessment.objects.filter(
+                commune_id=assignment.place_id, title=Title.GDHT, state=State.SUBMITTED
+            )
+            .order_by("-id")
+            .values_list("id", flat=True)[:300]
+        )
+        rng.shuffle(waiting)
+        officers.append(
+            {
+                "username": assignment.user.username,
+                "households": households.get(assignment.place_id, 0),
+                "waiting": waiting,
+            }
+        )
+    citizens = [{"username": a.user.username} for a in users(Role.CITIZEN)]
+    leaders = [
+        {"username": a.user.username}
+        for a in users(Role.PROVINCE_ADMIN) + users(Role.PROVINCE_VIEWER)
+    ]
+    if not (officers and citizens and leaders):
+        raise BenchError("Thiếu tài khoản cán bộ xã, công dân hoặc lãnh đạo tỉnh cho lượt tải.")
+    return {
+        "password": password,
+        "accounts": {"officer": officers, "citizen": citizens, "leader": leaders},
+        "names": sample_queries(commune, 50, seed),
+        "communes": sorted({a.place_id for a in users(Role.COMMUNE_OFFICER)}),
+    }
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise BenchError(f"gunicorn did not answer {url} within {seconds:.0f} s")
+
+
+def server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_COOKIES": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "AXES_ENABLED": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.setdefault("SECRET_KEY", "bench-only-not-secret")
+    return env
+
+
+def run_locust(
+    host: str, plan_path: Path, users: int, seconds: int, classes: list[str], prefix: Path
+) -> dict[str, Any]:
+    command = [
+        str(Path(sys.executable).parent / "locust"),
+        "-f",
+        str(BASE_DIR / "bench" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(1, users // 5)),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+        *classes,
+    ]
+    env = dict(os.environ, LOAD_PLAN=str(plan_path))
+    completed = subprocess.run(command, cwd=BASE_DIR, env=env, check=False)
+    if completed.returncode != 0:
+        raise BenchError(f"locust exited with {completed.returncode}")
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    failures: list[dict[str, str]] = []
+    failure_file = Path(f"{prefix}_failures.csv")
+    if failure_file.exists():
+        with failure_file.open(encoding="utf-8") as handle:
+            failures = list(csv.DictReader(handle))
+    return {"rows": rows, "failures": failures}
+
+
+def figures(
+    name: str, run: dict[str, Any], floor: dict[str, Any] | None, users: int, seconds: int
+) -> list[dict[str, Any]]:
+    total = next(r for r in run["rows"] if r["Name"] == "Aggregated")
+    floor_total = next(r for r in floor["rows"] if r["Name"] == "Aggregated") if floor else None
+
+    def num(row: dict[str, str] | None, key: str) -> float | None:
+        if row is None:
+            return None
+        value = row.get(key, "")
+        return float(value) if value not in ("", "N/A") else None
+
+    per_request = {
+        r["Name"]: {
+            "requests": int(r["Request Count"]),
+            "failures": int(r["Failure Count"]),
+            "p50_ms": num(r, "50%"),
+            "p95_ms": num(r, "95%"),
+            "p99_ms": num(r, "99%"),
+        }
+        for r in run["rows"]
+        if r["Name"] != "Aggregated"
+    }
+    requests = int(total["Request Count"])
+    errors = int(total["Failure Count"])
+    note = f"{users} users, {seconds} s, gunicorn 4 workers, {requests:,} requests"
+    return [
+        result(
+            SUITE,
+            f"{name}: throughput",
+            num(total, "Requests/s") or 0,
+            "req/s",
+            floor=num(floor_total, "Requests/s"),
+            floor_name="the same users on /healthz",
+            note=note,
+        ),
+        result(
+            SUITE,
+            f"{name}: p95 latency",
+            num(total, "95%") or 0,
+            "ms",
+            p50=num(total, "50%"),
+            p95=num(total, "95%"),
+            p99=num(total, "99%"),
+            n=requests,
+            floor=num(floor_total, "95%"),
+            floor_name="the same users on /healthz",
+            goal=300,
+            note=note,
+            per_request=per_request,
+        ),
+        result(
+            SUITE,
+            f"{name}: errors",
+            errors,
+            "requests",
+            goal=0,
+            note="; ".join(
+                f"{f['Method']} {f['Name']}: {f['Error'][:120]} ×{f['Occurrences']}"
+                for f in run["failures"][:5]
+            ),
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load_bench")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--floor-seconds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    setup_django()
+    scratch = Path(tempfile.mkdtemp(prefix="load-", dir=BASE_DIR / "bench-results"))
+    plan_path = scratch / "plan.json"
+    plan_path.write_text(json.dumps(plan(args.seed), ensure_ascii=False), "utf-8")
+    host = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=server_env(),
+    )
+    try:
+        wait_until_up(f"{host}/healthz")
+        floor = run_locust(
+            host, plan_path, args.users, args.floor_seconds, ["FloorUser"], scratch / "floor"
+        )
+        run = run_locust(
+            host,
+            plan_path,
+            args.users,
+            args.seconds,
+            ["OfficerUser", "CitizenUser", "LeaderUser"],
+            scratch / "mix",
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    results = figures("load run (mixed users)", run, floor, args.users, args.seconds)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,285 @@
+"""`make bench`: every benchmark of the project against a benchmark database of one scale,
+one JSON result file and one table.
+
+    python -m bench.run --scale commune|province [--db-url URL] [--only web,cycle,…]
+
+Suites, each in its own process (so its peak memory is its own), in this order:
+  import  100,000-citizen Excel import on SQLite and PostgreSQL (`bench.import_bench`,
+          which uses its own scratch databases)
+  docs    a 5,000-row decision annex (PDF, Word) and 1,000 certificates (`bench.docs_bench`)
+  web     dashboards, the annual report, registry search, long lists (`bench.web_bench`)
+  cycle   rebuild_stats and bulk verify of 5,000 assessments (`bench.cycle_bench`)
+  load    50 users for 2 minutes against gunicorn with 4 workers (`bench.load_bench`)
+
+The scale database (`hoctap_bench_<scale>`) is built by `make bench-db` when it does not
+exist yet. Nothing runs on a database whose name lacks "bench".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import BASE_DIR, RESULTS, BenchError, database_name, refuse_unless_bench
+
+SUITES = ["import", "docs", "web", "cycle", "load"]
+PG_ROOT = "postgres://postgres@127.0.0.1:5432"
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database_name(url)]
+        ).fetchone()
+    return row is not None
+
+
+def env_for(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret",
+            "DEBUG": "0",
+            "TASKS_BACKEND": "immediate",
+            "PYTHONPATH": str(BASE_DIR),
+        }
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str]) -> None:
+    print(f"\n$ {' '.join(command)}", flush=True)
+    completed = subprocess.run(command, cwd=BASE_DIR, env=env, check=False)
+    if completed.returncode != 0:
+        raise BenchError(f"{' '.join(command[:3])} … exited with {completed.returncode}")
+
+
+def from_import(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        goal, kind = None, "≤"
+        if r["name"].endswith(": throughput") and not r["name"].startswith("floor"):
+            goal, kind = 10_000, "≥"
+        elif r["name"].endswith(": peak RSS") and not r["name"].startswith("floor"):
+            goal = 500
+        met = None if goal is None else (r["value"] >= goal if kind == "≥" else r["value"] <= goal)
+        out.append(
+            {
+                "suite": "import",
+                "name": f"{r['db']}: {r['name']} ({r['rows']:,} rows)",
+                "value": r["value"],
+                "unit": r["unit"],
+                "p50": None,
+                "p95": None,
+                "p99": None,
+                "n": None,
+                "floor": r["floor"],
+                "floor_name": "calamine read / raw bulk insert (see docs/benchmarks.md)",
+                "ratio": r["ratio"],
+                "goal": goal,
+                "goal_kind": kind,
+                "met": met,
+                "note": "",
+            }
+        )
+    return out
+
+
+def from_docs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        for name, value, unit, goal in (
+            (f"{r['name']} ({r['rows']:,})", r["value"], "s", r["goal"]),
+            (f"{r['name']} ({r['rows']:,}): peak RSS", r["peak_mb"], "MB", None),
+        ):
+            out.append(
+                {
+                    "suite": "docs",
+                    "name": name,
+                    "value": value,
+                    "unit": unit,
+                    "p50": None,
+                    "p95": None,
+                    "p99": None,
+                    "n": None,
+                    "floor": r["floor"] if unit == "s" else None,
+                    "floor_name": "plain-text pages of the same count" if unit == "s" else "",
+                    "ratio": r["ratio"] if unit == "s" else None,
+                    "goal": goal,
+                    "goal_kind": "≤",
+                    "met": None if goal is None else value <= goal,
+                    "note": "",
+                }
+            )
+    return out
+
+
+def counts(url: str) -> dict[str, int]:
+    import psycopg
+
+    tables = {
+        "communes": "SELECT count(*) FROM places_place WHERE kind = 'commune' AND is_current",
+        "households": "SELECT count(*) FROM registry_household",
+        "citizens": "SELECT count(*) FROM registry_citizen",
+        "clans": "SELECT count(*) FROM registry_clan",
+        "organisations": "SELECT count(*) FROM registry_organisation",
+        "assessments": "SELECT count(*) FROM assessments_assessment",
+        "stat reports": "SELECT count(*) FROM stats_statreport",
+    }
+    found = {}
+    with psycopg.connect(url) as conn:
+        for name, sql in tables.items():
+            try:
+                row = conn.execute(sql).fetchone()
+            except psycopg.Error:
+                conn.rollback()
+                continue
+            found[name] = int(row[0]) if row else 0
+    return found
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return ""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    headers = ("suite", "measure", "value", "unit", "p50", "floor", "× floor", "goal", "")
+    lines = []
+    for r in results:
+        goal = "" if r["goal"] is None else f"{r['goal_kind']} {number(r['goal'])}"
+        verdict = "" if r["met"] is None else ("met" if r["met"] else "MISSED")
+        lines.append(
+            (
+                r["suite"],
+                r["name"],
+                number(r["value"]),
+                r["unit"],
+                number(r["p50"]),
+                number(r["floor"]),
+                "" if r["ratio"] is None else f"{r['ratio']:.2f}",
+                goal,
+                verdict,
+            )
+        )
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    right = {2, 4, 5, 6}
+
+    def fmt(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print()
+    print(fmt(headers))
+    print(fmt(tuple("-" * w for w in widths)))
+    for line in lines:
+        print(fmt(line))
+
+
+def git_commit() -> str:
+    completed = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True
+    )
+    return completed.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--scale", choices=["commune", "province"], default="commune")
+    parser.add_argument("--db-url", help=f"mặc định {PG_ROOT}/hoctap_bench_<scale>")
+    parser.add_argument("--only", default=",".join(SUITES), help="ví dụ: web,cycle")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--load-seconds", type=int, default=120)
+    args = parser.parse_args(argv)
+    url = args.db_url or f"{PG_ROOT}/hoctap_bench_{args.scale}"
+    out = args.out or RESULTS / f"bench-{args.scale}.json"
+    only = [s for s in args.only.split(",") if s]
+    unknown = set(only) - set(SUITES)
+    started = time.monotonic()
+    try:
+        if unknown:
+            raise BenchError(f"unknown suite(s): {', '.join(sorted(unknown))}")
+        refuse_unless_bench(url)
+        RESULTS.mkdir(exist_ok=True)
+        env = env_for(url)
+        if not database_exists(url):
+            run(["make", "--no-print-directory", "bench-db", f"BENCH_SCALE={args.scale}"], env)
+        python = sys.executable
+        run([python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
+        results: list[dict[str, Any]] = []
+        seconds: dict[str, float] = {}
+        for suite in [s for s in SUITES if s in only]:
+            suite_started = time.monotonic()
+            part = RESULTS / f"part-{args.scale}-{suite}.json"
+            if suite == "import":
+                run(
+                    [
+                        *(python, "-m", "bench.import_bench", "--rows", "100000", "--db", "both"),
+                        *("--pg-url", f"{PG_ROOT}/hoctap_bench", "--out", str(part)),
+                    ],
+                    env,
+                )
+                results += from_import(json.loads(part.read_text("utf-8")))
+            elif suite == "docs":
+                run([python, "-m", "bench.docs_bench", "--out", str(part)], env)
+                results += from_docs(json.loads(part.read_text("utf-8")))
+            else:
+                command = [python, "-m", f"bench.{suite}_bench", "--out", str(part)]
+                if suite == "load":
+                    command += ["--seconds", str(args.load_seconds)]
+                run(command, env)
+                results += json.loads(part.read_text("utf-8"))
+            seconds[suite] = round(time.monotonic() - suite_started, 1)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    report = {
+        "scale": args.scale,
+        "database": database_name(url),
+        "counts": counts(url),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "ram_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}",
+        },
+        "suite_seconds": seconds,
+        "total_seconds": round(time.monotonic() - started, 1),
+        "results": results,
+    }
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    print_table(results)
+    print(
+        f"\n{args.scale} scale ({', '.join(f'{k} {v:,}' for k, v in report['counts'].items())});"
+        f" {report['total_seconds']:.0f} s in all ({', '.join(f'{k} {v:.0f} s' for k, v in seconds.items())})."
+    )
+    print(f"Wrote {out}")
+    missed = [r["name"] for r in results if r["met"] is False]
+    if missed:
+        print(f"Goals missed: {'; '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
