@@ -104,14 +104,14 @@ class CitizenUser(Member):
                 continue
             if "/buoc/" not in response.url:
                 return
-            fields = form_of(response.text)
-            if any(name.startswith("c_") for name in fields):
-                response = self.client.post(response.url, fields, name="screen (POST)")
-                continue
             for action, submit in forms_of(response.text):
-                if action.endswith("/nop/"):
+                if action.endswith("/nop/"):  # the summary
                     self.client.post(action, submit, name="submit (POST)")
-            return
+                    return
+            fields = form_of(response.text)
+            if "version" not in fields:
+                return  # submitted already: the summary is read-only
+            response = self.client.post(response.url, fields, name="screen (POST)")
 
 
 class LeaderUser(Member):
