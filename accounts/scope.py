@@ -104,6 +104,29 @@ class Scope:
             condition = part if condition is None else condition | part
         return condition
 
+    def record_condition(self, commune_field: str = "commune", village_field: str = "village") -> Q:
+        """`place_condition` for records that store their commune and village ids: a commune
+        officer's rows are `commune_id = …` (served by the (commune, …) indexes, no join to
+        places), a village officer's `village_id = …`, the province's a semi-join on its
+        communes. Matches nothing when the user holds no officer role."""
+        from places.models import Place, PlaceKind
+
+        condition: Q | None = None
+        for a in self.assignments:
+            if a.role not in OFFICER_ROLES:
+                continue
+            if a.place.kind == PlaceKind.COMMUNE:
+                part = Q(**{f"{commune_field}_id": a.place_id})
+            elif a.place.kind == PlaceKind.VILLAGE:
+                part = Q(**{f"{village_field}_id": a.place_id})
+            else:
+                communes = Place.objects.filter(
+                    path__startswith=a.place.path, kind=PlaceKind.COMMUNE
+                ).values("id")
+                part = Q(**{f"{commune_field}_id__in": communes})
+            condition = part if condition is None else condition | part
+        return condition or Q(pk__in=[])
+
     def filter_places(self, queryset: Q_T) -> Q_T:
         condition = self.path_filter(OFFICER_ROLES)
         if condition is None:

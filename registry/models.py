@@ -79,7 +79,7 @@ class CitizenQuerySet(SearchQuerySet):
 
     def visible_to(self, user: Any) -> Self:
         scope = _scope(user)
-        condition = scope.place_condition("village__path")
+        condition = scope.record_condition()
         if scope.organisation_ids:
             condition |= Q(workplace_id__in=scope.organisation_ids)
         if scope.clan_ids:
@@ -189,7 +189,7 @@ class HouseholdQuerySet(SearchQuerySet):
 
     def visible_to(self, user: Any) -> Self:
         scope = _scope(user)
-        condition = scope.place_condition("village__path")
+        condition = scope.record_condition()
         if scope.clan_ids:
             condition |= Q(clan_id__in=scope.clan_ids)
         return self.filter(condition)

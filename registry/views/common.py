@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from audit.services import record
 from core.http import AuthedRequest, xlsx_response
+from core.paging import ids_first_page
 from core.xlsx import Column, write_workbook
 from places.models import Place
 from registry.access import can_edit_village, editable_communes, require_registry_reader
@@ -29,7 +29,7 @@ def list_page(
     """A registry list; `villages_too`: village officers may add to it (people, households)."""
     require_registry_reader(request.user)
     communes_to_edit = editable_communes(request.user)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ids_first_page(queryset, request.GET.get("page"), PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     # The pager writes q itself; the other filters ride along in extra_query.
