@@ -107,14 +107,16 @@ class Scope:
     def record_condition(self, commune_field: str = "commune", village_field: str = "village") -> Q:
         """`place_condition` for records that store their commune and village ids: a commune
         officer's rows are `commune_id = …` (served by the (commune, …) indexes, no join to
-        places), a village officer's `village_id = …`, the province's a semi-join on its
-        communes. Matches nothing when the user holds no officer role."""
+        places), a village officer's `village_id = …`, a district's a semi-join on its
+        communes, the province's everything. Matches nothing without an officer role."""
         from places.models import Place, PlaceKind
 
         condition: Q | None = None
         for a in self.assignments:
             if a.role not in OFFICER_ROLES:
                 continue
+            if a.place.parent_id is None:
+                return Q()  # the province itself: every record (no semi-join to mis-plan)
             if a.place.kind == PlaceKind.COMMUNE:
                 part = Q(**{f"{commune_field}_id": a.place_id})
             elif a.place.kind == PlaceKind.VILLAGE:
