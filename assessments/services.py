@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -719,14 +720,12 @@ def _bulk_verify(actor: User, ids: list[int]) -> int:
     now = timezone.now()
     moved: Counter[tuple[int, int, int | None, str]] = Counter()
     for row in todo:
-        row.state = State.VERIFIED
-        row.verified_at = now
-        row.updated_at = now
-        row.version += 1
         moved[(row.year, row.commune_id, row.village_id, row.title)] += 1
-    Assessment.objects.bulk_update(
-        todo, ["state", "verified_at", "updated_at", "version"], batch_size=1000
-    )
+    todo_ids = [row.pk for row in todo]
+    for start in range(0, len(todo_ids), 5000):
+        Assessment.objects.filter(pk__in=todo_ids[start : start + 5000]).update(
+            state=State.VERIFIED, verified_at=now, updated_at=now, version=F("version") + 1
+        )
     for (year, commune_id, village_id, title), count in moved.items():
         for state, by in ((State.SUBMITTED, -count), (State.VERIFIED, count)):
             Rollup.bump(

@@ -69,12 +69,16 @@ def record_many(
     ip = client_ip.get()
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     events = []
+    types: dict[type[models.Model], ContentType] = {}
     for obj in objects:
+        kind = type(obj)
+        if kind not in types:
+            types[kind] = ContentType.objects.get_for_model(kind)
         events.append(
             AuditEvent(
                 actor_id=actor_id,
                 action=action,
-                content_type=ContentType.objects.get_for_model(type(obj)),
+                content_type=types[kind],
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:300],
                 changes=changes or {},
