@@ -37,7 +37,7 @@ def bench_bulk_verify(count: int) -> list[dict[str, Any]]:
 
     from accounts.models import Role
     from assessments.models import Assessment, State, Title
-    from assessments.stats import differences
+    from assessments.stats import differences, rebuild
     from bench.web_bench import client_for, large_commune, user_with_role
 
     commune = large_commune()
@@ -50,14 +50,19 @@ def bench_bulk_verify(count: int) -> list[dict[str, Any]]:
             f"Xã {commune} chỉ có {best['n'] if best else 0} hồ sơ GDHT chờ xác nhận, cần {count}."
         )
     year = best["year"]
-    # The whole filtered list (the page posts its filters, not 5,000 ids).
-    ids = list(waiting.filter(year=year).values_list("id", flat=True))
-    count = len(ids)
+    # The page posts its filters, not 5,000 ids: inside the transaction, the records beyond
+    # the first `count` are set aside (state "registered", rollups rebuilt) before the clock
+    # starts, so that the filtered list holds exactly `count`.
+    all_ids = sorted(waiting.filter(year=year).values_list("id", flat=True))
+    ids, excess = all_ids[:count], all_ids[count:]
     client = client_for(user_with_role(Role.COMMUNE_OFFICER, commune))
     filters = {"nam": str(year), "danh_hieu": Title.GDHT, "trang_thai": State.SUBMITTED}
     figures: dict[str, float] = {}
     try:
         with transaction.atomic():
+            if excess:
+                Assessment.objects.filter(pk__in=excess).update(state=State.REGISTERED)
+                rebuild()
             with transaction.atomic():
                 started = time.perf_counter()
                 with connection.cursor() as cursor:
@@ -103,7 +108,8 @@ def bench_bulk_verify(count: int) -> list[dict[str, Any]]:
             floor=figures["floor"],
             floor_name="raw UPDATE of the same rows",
             goal=10,
-            note=f"rollups agree afterwards (checked in {figures['check']:.1f} s); rolled back",
+            note=f"rollups agree afterwards (checked in {figures['check']:.1f} s); rolled back;"
+            " the time includes the list page the browser is sent back to",
         )
     ]
 

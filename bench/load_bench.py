@@ -36,6 +36,9 @@ def bench_password() -> str:
 
     from demo.seed import DEMO_PASSWORD
 
+    if os.environ.get("BENCH_PASSWORD"):
+        return os.environ["BENCH_PASSWORD"]
+
     try:
         scale = importlib.import_module("demo.scale")
     except ImportError:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, task
+from locust.exception import StopUser
 
 from bench.forms import form_of, forms_of
 
@@ -37,7 +38,7 @@ class Member(HttpUser):
         accounts = PLAN["accounts"][self.role]
         self.account = accounts[random.randrange(len(accounts))]
         page = self.client.get("/dang-nhap/", name="login page")
-        response = self.client.post(
+        with self.client.post(
             "/dang-nhap/",
             {
                 **form_of(page.text),
@@ -45,9 +46,11 @@ class Member(HttpUser):
                 "password": PLAN["password"],
             },
             name="login",
-        )
-        if "/dang-nhap/" in response.url:
-            raise RuntimeError(f"login failed for {self.account['username']}")
+            catch_response=True,
+        ) as response:
+            if "/dang-nhap/" in response.url:
+                response.failure(f"đăng nhập không được: {self.account['username']}")
+                raise StopUser()
 
     def post_form(self, url: str, page: str, name: str, **extra: str) -> Any:
         return self.client.post(url, {**form_of(page), **extra}, name=name)
