@@ -128,6 +128,8 @@ class TrainingForm(PlaceForm):
 
 
 class CommunicationForm(PlaceForm):
+    link = forms.URLField(label=_("Đường dẫn"), required=False, assume_scheme="https")
+
     class Meta:
         model = m.Communication
         fields = [

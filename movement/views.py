@@ -146,7 +146,9 @@ def _create(request: AuthedRequest, key: str, **links: Any) -> HttpResponse:
         form,
         title=_("Thêm %(k)s — %(p)s") % {"k": kind.title, "p": place},
         place=place,
-        back=reverse(f"movement:{kind.url}_list"),
+        back=reverse(
+            "movement:resources" if kind.section == "resources" else f"movement:{kind.url}_list"
+        ),
     )
 
 
@@ -271,6 +273,7 @@ def centre_list(request: AuthedRequest) -> HttpResponse:
                 "activities", filter=models.Q(activities__start_date__year=year), distinct=True
             )
         )
+        .order_by("place__name", "name")
     )
     return _list(request, "centre", "movement/centre_list.html", qs, {"shown_year": year})
 
@@ -465,6 +468,7 @@ def training_list(request: AuthedRequest) -> HttpResponse:
         m.Training.objects.visible_to(request.user)
         .select_related("place")
         .annotate(n=Count("attendance"))
+        .order_by("-date", "title")
     )
     year = _year(request)
     if year:
