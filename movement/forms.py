@@ -175,6 +175,17 @@ class ContributionForm(PlaceForm):
         model = m.Contribution
         fields = ["date", "source", "donor", "purpose", "cash", "in_kind", "in_kind_description"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("cash", "in_kind"):
+            self.fields[name].required = False  # an empty cell is nothing of that kind
+
+    def clean_cash(self) -> int:
+        return self.cleaned_data.get("cash") or 0
+
+    def clean_in_kind(self) -> int:
+        return self.cleaned_data.get("in_kind") or 0
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not (data.get("cash") or 0) and not (data.get("in_kind") or 0):

@@ -42,10 +42,13 @@ def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     if not places:
         raise PermissionDenied(_("Bạn không có quyền nhập dữ liệu."))
     raw = request.GET.get("xa") or request.POST.get("xa") or ""
-    place = next((p for p in places if str(p.pk) == raw), places[0] if len(places) == 1 else None)
-    if place is None:
-        if raw:
+    if raw:
+        place = next((p for p in places if str(p.pk) == raw), None)
+        if place is None:
             raise Http404
+    else:
+        place = places[0] if len(places) == 1 else None
+    if place is None:
         return render(
             request,
             "movement/choose_place.html",

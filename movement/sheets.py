@@ -221,6 +221,12 @@ def _form_data(
         if column.key in ("id", "centre"):
             continue
         text = _text(row.values.get(column.key))
+        if not text and column.key != "is_cadre":
+            # An empty cell (or a column left out) takes the record's default, as on the page.
+            field = spec.model._meta.get_field(column.key)
+            if field.has_default() and not callable(field.default):
+                data[column.key] = str(field.default)
+                continue
         if column.key in spec.choices and text:
             by_label = {
                 fold(str(label)): value for value, label in spec.choices[column.key].choices

@@ -534,9 +534,11 @@ def training_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
     if not communes:
         raise PermissionDenied(_("Bạn không ghi được danh sách dự lớp này."))
     raw = request.GET.get("xa") or request.POST.get("xa") or ""
-    commune = next(
-        (c for c in communes if str(c.pk) == raw), communes[0] if len(communes) == 1 else None
-    )
+    commune = next((c for c in communes if str(c.pk) == raw), None)
+    if raw and commune is None:
+        raise Http404
+    if not raw and len(communes) == 1:
+        commune = communes[0]
     if commune is None:
         return render(
             request,
