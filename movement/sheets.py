@@ -224,6 +224,7 @@ def _form_data(
         if not text and column.key != "is_cadre":
             # An empty cell (or a column left out) takes the record's default, as on the page.
             field = spec.model._meta.get_field(column.key)
+            assert isinstance(field, models.Field)
             if field.has_default() and not callable(field.default):
                 data[column.key] = str(field.default)
                 continue
