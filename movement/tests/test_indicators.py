@@ -151,3 +151,24 @@ def test_provisional_dashboard_takes_the_live_snapshot(world, as_user):
 
     snap = LiveFigures.objects.get(commune=world.commune_a, year=YEAR)
     assert (snap.cadres_trained_it, snap.cadres_total, snap.members_briefed) == (1, 4, 2)
+
+
+def test_summary_and_report_rows_cost_the_same_whatever_the_size(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as summary_queries:
+            indicators.summary(world.province, YEAR)
+        with CaptureQueriesContext(connection) as row_queries:
+            indicators.per_commune(world.province, YEAR)
+        return len(summary_queries), len(row_queries)
+
+    build(world)
+    small = cost()
+    centre = m.LearningCentre.objects.get(name="TTHTCĐ Khoái Châu")
+    for n in range(30):
+        mk.activity(centre, f"Thêm {n}", dt.date(2026, 6, 1), 5)
+        mk.member(world.commune_b, f"Hội viên {n}", cadre=n % 2 == 0)
+    assert cost() == small
+    assert small[0] <= 20 and small[1] <= 6
