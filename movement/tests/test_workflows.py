@@ -272,3 +272,19 @@ def test_contributions_and_estimate_totals(world, as_user):
     assert "dự toán 10.000.000 đ" in page
     page = client.get(reverse("movement:home"), {"nam": 2026}).content.decode()
     assert "5.000.000 đ" in page and "50,00" in page
+
+
+def test_history_navigation_and_village_officer_home(world, as_user):
+    c = mk.centre(world.commune_a)
+    as_user("cuong").post(
+        reverse("movement:centre_edit", args=[c.pk]), {"name": "TTHTCĐ Phố Hiến mới"}
+    )
+    history = reverse("audit:history", args=["movement.learningcentre", c.pk])
+    page = as_user("cuong").get(history)
+    assert page.status_code == 200 and "TTHTCĐ Phố Hiến mới" in page.content.decode()
+    assert as_user("binh").get(history).status_code == 404
+    home = as_user("van").get(reverse("movement:home")).content.decode()
+    assert 'href="/phong-trao/"' in home  # the menu link
+    assert "Trung tâm học tập cộng đồng đang hoạt động" in home
+    assert "Nguồn lực xã hội hóa" not in home and "/phong-trao/nguon-luc/" not in home
+    assert 'href="/phong-trao/"' not in as_user("dan").get("/", follow=True).content.decode()
