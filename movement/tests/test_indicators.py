@@ -172,3 +172,28 @@ def test_summary_and_report_rows_cost_the_same_whatever_the_size(world):
         mk.member(world.commune_b, f"Hội viên {n}", cadre=n % 2 == 0)
     assert cost() == small
     assert small[0] <= 20 and small[1] <= 6
+
+
+def test_report_is_prefilled_from_the_records_and_approved_reports_stay_official(world, as_user):
+    from stats.models import ReportStatus, StatReport
+
+    build(world)
+    # A legacy-style approved report typed by the commune for 2025 stays what counts for 2025.
+    StatReport.objects.create(
+        commune=world.commune_b,
+        year=2025,
+        status=ReportStatus.APPROVED,
+        clc_chair=0,
+        cadres_total=10,
+        cadres_trained_it=9,
+    )
+    page = as_user("alice").get("/chi-tieu/", {"nam": 2025}).content.decode()
+    rows = page.split("Toàn tỉnh</h2>")[1].split("<h2")[0]
+    cadres_row = rows.split("Cán bộ khuyến học xã được tập huấn CNTT")[1].split("</tr>")[0]
+    assert '<td class="num">9 / 10</td>' in cadres_row and "<strong>90,00</strong>" in cadres_row
+    # A new report is pre-filled with the movement's figures.
+    cuong = as_user("cuong")
+    assert cuong.post(f"/chi-tieu/bao-cao/{world.commune_a.pk}/{YEAR}/").status_code == 302
+    report = StatReport.objects.get(commune=world.commune_a, year=YEAR)
+    assert (report.clc_chair, report.cadres_total, report.cadres_trained_it) == (1, 4, 1)
+    assert (report.members_total, report.members_briefed) == (6, 2)
