@@ -18,7 +18,14 @@ from movement.sheets import SPECS, SheetSpec, UploadForm, export_bytes, import_r
 from movement.views import _chosen_place, _year
 from places.models import Place
 
-SECTION = {"hoi-vien": "members", "hoat-dong": "centres", "nguon-luc": "resources"}
+SECTION = {
+    "hoi-vien": "members",
+    "hoat-dong": "centres",
+    "nguon-luc": "resources",
+    "tap-huan": "trainings",
+    "truyen-thong": "communication",
+    "khen-thuong": "commendations",
+}
 
 
 def _spec(user: Any, kind: str) -> SheetSpec:
@@ -32,12 +39,16 @@ def _spec(user: Any, kind: str) -> SheetSpec:
 @login_required
 def template(request: AuthedRequest, kind: str) -> HttpResponse:
     spec = _spec(request.user, kind)
+    if not spec.importable:
+        raise Http404
     return xlsx_response(template_bytes(spec), f"mau-{kind}.xlsx")
 
 
 @login_required
 def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     spec = _spec(request.user, kind)
+    if not spec.importable:
+        raise Http404
     places = [p for p in editable_places(request.user) if p.kind == "commune"]
     if not places:
         raise PermissionDenied(_("Bạn không có quyền nhập dữ liệu."))
@@ -85,11 +96,26 @@ def export(request: AuthedRequest, kind: str) -> HttpResponse:
         year = _year(request)
         if year:
             records = records.filter(start_date__year=year)
-    else:
+    elif kind == "nguon-luc":
         records = m.Contribution.objects.visible_to(request.user)
         year = _year(request)
         if year:
             records = records.filter(date__year=year)
+    elif kind == "tap-huan":
+        records = m.Training.objects.visible_to(request.user).prefetch_related("attendance")
+        year = _year(request)
+        if year:
+            records = records.filter(date__year=year)
+    elif kind == "truyen-thong":
+        records = m.Communication.objects.visible_to(request.user)
+        year = _year(request)
+        if year:
+            records = records.filter(date__year=year)
+    else:
+        records = m.Commendation.objects.visible_to(request.user).select_related("place")
+        year = _year(request)
+        if year:
+            records = records.filter(year=year)
     chosen: Place | None = _chosen_place(request)
     if chosen is not None:
         field = "centre__place__path" if kind == "hoat-dong" else "place__path"

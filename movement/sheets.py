@@ -52,6 +52,7 @@ ID = Column(
     help="Để trống khi thêm mới; giữ nguyên khi sửa tệp đã xuất.",
 )
 YES_NO = ("Có", "Không")
+BOOLEANS = {"is_cadre", "learning_week"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class SheetSpec:
     choices: dict[str, type[TextChoices]]  # column key → the choices its labels name
     row_of: Callable[[Any], list[Any]]  # a record → its export row
     parent: str = ""  # "centre": rows belong to a centre of the commune named in a column
+    importable: bool = True  # commendations are exported only: their review happens on the pages
 
     def queryset(self, place: Place) -> models.QuerySet[Any]:
         manager: Any = self.model._default_manager
@@ -111,6 +113,81 @@ CONTRIBUTION_COLUMNS = [
     Column("in_kind", "Hiện vật quy ra tiền (đồng)", aliases=("hiện vật quy tiền",), width=16),
     Column("in_kind_description", "Hiện vật", width=24),
 ]
+
+
+TRAINING_COLUMNS = [
+    ID,
+    Column("topic", "Nội dung", required=True, choices=_labels(m.TrainingTopic), width=34),
+    Column("title", "Tên lớp, hội nghị", required=True, aliases=("tên lớp",), width=34),
+    Column("date", "Ngày", required=True, width=12, help="dd/mm/yyyy"),
+    Column("level", "Cấp tổ chức", required=True, choices=_labels(m.Level), width=16),
+    Column("organiser", "Đơn vị tổ chức", width=24),
+    Column("attendance", "Số người dự", width=10, help="Chỉ để xem; danh sách dự ghi trên trang."),
+]
+
+COMMUNICATION_COLUMNS = [
+    ID,
+    Column("kind", "Loại", required=True, choices=_labels(m.MediaKind), width=28),
+    Column("channel", "Kênh", required=True, width=24),
+    Column("date", "Ngày", required=True, width=12, help="dd/mm/yyyy"),
+    Column("title", "Tiêu đề", required=True, width=40),
+    Column("link", "Đường dẫn", width=30),
+    Column("file_reference", "Tệp, số lưu trữ", width=20),
+    Column("learning_week", "Tuần lễ học tập suốt đời", choices=YES_NO, width=12),
+    Column("participants", "Số người tham gia", width=12),
+]
+
+COMMENDATION_COLUMNS = [
+    ID,
+    Column("year", "Năm", required=True, width=8),
+    Column("subject_kind", "Đối tượng", required=True, choices=_labels(m.SubjectKind), width=12),
+    Column("name", "Tên tập thể, cá nhân", required=True, width=30),
+    Column("place", "Đơn vị đề nghị", width=24),
+    Column("level", "Hình thức đề nghị", required=True, choices=_labels(m.AwardLevel), width=30),
+    Column("status", "Trạng thái", width=18),
+    Column("decision", "Số quyết định", width=16),
+    Column("exemplary", "Điển hình tiêu biểu", width=10),
+]
+
+
+def _training_row(x: m.Training) -> list[Any]:
+    return [
+        x.pk,
+        x.get_topic_display(),
+        x.title,
+        _date(x.date),
+        x.get_level_display(),
+        x.organiser,
+        x.attendance.count(),
+    ]
+
+
+def _communication_row(x: m.Communication) -> list[Any]:
+    return [
+        x.pk,
+        x.get_kind_display(),
+        x.channel,
+        _date(x.date),
+        x.title,
+        x.link,
+        x.file_reference,
+        "Có" if x.learning_week else "Không",
+        x.participants,
+    ]
+
+
+def _commendation_row(x: m.Commendation) -> list[Any]:
+    return [
+        x.pk,
+        x.year,
+        x.get_subject_kind_display(),
+        x.name,
+        x.place.name,
+        x.get_level_display(),
+        x.get_status_display(),
+        x.decision,
+        "Có" if x.exemplary else "",
+    ]
 
 
 def _member_row(x: m.Member) -> list[Any]:
@@ -182,6 +259,34 @@ SPECS: dict[str, SheetSpec] = {
         {"source": m.Source, "purpose": m.Purpose},
         _contribution_row,
     ),
+    "tap-huan": SheetSpec(
+        "tap-huan",
+        "Lớp tập huấn, hội nghị phổ biến",
+        m.Training,
+        f.TrainingForm,
+        TRAINING_COLUMNS,
+        {"topic": m.TrainingTopic, "level": m.Level},
+        _training_row,
+    ),
+    "truyen-thong": SheetSpec(
+        "truyen-thong",
+        "Tin, bài, sự kiện truyền thông",
+        m.Communication,
+        f.CommunicationForm,
+        COMMUNICATION_COLUMNS,
+        {"kind": m.MediaKind},
+        _communication_row,
+    ),
+    "khen-thuong": SheetSpec(
+        "khen-thuong",
+        "Đề nghị khen thưởng",
+        m.Commendation,
+        f.CommendationForm,
+        COMMENDATION_COLUMNS,
+        {},
+        _commendation_row,
+        importable=False,
+    ),
 }
 
 
@@ -218,10 +323,10 @@ def _form_data(
     data: dict[str, Any] = {}
     ok = True
     for column in spec.columns:
-        if column.key in ("id", "centre"):
+        if column.key in ("id", "centre", "attendance"):
             continue
         text = _text(row.values.get(column.key))
-        if not text and column.key != "is_cadre":
+        if not text and column.key not in BOOLEANS:
             # An empty cell (or a column left out) takes the record's default, as on the page.
             field = spec.model._meta.get_field(column.key)
             assert isinstance(field, models.Field)
@@ -242,7 +347,7 @@ def _form_data(
                 ok = False
                 continue
             text = by_label[fold(text)]
-        elif column.key == "is_cadre":
+        elif column.key in BOOLEANS:
             text = "on" if fold(text) in ("co", "1", "x") else ""
         elif column.key == "village" and text:
             found = villages.get(fold(text))

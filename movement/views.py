@@ -216,6 +216,7 @@ def _list(
             "chosen": chosen,
             "year": _year(request),
             "can_create": bool(editable_places(request.user, province_too=kind.province_too)),
+            "can_import": bool(editable_places(request.user)),
             **(extra or {}),
         },
     )

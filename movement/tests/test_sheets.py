@@ -169,3 +169,83 @@ def test_import_scope(world, as_user):
     assert b"?xa=" in as_user("alice").get(reverse("movement:import", args=["hoi-vien"])).content
     assert _upload(as_user("alice"), "hoi-vien", content, xa=world.commune_b.pk).status_code == 200
     assert m.Member.objects.get().place == world.commune_b
+
+
+def test_communication_and_trainings_round_trip_commendations_export_only(world, as_user):
+    client = as_user("cuong")
+    header = [
+        "Loại",
+        "Kênh",
+        "Ngày",
+        "Tiêu đề",
+        "Đường dẫn",
+        "Tuần lễ học tập suốt đời",
+        "Số người tham gia",
+    ]
+    content = _book(
+        header,
+        [
+            ["Sự kiện", "Nhà văn hóa", "01/10/2026", "Khai mạc Tuần lễ", None, "Có", 300],
+            [
+                "Bài viết",
+                "Báo Hưng Yên",
+                "05/10/2026",
+                "Phố Hiến học tập",
+                "https://baohungyen.vn/a",
+                "Không",
+                None,
+            ],
+            ["Bài viết", "Báo Hưng Yên", "05/09/2026", "Sai tháng", None, "Có", None],
+        ],
+    )
+    response = _upload(client, "truyen-thong", content)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "dòng 5, cột “Loại”: Tuần lễ hưởng ứng học tập suốt đời là một sự kiện." in text
+    assert not m.Communication.objects.exists()
+    good = _book(
+        header, [["Sự kiện", "Nhà văn hóa", "01/10/2026", "Khai mạc Tuần lễ", None, "Có", 300]]
+    )
+    assert _upload(client, "truyen-thong", good).status_code == 200
+    week = m.Communication.objects.get()
+    assert week.learning_week and week.participants == 300 and week.place == world.commune_a
+
+    t = mk.training(world.commune_a, "criteria", dt.date(2026, 2, 1), "Phổ biến tiêu chí")
+    mk.attend(t, mk.member(world.commune_a, "Đỗ Thị Hoa"))
+    exported = client.get(reverse("movement:export", args=["tap-huan"]))
+    wb = openpyxl.load_workbook(io.BytesIO(exported.content))
+    row = [c.value for c in wb.active[2]]
+    assert row[1:] == [
+        "Phổ biến bộ tiêu chí các mô hình học tập",
+        "Phổ biến tiêu chí",
+        "01/02/2026",
+        "Cấp xã",
+        None,
+        1,
+    ]
+    wb.active["C2"] = "Phổ biến tiêu chí năm 2026"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert _upload(client, "tap-huan", buffer.getvalue()).status_code == 200
+    t.refresh_from_db()
+    assert t.title == "Phổ biến tiêu chí năm 2026" and m.Training.objects.count() == 1
+    assert t.attendance.count() == 1  # attendance is kept on the page, untouched by the sheet
+
+    m.Commendation.objects.create(
+        place=world.commune_a,
+        year=2026,
+        subject_kind="individual",
+        name="Nguyễn Văn An",
+        reason="x",
+        level="province",
+    )
+    exported = client.get(reverse("movement:export", args=["khen-thuong"]))
+    names = [
+        r[3]
+        for r in openpyxl.load_workbook(io.BytesIO(exported.content)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    assert names == ["Nguyễn Văn An"]
+    assert client.get(reverse("movement:import", args=["khen-thuong"])).status_code == 404
+    assert as_user("van").get(reverse("movement:export", args=["khen-thuong"])).status_code == 404
