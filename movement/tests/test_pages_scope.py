@@ -219,3 +219,44 @@ def test_exports_follow_scope_and_are_audited(world, records, as_user):
     assert AuditEvent.objects.filter(action="export.movement.hoi-vien").exists()
     assert as_user("van").get(reverse("movement:export", args=["nguon-luc"])).status_code == 404
     assert as_user("olga").get(reverse("movement:export", args=["hoi-vien"])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+def test_attendance_pages(world, records, as_user, persona):
+    client = as_user(persona)
+    own = client.get(reverse("movement:training_attendance", args=[records["training_a"].pk]))
+    province = client.get(reverse("movement:training_attendance", args=[records["training_p"].pk]))
+    expected_own = {"alice": 200, "cuong": 200, "vera": 403, "van": 403}.get(persona, 404)
+    expected_province = {"alice": 200, "cuong": 200, "binh": 200, "vera": 403, "van": 403}.get(
+        persona, 404
+    )
+    assert (own.status_code, province.status_code) == (expected_own, expected_province)
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+@pytest.mark.parametrize(
+    ("kind", "section"),
+    [
+        ("hoi-vien", READERS),
+        ("hoat-dong", READERS),
+        ("tap-huan", READERS),
+        ("truyen-thong", READERS),
+        ("nguon-luc", PRIVATE),
+    ],
+)
+def test_excel_pages(world, records, as_user, persona, kind, section):
+    client = as_user(persona)
+    upload = client.get(reverse("movement:import", args=[kind])).status_code
+    template = client.get(reverse("movement:import_template", args=[kind])).status_code
+    export = client.get(reverse("movement:export", args=[kind])).status_code
+    editors = {"alice", "cuong", "binh"}
+    expected_upload = 200 if persona in editors else 403 if persona in section else 404
+    expected_read = 200 if persona in section else 404
+    assert (upload, template, export) == (expected_upload, expected_read, expected_read)
+
+
+@pytest.mark.parametrize("persona", [*ALL_PERSONAS, None])
+def test_public_exemplary_page(world, records, persona):
+    client = world.client(persona)
+    assert client.get(reverse("movement:exemplary", args=[2026])).status_code == 200
+    assert client.get("/phong-trao/dien-hinh/1900/").status_code == 404
