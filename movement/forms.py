@@ -15,6 +15,21 @@ from places.models import Place, PlaceKind
 TEXT_FIELDS = ("name", "full_name", "topic", "title", "donor", "channel")
 
 
+class MoneyField(forms.IntegerField):
+    """Đồng as people type them: "3.000.000", "3 000 000 đ" or 3000000."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {"inputmode": "numeric"}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.strip().removesuffix("đ").removesuffix("VND").strip()
+            value = "".join(ch for ch in value if ch not in ". ,\u00a0")
+        return super().to_python(value)
+
+
 class PlaceForm(forms.ModelForm):
     """A record of one place: village choices narrowed to its villages, names tidied."""
 
@@ -174,6 +189,7 @@ class ContributionForm(PlaceForm):
     class Meta:
         model = m.Contribution
         fields = ["date", "source", "donor", "purpose", "cash", "in_kind", "in_kind_description"]
+        field_classes = {"cash": MoneyField, "in_kind": MoneyField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,6 +217,7 @@ class EstimateForm(PlaceForm):
     class Meta:
         model = m.BudgetEstimate
         fields = ["year", "amount", "scholarships", "rewards", "centre", "note"]
+        field_classes = {n: MoneyField for n in ("amount", "scholarships", "rewards", "centre")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -228,7 +228,7 @@ def test_contributions_and_estimate_totals(world, as_user):
     )
     assert response.status_code == 200 and "Hãy ghi hiện vật" in response.content.decode()
     for data in (
-        {"source": "clan", "donor": "Họ Nguyễn", "purpose": "scholarship", "cash": "3000000"},
+        {"source": "clan", "donor": "Họ Nguyễn", "purpose": "scholarship", "cash": "3.000.000 đ"},
         {
             "source": "enterprise",
             "donor": "Công ty",
