@@ -217,7 +217,7 @@ class EstimateForm(PlaceForm):
     class Meta:
         model = m.BudgetEstimate
         fields = ["year", "amount", "scholarships", "rewards", "centre", "note"]
-        field_classes = {n: MoneyField for n in ("amount", "scholarships", "rewards", "centre")}
+        field_classes = dict.fromkeys(("amount", "scholarships", "rewards", "centre"), MoneyField)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
