@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "demo",
+    "movement",
 ]
 
 MIDDLEWARE = [

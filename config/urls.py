@@ -32,4 +32,5 @@ urlpatterns = [
     path("tai-khoan/khoa-api/", api_views.tokens, name="api_tokens"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", api_views.token_revoke, name="api_token_revoke"),
     path("lich-su/", include("audit.urls")),
+    path("phong-trao/", include("movement.urls")),
 ]

@@ -11,6 +11,7 @@ from accounts.models import Role, RoleAssignment, User
 from criteria.models import CriteriaSet
 from demo.cycle_seed import seed_cycle
 from demo.generator import Generator
+from demo.movement_seed import seed_movement
 from demo.registry_seed import seed_registry
 from places.models import Place, PlaceKind
 from registry.models import Citizen, Clan, Organisation
@@ -162,4 +163,5 @@ def seed_communes(*, seed: int = 2026) -> SeedResult:
     _link_citizen(citizen_user, first_village)
     if CriteriaSet.objects.exists():
         result.add("hồ sơ bình xét", seed_cycle(actor=admin, communes=communes, seed=seed))
+    result.add("phong trào", seed_movement(communes=communes, villages=villages, seed=seed))
     return result

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from assessments.models import Assessment, Rollup, State
 from criteria.titles import Title
+from movement.indicators import commune_figures as movement_figures
 from places.models import REFORM_DATE, Place, PlaceKind, PlaceSuccession
 from registry.models import (
     Citizen,
@@ -105,6 +106,8 @@ def live_figures(commune: Place, year: int) -> dict[str, int | None]:
         _holders(Title.XA_HT, year).filter(commune_subject=commune).order_by("-level").first()
     )
     values["commune_level"] = learning_commune.level if learning_commune else 0
+    # Learning centre, cadres and members: from the movement's own records where kept.
+    values.update(movement_figures(commune, year))
     return values
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from assessments.models import Rollup, State
 from criteria.titles import Title
+from movement.indicators import summary as movement_summary
 from places.models import Place, PlaceKind
 from registry.models import Household
 from stats import charts
@@ -290,6 +291,30 @@ def who_is_behind(
     return result[:limit]
 
 
+RESOURCES_TARGET = Decimal(100)  # mobilise the whole of the year's estimate
+
+
+def movement_panel(place: Place, province: Place, year: int, targets: Targets) -> dict[str, object]:
+    """Learning centres, training and resources counted live from the movement's records,
+    against the plan's targets (and, for resources, the association's own estimate)."""
+    found = movement_summary(place, year)
+    target_year = milestone(year)
+    shares = {
+        IndicatorCode.CLC_CHAIR: found.leader_share,
+        IndicatorCode.CADRES_IT: found.cadres_it_share,
+        IndicatorCode.MEMBERS_BRIEFED: found.briefed_share,
+    }
+    marks: dict[str, object] = {}
+    for code, share in shares.items():
+        target = targets.for_place(code, place, province, target_year)
+        marks[str(code)] = target
+        marks[f"{code}_colour"] = colour(share, target)
+    marks["resources_colour"] = (
+        colour(found.resources_share, RESOURCES_TARGET) if found.estimate else "none"
+    )
+    return {"summary": found, "targets": marks, "target_year": target_year}
+
+
 def province_place() -> Place:
     return Place.objects.current().get(kind=PlaceKind.PROVINCE, parent__isnull=True)
 
@@ -314,6 +339,7 @@ def province_dashboard(
         "trends": trends(communes, province, year, targets, official=official),
         "behind": who_is_behind(communes, province, year, targets, behind_code, official=official),
         "behind_code": behind_code,
+        "movement": movement_panel(province, province, year, targets),
     }
 
 
@@ -388,4 +414,5 @@ def commune_dashboard(commune: Place, year: int, *, official: bool) -> dict[str,
         "villages": village_rows,
         "gdht_target": target,
         "trends": trends([commune], province, year, targets, official=official),
+        "movement": movement_panel(commune, province, year, targets),
     }

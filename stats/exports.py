@@ -22,6 +22,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from accounts.models import Role
 from accounts.scope import scope_of
 from core.http import AuthedRequest, attachment, xlsx_response
+from movement import report as movement_report
 from places.models import Place, PlaceKind
 from recognition import fonts
 from recognition.pdf import _styles
@@ -180,7 +181,8 @@ def annual_xlsx(d: AnnualData) -> bytes:
         cell.font = Font(bold=True)
     _style(per, top, len(head))
     per.column_dimensions["B"].width = 26
-    for sheet in (ws, per):
+    work = _movement_sheet(wb, d)
+    for sheet in (ws, per, work):
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1
@@ -189,6 +191,32 @@ def annual_xlsx(d: AnnualData) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _movement_sheet(wb: Workbook, d: AnnualData) -> Any:
+    """Learning centres, training, communication, resources and commendations (plan III, V)."""
+    work = wb.create_sheet("Phong trào")
+    work["A1"] = (
+        f"TRUNG TÂM HỌC TẬP CỘNG ĐỒNG, TẬP HUẤN, TRUYỀN THÔNG, NGUỒN LỰC, KHEN THƯỞNG NĂM {d.year}"
+    )
+    work["A1"].font = Font(bold=True, size=13)
+    for section in movement_report.sections(d.place, d.year):
+        work.append([])
+        work.append([section.title])
+        work.cell(row=work.max_row, column=1).font = Font(bold=True)
+        for label, value in section.rows:
+            work.append([label, value])
+    work.append([])
+    work.append(["VI. Theo xã, phường"])
+    work.cell(row=work.max_row, column=1).font = Font(bold=True)
+    work.append(movement_report.COMMUNE_HEADERS)
+    top = work.max_row
+    for row in movement_report.commune_rows(d.place, d.year):
+        work.append(row)
+    _style(work, top, len(movement_report.COMMUNE_HEADERS))
+    work.column_dimensions["A"].width = 60
+    work.freeze_panes = None
+    return work
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -288,6 +316,19 @@ def annual_pdf(d: AnnualData) -> bytes:
         )
     per_rows.append(["", fonts.text("Toàn bộ"), *[_share(d.province[c]) for c in PER_COMMUNE]])
     story.append(_table(per_rows, [12 * mm, 55 * mm, *[33 * mm] * len(PER_COMMUNE)]))
+    for section in movement_report.sections(d.place, d.year):
+        story += [Spacer(1, 8), Paragraph(escape(fonts.text(section.title)), s["center_bold"])]
+        section_rows = [
+            [Paragraph(escape(fonts.text(h)), s["cell_head"]) for h in ("Nội dung", "Kết quả")]
+        ]
+        for label, value in section.rows:
+            section_rows.append(
+                [
+                    Paragraph(escape(fonts.text(label)), s["cell"]),
+                    Paragraph(escape(fonts.text(f"{value}")), s["cell"]),
+                ]
+            )
+        story.append(_table(section_rows, [150 * mm, 100 * mm]))
     doc.build(story)
     return buffer.getvalue()
 

@@ -17,7 +17,9 @@ class Figure:
     name: str
     label: str
     group: str
-    from_registry: bool = True  # pre-filled from the registry; otherwise typed by the commune
+    # Pre-filled from the registry (or, for the learning centre, cadres and members, from the
+    # movement's records: see movement.indicators); otherwise typed by the commune.
+    from_registry: bool = True
 
 
 FIGURES: list[Figure] = [
@@ -53,12 +55,11 @@ FIGURES: list[Figure] = [
         "clc_chair",
         "Chủ tịch/Phó Chủ tịch Hội tham gia quản lý TTHTCĐ (1 = có)",
         "Trung tâm học tập cộng đồng",
-        False,
     ),
-    Figure("cadres_total", "Cán bộ khuyến học xã", "Cán bộ, hội viên", False),
-    Figure("cadres_trained_it", "— trong đó được tập huấn CNTT", "Cán bộ, hội viên", False),
-    Figure("members_total", "Cán bộ, hội viên Hội Khuyến học", "Cán bộ, hội viên", False),
-    Figure("members_briefed", "— trong đó được phổ biến tiêu chí", "Cán bộ, hội viên", False),
+    Figure("cadres_total", "Cán bộ khuyến học xã", "Cán bộ, hội viên"),
+    Figure("cadres_trained_it", "— trong đó được tập huấn CNTT", "Cán bộ, hội viên"),
+    Figure("members_total", "Cán bộ, hội viên Hội Khuyến học", "Cán bộ, hội viên"),
+    Figure("members_briefed", "— trong đó được phổ biến tiêu chí", "Cán bộ, hội viên"),
     Figure(
         "commune_level", "Mức độ Cộng đồng học tập cấp xã (0, 1, 2)", "Cộng đồng học tập cấp xã"
     ),

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from movement import io_views, views
+
+app_name = "movement"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("trung-tam/", views.centre_list, name="centre_list"),
+    path("trung-tam/them/", views.centre_create, name="centre_create"),
+    path("trung-tam/<int:pk>/", views.centre_detail, name="centre_detail"),
+    path("trung-tam/<int:pk>/sua/", views.centre_edit, name="centre_edit"),
+    path("trung-tam/<int:pk>/<str:child>/them/", views.centre_child, name="centre_child_add"),
+    path(
+        "trung-tam/<int:pk>/<str:child>/<int:child_pk>/sua/",
+        views.centre_child,
+        name="centre_child_edit",
+    ),
+    path(
+        "trung-tam/<int:pk>/<str:child>/<int:child_pk>/xoa/",
+        views.centre_child_delete,
+        name="centre_child_delete",
+    ),
+    path("hoat-dong/", views.activity_list, name="activity_list"),
+    path("hoi-vien/", views.member_list, name="member_list"),
+    path("hoi-vien/them/", views.member_create, name="member_create"),
+    path("hoi-vien/<int:pk>/", views.member_detail, name="member_detail"),
+    path("hoi-vien/<int:pk>/sua/", views.member_edit, name="member_edit"),
+    path("tap-huan/", views.training_list, name="training_list"),
+    path("tap-huan/them/", views.training_create, name="training_create"),
+    path("tap-huan/<int:pk>/", views.training_detail, name="training_detail"),
+    path("tap-huan/<int:pk>/sua/", views.training_edit, name="training_edit"),
+    path("tap-huan/<int:pk>/diem-danh/", views.training_attendance, name="training_attendance"),
+    path("truyen-thong/", views.communication_list, name="communication_list"),
+    path("truyen-thong/them/", views.communication_create, name="communication_create"),
+    path("truyen-thong/<int:pk>/", views.communication_detail, name="communication_detail"),
+    path("truyen-thong/<int:pk>/sua/", views.communication_edit, name="communication_edit"),
+    path("nguon-luc/", views.resources, name="resources"),
+    path("nguon-luc/them/", views.contribution_create, name="contribution_create"),
+    path("nguon-luc/<int:pk>/sua/", views.contribution_edit, name="contribution_edit"),
+    path("du-toan/them/", views.estimate_create, name="estimate_create"),
+    path("du-toan/<int:pk>/sua/", views.estimate_edit, name="estimate_edit"),
+    path("khen-thuong/", views.commendation_list, name="commendation_list"),
+    path("khen-thuong/them/", views.commendation_create, name="commendation_create"),
+    path("khen-thuong/<int:pk>/", views.commendation_detail, name="commendation_detail"),
+    path("khen-thuong/<int:pk>/sua/", views.commendation_edit, name="commendation_edit"),
+    path("khen-thuong/<int:pk>/xet/", views.commendation_review, name="commendation_review"),
+    path("nhap/<str:kind>/", io_views.upload, name="import"),
+    path("nhap/<str:kind>/mau.xlsx", io_views.template, name="import_template"),
+    path("xuat/<str:kind>.xlsx", io_views.export, name="export"),
+    path("dien-hinh/<int:year>/", views.exemplary, name="exemplary"),
+]
