@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -99,21 +100,29 @@ class CitizenUser(Member):
 
     @task(3)
     def self_assess(self) -> None:
-        """Resume the form, answer each screen ("Lưu và tiếp"), submit from the summary."""
+        """Resume the form; from the summary go back over every screen ("Lưu và tiếp")
+        once, then submit. A submitted form's summary is read-only: nothing to do."""
         response = self.client.get("/ca-nhan/danh-gia/", name="self-assessment (resume)")
-        for _ in range(8):
+        reviewed = False
+        for _ in range(10):
             if "population_group" in response.text:  # first time: choose the group
                 response = self.post_form(response.url, response.text, "start (POST)")
                 continue
             if "/buoc/" not in response.url:
                 return
-            for action, submit in forms_of(response.text):
-                if action.endswith("/nop/"):  # the summary
-                    self.client.post(action, submit, name="submit (POST)")
-                    return
+            submit = [(a, f) for a, f in forms_of(response.text) if a.endswith("/nop/")]
+            if submit and not reviewed:
+                reviewed = True
+                first = re.sub(r"/buoc/\d+/", "/buoc/1/", response.url)
+                response = self.client.get(first, name="screen")
+                continue
+            if submit:
+                self.client.post(submit[0][0], submit[0][1], name="submit (POST)")
+                return
             fields = form_of(response.text)
             if "version" not in fields:
                 return  # submitted already: the summary is read-only
+            reviewed = True
             response = self.client.post(response.url, fields, name="screen (POST)")
 
 

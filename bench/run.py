@@ -224,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         if not database_exists(url):
             run(["make", "--no-print-directory", "bench-db", f"BENCH_SCALE={args.scale}"], env)
         python = sys.executable
+        # The database may predate the code under test: bring its schema up to date.
+        run([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env)
         run([python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
         results: list[dict[str, Any]] = []
         seconds: dict[str, float] = {}

@@ -1,0 +1,53 @@
+"""The result file of `make bench` as a Markdown table (for docs/benchmarks.md).
+
+python -m bench.markdown bench-results/bench-commune.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bench.run import number
+
+SKIP = ("CPU of", "cyclic GC", "created", "updated", "baseline RSS", "floor:")
+
+
+def table(report: dict) -> str:
+    lines = [
+        "| suite | measure | value | p50 | floor | × floor | goal | |",
+        "|---|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for r in report["results"]:
+        if any(part in r["name"] for part in SKIP):
+            continue
+        goal = "" if r["goal"] is None else f"{r['goal_kind']} {number(r['goal'])} {r['unit']}"
+        verdict = "" if r["met"] is None else ("met" if r["met"] else "**missed**")
+        lines.append(
+            f"| {r['suite']} | {r['name']} | {number(r['value'])} {r['unit']} | "
+            f"{number(r['p50'])} | {number(r['floor'])} | "
+            f"{'' if r['ratio'] is None else f'{r_ratio(r):.2f}'} | {goal} | {verdict} |"
+        )
+    counts = ", ".join(f"{k} {v:,}" for k, v in report["counts"].items())
+    lines.append("")
+    lines.append(
+        f"Scale **{report['scale']}** ({counts}); database `{report['database']}`; commit"
+        f" `{report['commit']}`; {report['finished']}; {report['total_seconds']:.0f} s in all."
+    )
+    return "\n".join(lines)
+
+
+def r_ratio(r: dict) -> float:
+    return float(r["ratio"])
+
+
+def main() -> int:
+    for path in sys.argv[1:]:
+        print(table(json.loads(Path(path).read_text("utf-8"))))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
