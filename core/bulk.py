@@ -163,13 +163,19 @@ class RowTemplate:
         constants: dict[str, Any] | None = None,
         *,
         with_ids: bool = True,
+        prepared: Sequence[str] = (),
     ) -> None:
+        """`prepared`: variable columns given already in database form (e.g. JSON text
+        serialised once and reused for many rows), written as they are."""
         writer = RowWriter(model, constants, with_ids=with_ids)
         self.model = model
         self.columns = writer.columns
         self.base = list(writer.row({}))
         position = {attname: i for i, (attname, _a, _d) in enumerate(writer.plan)}
-        self.slots = [(position[name], writer.plan[position[name]][1]) for name in variable]
+        self.slots = [
+            (position[name], None if name in prepared else writer.plan[position[name]][1])
+            for name in variable
+        ]
 
     def row(self, values: Sequence[Any]) -> list[Any]:
         out = self.base.copy()

@@ -242,7 +242,7 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
     """Assessments of every title for every year, the commune's cycle years and decisions."""
     commune = rows.commune
     rng = random.Random(f"{ctx.seed}:{commune.code}:cycle")
-    level = rng.uniform(0.62, 0.9)  # leaders and laggards
+    level = rng.uniform(0.6, 0.86)  # leaders and laggards
     current = ctx.years[-1]
     _cycle_years(commune.id, ctx)
 
@@ -258,6 +258,9 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
         Title.DVHT: [(o[0], commune.id, None, commune.path, o[1], "commune") for o in rows.organisations],
         Title.XA_HT: [(commune.id, commune.id, None, commune.path, commune.name, "")],
     }
+    # the folded search key last: computed once per subject, not once per year
+    for title, pool in subjects.items():
+        subjects[title] = [(*s, fold(s[4])[:400]) for s in pool]
     kinds = {
         Title.GDHT: SubjectKind.HOUSEHOLD,
         Title.CDHT: SubjectKind.CITIZEN,
@@ -270,16 +273,18 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
     plan: list[tuple[str, int, list[tuple[int, str]]]] = []
     decisions: dict[tuple[str, int], int] = {}
     for year in ctx.years:
-        trend = (year - ctx.years[0]) * 0.01
+        trend = (year - ctx.years[0]) * 0.008
         for title in TITLES:
             if not any(ctx.book.get(title, year, f) for f in ("", "commune", "resident")):
                 continue
             pool = subjects[title]
             share = min(0.95, level + TITLE_OFFSET[title] + trend)
-            if title == Title.CDHT:
+            if title == Title.CDHT:  # a growing minority of adults registers; most of them pass
                 registered_share = min(0.6, 0.15 + 0.05 * max(0, year - 2023) + (level - 0.76) * 0.3)
-            else:
+                recognised_given_registered = min(0.95, 0.8 + (level - 0.76) * 0.8 + trend)
+            else:  # shares of all subjects, as the targets count them
                 registered_share = min(0.98, share + 0.12)
+                recognised_given_registered = share / registered_share
             picks: list[tuple[int, str]] = []
             for index, subject in enumerate(pool):
                 if title == Title.CDHT and year - subject[6] < 18:
@@ -293,7 +298,7 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
                     state = rng.choices([s for s, _w in OPEN_STATES], [w for _s, w in OPEN_STATES])[0]
                 else:
                     u = rng.random()
-                    if u < share / registered_share:
+                    if u < recognised_given_registered:
                         state = State.REVOKED if rng.random() < 0.004 else State.RECOGNISED
                     else:
                         state = rng.choices(
@@ -305,7 +310,12 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
             plan.append((title, year, picks))
     decision_ids = _write_decisions(commune, sorted(decisions), ctx, rng)
 
-    template = RowTemplate(Assessment, ASSESSMENT_COLUMNS, with_ids=False)
+    template = RowTemplate(
+        Assessment,
+        ASSESSMENT_COLUMNS,
+        with_ids=False,
+        prepared=["answers", "derived", "result", "returned_reasons"],
+    )
     counts = {"assessments": 0}
 
     def stream() -> Iterator[tuple]:
@@ -393,7 +403,7 @@ def _row(
         kind,
         *subject_ids,
         name[:250],
-        fold(name)[:400],
+        subject[-1],
         subject[1],
         subject[2],
         subject[3],
