@@ -33,7 +33,7 @@ from core.text import fold
 from criteria.models import CriteriaSet
 from demo.generator import Generator
 from demo.scale_cycle import CriteriaBook, CycleContext, write_certificates, write_cycle
-from demo.scale_registry import CommuneRows, IdentitySerials, Place_, build_commune
+from demo.scale_registry import CommuneRows, IdentitySerials, PlaceRow, build_commune
 from demo.seed import DEMO_COMMUNES
 from places.models import Place, PlaceKind, PlaceSuccession
 from registry.models import Citizen, Clan, Household, Organisation
@@ -81,7 +81,7 @@ def bench_logins() -> dict[str, list[str]]:
 
 @dataclass
 class CommunePlan:
-    place: Place_
+    place: PlaceRow
     households: int
     villages: int
 
@@ -100,12 +100,14 @@ def make_plan(scale: str, seed: int) -> Plan:
     else:
         places = list(current.filter(code__in=DEMO_COMMUNES).order_by("code"))
     if not places or (scale != "province" and len(places) != len(DEMO_COMMUNES)):
-        raise ScaleError("Chưa có bản đồ xã/phường — hãy chạy `python manage.py load_places` trước.")
+        raise ScaleError(
+            "Chưa có bản đồ xã/phường — hãy chạy `python manage.py load_places` trước."
+        )
     rng = random.Random(f"{seed}:plan")
     weights = {p.code: rng.uniform(0.5, 1.5) for p in places}
     communes = []
     for place in places:
-        bare = Place_(place.pk, place.code or "", place.name, place.short_name, place.path)
+        bare = PlaceRow(place.pk, place.code or "", place.name, place.short_name, place.path)
         large = place.code == LARGE_COMMUNE_CODE
         if scale == "tiny":
             households, villages = (160, 4) if large else (60, 3)
@@ -181,7 +183,9 @@ def _roles(rows: list[tuple[int, str, int]], valid_from: dt.date, stamp: dt.date
     ).insert(rows)
 
 
-def _accounts(plan: Plan, villages: dict[int, list[Place_]], password: str, stamp: dt.datetime) -> Accounts:
+def _accounts(
+    plan: Plan, villages: dict[int, list[PlaceRow]], password: str, stamp: dt.datetime
+) -> Accounts:
     province = Place.objects.current().get(kind=PlaceKind.PROVINCE, code="33")
     users: list[tuple[int, str, str]] = []
     roles: list[tuple[int, str, int]] = []
@@ -194,7 +198,13 @@ def _accounts(plan: Plan, villages: dict[int, list[Place_]], password: str, stam
     def add(username: str, role: str, place_id: int) -> int:
         pk = next(ids)
         gender = "male" if rng.random() < 0.5 else "female"
-        users.append((pk, BENCH_PREFIX + username, f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Vũ'])} {generator.given_name(gender)}"))
+        users.append(
+            (
+                pk,
+                BENCH_PREFIX + username,
+                f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Vũ'])} {generator.given_name(gender)}",
+            )
+        )
         roles.append((pk, role, place_id))
         return pk
 
@@ -204,7 +214,9 @@ def _accounts(plan: Plan, villages: dict[int, list[Place_]], password: str, stam
         commune = item.place
         accounts.officers[commune.id] = add(f"xa.{commune.code}", Role.COMMUNE_OFFICER, commune.id)
         own = villages[commune.id]
-        chosen = own[: plan.village_officers_large] if commune.code == LARGE_COMMUNE_CODE else own[:1]
+        chosen = (
+            own[: plan.village_officers_large] if commune.code == LARGE_COMMUNE_CODE else own[:1]
+        )
         for k, village in enumerate(chosen, start=1):
             add(f"thon.{commune.code}.{k:02d}", Role.VILLAGE_OFFICER, village.id)
     _users(users, password, stamp)
@@ -212,10 +224,10 @@ def _accounts(plan: Plan, villages: dict[int, list[Place_]], password: str, stam
     return accounts
 
 
-def _villages(plan: Plan, seed: int) -> dict[int, list[Place_]]:
+def _villages(plan: Plan, seed: int) -> dict[int, list[PlaceRow]]:
     total = sum(c.villages for c in plan.communes)
     start = reserve_ids(Place, total)
-    out: dict[int, list[Place_]] = {}
+    out: dict[int, list[PlaceRow]] = {}
     rows = []
     pk = start
     for item in plan.communes:
@@ -225,8 +237,10 @@ def _villages(plan: Plan, seed: int) -> dict[int, list[Place_]]:
         for unit_type, name in generator.village_names(item.villages):
             full = f"{unit_type} {name}"
             path = f"{commune.path}{pk}."
-            own.append(Place_(pk, "", full, name, path))
-            rows.append((pk, full, name, unit_type, commune.id, path, commune.path.count("."), fold(full)))
+            own.append(PlaceRow(pk, "", full, name, path))
+            rows.append(
+                (pk, full, name, unit_type, commune.id, path, commune.path.count("."), fold(full))
+            )
             pk += 1
         out[commune.id] = own
     RowTemplate(
@@ -305,14 +319,18 @@ def _history(plan: Plan, seed: int, admin_id: int, scale: str) -> int:
     ).insert(rows)
 
 
-def run_scale(*, scale: str, seed: int, years: list[int], write: Callable[[str], None]) -> dict[str, int]:
+def run_scale(
+    *, scale: str, seed: int, years: list[int], write: Callable[[str], None]
+) -> dict[str, int]:
     """Generate the whole scale; returns the row counts. Raises ScaleError when it cannot run."""
     check_bench_database(scale)
     if not CriteriaSet.objects.published().exists():
         raise ScaleError("Chưa có bộ tiêu chí — hãy chạy `python manage.py load_criteria` trước.")
     plan = make_plan(scale, seed)
     if Household.objects.filter(commune_id__in=[c.place.id for c in plan.communes]).exists():
-        raise ScaleError("Các xã/phường này đã có dữ liệu hộ gia đình; hãy dùng một cơ sở dữ liệu mới.")
+        raise ScaleError(
+            "Các xã/phường này đã có dữ liệu hộ gia đình; hãy dùng một cơ sở dữ liệu mới."
+        )
     progress = Progress(write)
     counts: dict[str, int] = {}
 
@@ -326,7 +344,11 @@ def run_scale(*, scale: str, seed: int, years: list[int], write: Callable[[str],
         f"{sum(c.households for c in plan.communes):,} hộ, năm {years[0]}–{years[-1]}, seed {seed}."
     )
     big = scale != "tiny"
-    with fast_load([Citizen, Household, Assessment, Clan, Organisation]) if big else contextlib.nullcontext():
+    with (
+        fast_load([Citizen, Household, Assessment, Clan, Organisation])
+        if big
+        else contextlib.nullcontext()
+    ):
         with transaction.atomic():
             progress.begin("thôn, tài khoản")
             villages = _villages(plan, seed)
@@ -354,7 +376,9 @@ def run_scale(*, scale: str, seed: int, years: list[int], write: Callable[[str],
                     stamp=stamp,
                 )
                 if portal:
-                    _users([(pk, username, name) for pk, username, name, _v in portal], password, stamp)
+                    _users(
+                        [(pk, username, name) for pk, username, name, _v in portal], password, stamp
+                    )
                     _roles(
                         [(pk, Role.CITIZEN, village) for pk, _u, _n, village in portal],
                         stamp.date().replace(month=1, day=1),
@@ -371,7 +395,9 @@ def run_scale(*, scale: str, seed: int, years: list[int], write: Callable[[str],
                     ),
                 )
             written = _tally_commune(rows, cycle, len(portal), tally)
-            progress.add(written, f"{number}/{len(plan.communes)} xã · ", force=number == len(plan.communes))
+            progress.add(
+                written, f"{number}/{len(plan.communes)} xã · ", force=number == len(plan.communes)
+            )
         with transaction.atomic():
             progress.begin("báo cáo tổng hợp 2020–2025")
             tally("báo cáo thống kê", _history(plan, seed, accounts.admin_id, scale))
@@ -393,7 +419,9 @@ def run_scale(*, scale: str, seed: int, years: list[int], write: Callable[[str],
     return counts
 
 
-def _tally_commune(rows: CommuneRows, cycle: dict[str, int], portal: int, tally: Callable[[str, int], None]) -> int:
+def _tally_commune(
+    rows: CommuneRows, cycle: dict[str, int], portal: int, tally: Callable[[str, int], None]
+) -> int:
     tally("xã/phường", 1)
     tally("hộ", len(rows.households))
     tally("công dân", rows.citizens)

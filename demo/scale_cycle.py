@@ -102,23 +102,30 @@ def _answers(spec: SetSpec, rng: random.Random, good: bool) -> tuple[dict, dict]
             answers[criterion.code] = ok
         elif criterion.kind == CriterionKind.NUMBER:
             threshold = int(criterion.threshold or 1)
-            answers[criterion.code] = str(threshold + rng.randint(0, 2) if ok else max(0, threshold - 1))
+            answers[criterion.code] = str(
+                threshold + rng.randint(0, 2) if ok else max(0, threshold - 1)
+            )
         elif criterion.kind == CriterionKind.SCORE:
             top = int(criterion.points)
             answers[criterion.code] = str(
-                rng.randint(max(0, top - 2), top) if good else rng.randint(max(0, top // 2 - 2), top)
+                rng.randint(max(0, top - 2), top)
+                if good
+                else rng.randint(max(0, top // 2 - 2), top)
             )
         elif criterion.kind == CriterionKind.CHOICE:
-            options = [i for i, o in enumerate(criterion.options) if bool(o.get("passes", True)) == ok]
+            options = [
+                i for i, o in enumerate(criterion.options) if bool(o.get("passes", True)) == ok
+            ]
             answers[criterion.code] = rng.choice(options or list(range(len(criterion.options))))
         elif criterion.kind == CriterionKind.DERIVED:
-            threshold = _threshold(criterion, 1) or Decimal(0)
+            limit = _threshold(criterion, 1) or Decimal(0)
             below = criterion.params.get("compare", ">=") == "<="
+            step = Decimal(rng.randint(0, 20) if ok else rng.randint(5, 20))
             if ok:
-                value = threshold if below else threshold + rng.randint(0, 20)
+                value = limit if below else limit + step
             else:
-                value = threshold + 1 if below else max(Decimal(0), threshold - rng.randint(5, 20))
-            derived[criterion.code] = DerivedValue(Decimal(value), numerator=0, denominator=0)
+                value = limit + 1 if below else max(Decimal(0), limit - step)
+            derived[criterion.code] = DerivedValue(value, numerator=0, denominator=0)
     return answers, derived
 
 
@@ -168,7 +175,7 @@ class CriteriaBook:
         return self.sets.get((title, form, year))
 
 
-_OCCUPATION_OF = {
+_OCCUPATION_OF: dict[str, str] = {
     PopulationGroup.WORKER: "worker",
     PopulationGroup.OFFICIAL: "official",
     PopulationGroup.STUDENT: "student",
@@ -255,13 +262,15 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
         ],
         Title.DHHT: [(c[0], c[1], c[2], c[3], c[4], "") for c in rows.clans],
         Title.CDHT_THON: [(v.id, commune.id, v.id, v.path, v.name, "") for v in rows.villages],
-        Title.DVHT: [(o[0], commune.id, None, commune.path, o[1], "commune") for o in rows.organisations],
+        Title.DVHT: [
+            (o[0], commune.id, None, commune.path, o[1], "commune") for o in rows.organisations
+        ],
         Title.XA_HT: [(commune.id, commune.id, None, commune.path, commune.name, "")],
     }
     # the folded search key last: computed once per subject, not once per year
     for title, pool in subjects.items():
         subjects[title] = [(*s, fold(s[4])[:400]) for s in pool]
-    kinds = {
+    kinds: dict[str, str] = {
         Title.GDHT: SubjectKind.HOUSEHOLD,
         Title.CDHT: SubjectKind.CITIZEN,
         Title.DHHT: SubjectKind.CLAN,
@@ -280,7 +289,9 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
             pool = subjects[title]
             share = min(0.95, level + TITLE_OFFSET[title] + trend)
             if title == Title.CDHT:  # a growing minority of adults registers; most of them pass
-                registered_share = min(0.6, 0.15 + 0.05 * max(0, year - 2023) + (level - 0.76) * 0.3)
+                registered_share = min(
+                    0.6, 0.15 + 0.05 * max(0, year - 2023) + (level - 0.76) * 0.3
+                )
                 recognised_given_registered = min(0.95, 0.8 + (level - 0.76) * 0.8 + trend)
             else:  # shares of all subjects, as the targets count them
                 registered_share = min(0.98, share + 0.12)
@@ -295,7 +306,9 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
                 if forced:
                     state = State.REGISTERED
                 elif year == current:
-                    state = rng.choices([s for s, _w in OPEN_STATES], [w for _s, w in OPEN_STATES])[0]
+                    state = rng.choices([s for s, _w in OPEN_STATES], [w for _s, w in OPEN_STATES])[
+                        0
+                    ]
                 else:
                     u = rng.random()
                     if u < recognised_given_registered:
@@ -329,7 +342,15 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
                     continue
                 counts["assessments"] += 1
                 yield _row(
-                    rng, title, year, field, subject, state, patterns, decision_ids.get((title, year)), ctx,
+                    rng,
+                    title,
+                    year,
+                    field,
+                    subject,
+                    state,
+                    patterns,
+                    decision_ids.get((title, year)),
+                    ctx,
                     portal=title == Title.CDHT and subject[0] in rows.portal,
                 )
 
@@ -338,7 +359,7 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
     return counts
 
 
-SUBJECT_COLUMN = {
+SUBJECT_COLUMN: dict[str, int] = {
     SubjectKind.HOUSEHOLD: 0,
     SubjectKind.CLAN: 1,
     SubjectKind.VILLAGE: 2,
@@ -367,15 +388,15 @@ def _row(
     created = _ts(year, 3, 1)
     if state == State.REGISTERED:
         pattern = rng.choice(patterns.passing) if portal else patterns.empty
-    elif state in (State.NOT_RECOGNISED,):
-        pattern = rng.choice(patterns.failing)
-    elif state in (State.SUBMITTED, State.VERIFIED, State.RETURNED) and rng.random() < 0.1:
+    elif state == State.NOT_RECOGNISED or (
+        state in (State.SUBMITTED, State.VERIFIED, State.RETURNED) and rng.random() < 0.1
+    ):
         pattern = rng.choice(patterns.failing)
     else:
         pattern = rng.choice(patterns.passing)
     closed_states = (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED)
-    reached = {
-        State.REGISTERED: 0,
+    reached: int = {
+        str(State.REGISTERED): 0,
         State.SUBMITTED: 1,
         State.RETURNED: 2,
         State.VERIFIED: 2,
@@ -384,16 +405,20 @@ def _row(
     submitted_at = _ts(year, 9, 15) if reached >= 1 else None
     verified_at = _ts(year, 10, 20) if reached >= 2 and state != State.RETURNED else None
     proposed_at = _ts(year, 11, 10) if reached >= 3 else None
-    self_submitted = kind == SubjectKind.CITIZEN and submitted_at is not None and rng.random() < 0.35
+    self_submitted = (
+        kind == SubjectKind.CITIZEN and submitted_at is not None and rng.random() < 0.35
+    )
     final = state in closed_states
     valid_until = (
         dt.date(year + max(patterns.validity_years, 1) - 1, 12, 31)
         if state in (State.RECOGNISED, State.REVOKED)
         else None
     )
-    version = {State.REGISTERED: 1, State.SUBMITTED: 2, State.RETURNED: 3, State.VERIFIED: 3}.get(
-        state, 4
-    ) + (1 if final else 0) + (1 if state == State.REVOKED else 0)
+    version = (
+        {"registered": 1, "submitted": 2, "returned": 3, "verified": 3}.get(state, 4)
+        + (1 if final else 0)
+        + (1 if state == State.REVOKED else 0)
+    )
     updated = proposed_at or verified_at or submitted_at or created
     if final:
         updated = _ts(year, 12, 15)
@@ -470,7 +495,9 @@ def _cycle_years(commune_id: int, ctx: CycleContext) -> None:
     ).insert(rows)
 
 
-def _write_decisions(commune: Any, keys: list[tuple[str, int]], ctx: CycleContext, rng: random.Random) -> dict:
+def _write_decisions(
+    commune: Any, keys: list[tuple[str, int]], ctx: CycleContext, rng: random.Random
+) -> dict:
     if not keys:
         return {}
     start = reserve_ids(Decision, len(keys))

@@ -27,7 +27,7 @@ SUFFIXES = ["", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9"]
 
 
 @dataclass(frozen=True)
-class Place_:
+class PlaceRow:
     """The few columns of a place the generator needs (no model instances at this scale)."""
 
     id: int
@@ -39,8 +39,8 @@ class Place_:
 
 @dataclass
 class CommuneRows:
-    commune: Place_
-    villages: list[Place_]
+    commune: PlaceRow
+    villages: list[PlaceRow]
     # (id, village id, village path, subject name)
     households: list[tuple[int, int, str, str]] = field(default_factory=list)
     # (id, village id, village path, full name, occupation, birth year)
@@ -69,7 +69,7 @@ class IdentitySerials:
         )
 
 
-def _org_names(rng: random.Random, commune: Place_, villages: list[Place_], count: int) -> list:
+def _org_names(rng: random.Random, commune: PlaceRow, villages: list[PlaceRow], count: int) -> list:
     """(kind, name) pairs, unique within the commune."""
     fixed = [
         ("agency", f"Ủy ban nhân dân {commune.name}"),
@@ -108,8 +108,8 @@ def _org_names(rng: random.Random, commune: Place_, villages: list[Place_], coun
 def build_commune(
     *,
     seed: int,
-    commune: Place_,
-    villages: list[Place_],
+    commune: PlaceRow,
+    villages: list[PlaceRow],
     households: int,
     this_year: int,
     serials: IdentitySerials,
@@ -136,7 +136,7 @@ def build_commune(
         (org_start + i, kind, name)
         for i, (kind, name) in enumerate(_org_names(rng, commune, villages, org_count))
     ]
-    clans: list[tuple[int, str, str, Place_]] = []
+    clans: list[tuple[int, str, str, PlaceRow]] = []
     by_surname: dict[str, list[int]] = {}
     for i in range(clan_count):
         surname = weighted(rng, names.SURNAMES)
@@ -173,7 +173,15 @@ def build_commune(
         address = f"Số {rng.randint(1, 250)}, {village.name}"
         subject = f"Hộ {code} — {head_name}"
         household_rows.append(
-            (household_id, village.id, code, head_id, address, clan_id, fold(f"{code} {head_name} {address}"))
+            (
+                household_id,
+                village.id,
+                code,
+                head_id,
+                address,
+                clan_id,
+                fold(f"{code} {head_name} {address}"),
+            )
         )
         out.households.append((household_id, village.id, village.path, subject))
         for person in household.members:
@@ -184,7 +192,11 @@ def build_commune(
             if age >= 14 and rng.random() < 0.97:
                 born_in = province_code if rng.random() < 0.95 else rng.choice(OTHER_PROVINCES)
                 identity = serials.issue(born_in, person.gender, person.birth_year)
-            phone = f"09{rng.randint(10_000_000, 99_999_999)}" if age >= 18 and rng.random() < 0.8 else ""
+            phone = (
+                f"09{rng.randint(10_000_000, 99_999_999)}"
+                if age >= 18 and rng.random() < 0.8
+                else ""
+            )
             workplace = None
             if occupation in (Occupation.OFFICIAL, Occupation.WORKER) and rng.random() < 0.6:
                 workplace = organisations[rng.randrange(org_count)][0]
@@ -202,7 +214,12 @@ def build_commune(
             ):
                 user_id = first_user_id + len(portal_users)
                 portal_users.append(
-                    (user_id, f"bench.congdan.{len(portal_users) + 1:03d}", person.full_name, village.id)
+                    (
+                        user_id,
+                        f"bench.congdan.{len(portal_users) + 1:03d}",
+                        person.full_name,
+                        village.id,
+                    )
                 )
                 out.portal[citizen_id] = user_id
             if (
@@ -235,7 +252,14 @@ def build_commune(
             )
             if age >= ADULT_AGE:
                 out.adults.append(
-                    (citizen_id, village.id, village.path, person.full_name, occupation, person.birth_year)
+                    (
+                        citizen_id,
+                        village.id,
+                        village.path,
+                        person.full_name,
+                        occupation,
+                        person.birth_year,
+                    )
                 )
             citizen_id += 1
     out.citizens = people
@@ -247,11 +271,21 @@ def build_commune(
         ["id", "kind", "name", "name_key", "search_key", "head_id", "declared_staff"],
         constants,
     ).insert(
-        (oid, kind, name, fold(name), fold(name), heads_of_org.get(oid), staff[oid] + rng.randint(0, 8))
+        (
+            oid,
+            kind,
+            name,
+            fold(name),
+            fold(name),
+            heads_of_org.get(oid),
+            staff[oid] + rng.randint(0, 8),
+        )
         for oid, kind, name in organisations
     )
     RowTemplate(
-        Clan, ["id", "name", "branch_name", "home_village_id", "head_id", "name_key", "search_key"], constants
+        Clan,
+        ["id", "name", "branch_name", "home_village_id", "head_id", "name_key", "search_key"],
+        constants,
     ).insert(
         (
             cid,
@@ -265,7 +299,9 @@ def build_commune(
         for cid, surname, branch, home in clans
     )
     RowTemplate(
-        Household, ["id", "village_id", "code", "head_id", "address", "clan_id", "search_key"], constants
+        Household,
+        ["id", "village_id", "code", "head_id", "address", "clan_id", "search_key"],
+        constants,
     ).insert(household_rows)
     RowTemplate(
         Citizen,
@@ -297,6 +333,6 @@ def build_commune(
     return out, by_surname, portal_users
 
 
-def household_prefix_of(commune: Place_) -> str:
+def household_prefix_of(commune: PlaceRow) -> str:
     """As `demo.registry_seed.household_prefix`, from the bare columns."""
     return "".join(word[0] for word in fold(commune.short_name).split()).upper()

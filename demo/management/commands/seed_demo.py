@@ -24,7 +24,7 @@ SCALE_CHOICES = ["demo", "tiny", "commune", "province"]
 
 
 def parse_years(raw: str | None, scale: str) -> list[int]:
-    """"2021-2026" → [2021, …, 2026]; by default two years for tiny, 2021–this year otherwise."""
+    """ "2021-2026" → [2021, …, 2026]; by default two years for tiny, 2021–this year otherwise."""
     this_year = timezone.localdate().year
     if not raw:
         first = this_year - 1 if scale == "tiny" else 2021
@@ -34,7 +34,9 @@ def parse_years(raw: str | None, scale: str) -> list[int]:
         raise CommandError(f"--years phải có dạng 2021-2026 (đang là “{raw}”).")
     first, last = int(match[1]), int(match[2] or match[1])
     if not 2000 <= first <= last <= 2100:
-        raise CommandError(f"Khoảng năm “{raw}” không hợp lệ: năm đầu phải nhỏ hơn hoặc bằng năm cuối.")
+        raise CommandError(
+            f"Khoảng năm “{raw}” không hợp lệ: năm đầu phải nhỏ hơn hoặc bằng năm cuối."
+        )
     return list(range(first, last + 1))
 
 
