@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -18,10 +20,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+
 from assessments import derived as derived_values
 from assessments.models import Assessment, CycleYear, Decision, State
 from assessments.services import choose_set
-from core.bulk import RowTemplate, reserve_ids
+from core.bulk import RowTemplate, copy_field, copy_lines, insert_rows, reserve_ids
 from core.text import fold
 from criteria.engine import DerivedValue, SetSpec, _threshold, score, spec_of
 from criteria.models import CriteriaSet, CriterionKind
@@ -50,7 +54,11 @@ OPEN_STATES = [
     (State.PROPOSED, 12),
     (State.RETURNED, 5),
 ]
-STEP_ORDER = [State.REGISTERED, State.SUBMITTED, State.VERIFIED, State.PROPOSED]
+OPEN_NAMES = [str(s) for s, _w in OPEN_STATES]
+OPEN_CUMULATIVE = list(itertools.accumulate(w for _s, w in OPEN_STATES))
+# How far along the review each state is, and its version (one per transition).
+REACHED = {"registered": 0, "submitted": 1, "returned": 2, "verified": 2, "proposed": 3}
+VERSION = {"registered": 1, "submitted": 2, "returned": 3, "verified": 3}
 RETURN_REASON = json.dumps({"": "Bổ sung minh chứng cho các tiêu chí đã chấm."}, ensure_ascii=False)
 NOT_RECOGNISED_REASON = "Chưa đạt đủ tiêu chí theo kết quả bình xét."
 REVOKE_REASON = "Phát hiện kê khai chưa đúng sau khi công nhận."
@@ -194,6 +202,17 @@ def _ts(year: int, month: int, day: int) -> dt.datetime:
     return dt.datetime(year, month, day, 2, 0, tzinfo=UTC)
 
 
+@functools.cache
+def _db_ts(year: int, month: int, day: int) -> Any:
+    """`_ts` as the database takes it in a raw row (rows bypass the field adapters)."""
+    return connection.ops.adapt_datetimefield_value(_ts(year, month, day))
+
+
+@functools.cache
+def _db_date(year: int, month: int, day: int) -> Any:
+    return connection.ops.adapt_datefield_value(dt.date(year, month, day))
+
+
 ASSESSMENT_COLUMNS = [
     "title",
     "year",
@@ -303,12 +322,11 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
                 forced = title == Title.CDHT and year == current and subject[0] in rows.portal
                 if not forced and rng.random() >= registered_share:
                     continue
+                state: str
                 if forced:
                     state = State.REGISTERED
                 elif year == current:
-                    state = rng.choices([s for s, _w in OPEN_STATES], [w for _s, w in OPEN_STATES])[
-                        0
-                    ]
+                    state = rng.choices(OPEN_NAMES, cum_weights=OPEN_CUMULATIVE)[0]
                 else:
                     u = rng.random()
                     if u < recognised_given_registered:
@@ -323,38 +341,45 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
             plan.append((title, year, picks))
     decision_ids = _write_decisions(commune, sorted(decisions), ctx, rng)
 
-    template = RowTemplate(
-        Assessment,
-        ASSESSMENT_COLUMNS,
-        with_ids=False,
-        prepared=["answers", "derived", "result", "returned_reasons"],
-    )
     counts = {"assessments": 0}
+    text = connection.vendor == "postgresql"
+    cache = _RowParts(text, ctx.officer_id)
 
-    def stream() -> Iterator[tuple]:
+    def stream() -> Iterator[Any]:
         for title, year, picks in plan:
             pool = subjects[title]
-            field = kinds[title]
+            kind = kinds[title]
+            decision_id = decision_ids.get((title, year))
+            head = cache.head(title, year, kind)
             for index, state in picks:
                 subject = pool[index]
                 patterns = ctx.book.get(title, year, subject[5])
                 if patterns is None:
                     continue
                 counts["assessments"] += 1
-                yield _row(
-                    rng,
-                    title,
-                    year,
-                    field,
-                    subject,
-                    state,
-                    patterns,
-                    decision_ids.get((title, year)),
-                    ctx,
-                    portal=title == Title.CDHT and subject[0] in rows.portal,
+                portal = title == Title.CDHT and subject[0] in rows.portal
+                if state == State.REGISTERED:
+                    pattern = rng.choice(patterns.passing) if portal else patterns.empty
+                elif state == State.NOT_RECOGNISED or (
+                    state in (State.SUBMITTED, State.VERIFIED, State.RETURNED)
+                    and rng.random() < 0.1
+                ):
+                    pattern = rng.choice(patterns.failing)
+                else:
+                    pattern = rng.choice(patterns.passing)
+                self_submitted = (
+                    kind == SubjectKind.CITIZEN
+                    and REACHED.get(state, 3) >= 1
+                    and rng.random() < 0.35
                 )
+                body = cache.subject(title, index, kind, subject)
+                tail = cache.tail(year, state, patterns, pattern, decision_id, self_submitted)
+                yield head + body + tail
 
-    template.insert(stream())
+    if text:
+        copy_lines(Assessment, ASSESSMENT_COLUMNS, stream())
+    else:
+        insert_rows(Assessment, ASSESSMENT_COLUMNS, stream())
     counts["decisions"] = len(decision_ids)
     return counts
 
@@ -367,96 +392,113 @@ SUBJECT_COLUMN: dict[str, int] = {
     SubjectKind.CITIZEN: 4,
     SubjectKind.COMMUNE: 5,
 }
+CLOSED_STATES = (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED)
 
 
-def _row(
-    rng: random.Random,
-    title: str,
-    year: int,
-    kind: str,
-    subject: tuple,
-    state: str,
-    patterns: SetPatterns,
-    decision_id: int | None,
-    ctx: CycleContext,
-    *,
-    portal: bool,
-) -> tuple:
-    subject_ids: list[int | None] = [None] * 6
-    subject_ids[SUBJECT_COLUMN[kind]] = subject[0]
-    name = subject[4]
-    created = _ts(year, 3, 1)
-    if state == State.REGISTERED:
-        pattern = rng.choice(patterns.passing) if portal else patterns.empty
-    elif state == State.NOT_RECOGNISED or (
-        state in (State.SUBMITTED, State.VERIFIED, State.RETURNED) and rng.random() < 0.1
-    ):
-        pattern = rng.choice(patterns.failing)
-    else:
-        pattern = rng.choice(patterns.passing)
-    closed_states = (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED)
-    reached: int = {
-        str(State.REGISTERED): 0,
-        State.SUBMITTED: 1,
-        State.RETURNED: 2,
-        State.VERIFIED: 2,
-        State.PROPOSED: 3,
-    }.get(state, 3)
-    submitted_at = _ts(year, 9, 15) if reached >= 1 else None
-    verified_at = _ts(year, 10, 20) if reached >= 2 and state != State.RETURNED else None
-    proposed_at = _ts(year, 11, 10) if reached >= 3 else None
-    self_submitted = (
-        kind == SubjectKind.CITIZEN and submitted_at is not None and rng.random() < 0.35
-    )
-    final = state in closed_states
-    valid_until = (
-        dt.date(year + max(patterns.validity_years, 1) - 1, 12, 31)
-        if state in (State.RECOGNISED, State.REVOKED)
-        else None
-    )
-    version = (
-        {"registered": 1, "submitted": 2, "returned": 3, "verified": 3}.get(state, 4)
-        + (1 if final else 0)
-        + (1 if state == State.REVOKED else 0)
-    )
-    updated = proposed_at or verified_at or submitted_at or created
-    if final:
-        updated = _ts(year, 12, 15)
-    return (
-        title,
-        year,
-        kind,
-        *subject_ids,
-        name[:250],
-        subject[-1],
-        subject[1],
-        subject[2],
-        subject[3],
-        patterns.set_id,
-        state,
-        pattern.answers,
-        pattern.derived,
-        pattern.result,
-        pattern.total,
-        pattern.passed,
-        pattern.band,
-        pattern.level,
-        RETURN_REASON if state == State.RETURNED else "{}",
-        State.SUBMITTED if state == State.RETURNED else "",
-        submitted_at,
-        None if self_submitted or submitted_at is None else ctx.officer_id,
-        self_submitted,
-        verified_at,
-        proposed_at,
-        decision_id if final else None,
-        NOT_RECOGNISED_REASON if state == State.NOT_RECOGNISED else "",
-        valid_until,
-        _ts(year + 1, 2, 1) if state == State.REVOKED else None,
-        REVOKE_REASON if state == State.REVOKED else "",
-        version,
-        created,
-        updated,
-    )
+class _RowParts:
+    """An assessment row is (title, year, kind) + the subject's columns + the columns set
+    by its state and answer pattern; each part is built once and reused, as tuples
+    (executemany) or as COPY text (PostgreSQL)."""
+
+    def __init__(self, text: bool, officer_id: int) -> None:
+        self.text = text
+        self.officer_id = officer_id
+        self.heads: dict[tuple, Any] = {}
+        self.subjects: dict[tuple[str, int], Any] = {}
+        self.tails: dict[tuple, Any] = {}
+
+    def _out(self, values: tuple, *, last: bool = False) -> Any:
+        if not self.text:
+            return values
+        return "\t".join(copy_field(v) for v in values) + ("\n" if last else "\t")
+
+    def head(self, title: str, year: int, kind: str) -> Any:
+        key = (title, year, kind)
+        if key not in self.heads:
+            self.heads[key] = self._out(key)
+        return self.heads[key]
+
+    def subject(self, title: str, index: int, kind: str, subject: tuple) -> Any:
+        key = (title, index)
+        found = self.subjects.get(key)
+        if found is None:
+            ids: list[int | None] = [None] * 6
+            ids[SUBJECT_COLUMN[kind]] = subject[0]
+            values = (*ids, subject[4][:250], subject[-1], subject[1], subject[2], subject[3])
+            found = self.subjects[key] = self._out(values)
+        return found
+
+    def tail(
+        self,
+        year: int,
+        state: str,
+        patterns: SetPatterns,
+        pattern: Pattern,
+        decision_id: int | None,
+        self_submitted: bool,
+    ) -> Any:
+        key = (year, state, id(pattern), patterns.set_id, decision_id, self_submitted)
+        found = self.tails.get(key)
+        if found is None:
+            found = self.tails[key] = self._out(
+                self._tail(year, state, patterns, pattern, decision_id, self_submitted), last=True
+            )
+        return found
+
+    def _tail(
+        self,
+        year: int,
+        state: str,
+        patterns: SetPatterns,
+        pattern: Pattern,
+        decision_id: int | None,
+        self_submitted: bool,
+    ) -> tuple:
+        stamp = _ts if self.text else _db_ts
+        day = (lambda y, m, d: dt.date(y, m, d)) if self.text else _db_date
+        created = stamp(year, 3, 1)
+        reached = REACHED.get(state, 3)
+        submitted_at = stamp(year, 9, 15) if reached >= 1 else None
+        verified_at = stamp(year, 10, 20) if reached >= 2 and state != State.RETURNED else None
+        proposed_at = stamp(year, 11, 10) if reached >= 3 else None
+        final = state in CLOSED_STATES
+        valid_until = (
+            day(year + max(patterns.validity_years, 1) - 1, 12, 31)
+            if state in (State.RECOGNISED, State.REVOKED)
+            else None
+        )
+        version = VERSION.get(state, 4) + (1 if final else 0) + (1 if state == State.REVOKED else 0)
+        updated = (
+            stamp(year, 12, 15)
+            if final
+            else (proposed_at or verified_at or submitted_at or created)
+        )
+        return (
+            patterns.set_id,
+            state,
+            pattern.answers,
+            pattern.derived,
+            pattern.result,
+            pattern.total,
+            pattern.passed,
+            pattern.band,
+            pattern.level,
+            RETURN_REASON if state == State.RETURNED else "{}",
+            State.SUBMITTED if state == State.RETURNED else "",
+            submitted_at,
+            None if self_submitted or submitted_at is None else self.officer_id,
+            self_submitted,
+            verified_at,
+            proposed_at,
+            decision_id if final else None,
+            NOT_RECOGNISED_REASON if state == State.NOT_RECOGNISED else "",
+            valid_until,
+            stamp(year + 1, 2, 1) if state == State.REVOKED else None,
+            REVOKE_REASON if state == State.REVOKED else "",
+            version,
+            created,
+            updated,
+        )
 
 
 def _cycle_years(commune_id: int, ctx: CycleContext) -> None:
@@ -539,11 +581,13 @@ def write_certificates(closed_years: list[int], seed: int) -> int:
     if not closed_years:
         return 0
     year = closed_years[-1]
-    ids = list(
-        Assessment.objects.filter(year=year, state=State.RECOGNISED)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    ids: list[int] = []
+    for title in TITLES:  # one title at a time: the (title, year, state) index serves it
+        ids += (
+            Assessment.objects.filter(title=title, year=year, state=State.RECOGNISED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
     rng = random.Random(f"{seed}:certificates")
     constants = {"issued_at": _ts(year, 12, 20)}
     return RowTemplate(Certificate, ["assessment_id", "code"], constants, with_ids=False).insert(
