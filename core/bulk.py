@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -225,12 +226,53 @@ def fast_load(tables: Sequence[type[models.Model]]) -> Iterator[None]:
         with connection.cursor() as cursor:
             if replica:
                 cursor.execute("SET session_replication_role = DEFAULT")
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
+        build_indexes([definition for _name, definition in indexes])
+        with connection.cursor() as cursor:
             for name in names:
                 cursor.execute(f'ANALYZE "{name}"')
+
+
+def build_indexes(definitions: list[str], workers: int = 2) -> None:
+    """Run CREATE INDEX statements on `workers` connections at once: each build is mostly
+    one scan of its table, so two overlap well (the trigram indexes, slowest, go first)."""
+    if not definitions:
+        return
+    queue = sorted(definitions, key=lambda d: "gin" not in d.lower())
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    settings = connection.settings_dict
+    conninfo = {
+        "dbname": settings["NAME"],
+        "user": settings.get("USER") or None,
+        "password": settings.get("PASSWORD") or None,
+        "host": settings.get("HOST") or None,
+        "port": settings.get("PORT") or None,
+    }
+
+    def work() -> None:
+        import psycopg
+
+        try:
+            with psycopg.connect(
+                **{k: v for k, v in conninfo.items() if v}, autocommit=True
+            ) as conn:
+                conn.execute("SET maintenance_work_mem = '256MB'")
+                while True:
+                    with lock:
+                        if not queue or errors:
+                            return
+                        definition = queue.pop(0)
+                    conn.execute(definition.encode())
+        except BaseException as exc:  # re-raised in the caller's thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(min(workers, len(queue)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
