@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from assessments import derived as derived_values
@@ -173,7 +174,7 @@ class CriteriaBook:
                     probe = _Probe(occupation=_OCCUPATION_OF.get(form, ""), level=form or "commune")
                     try:
                         found = choose_set(title, year, probe)
-                    except Exception:  # no set for that year: the title is not assessed
+                    except ValidationError:  # no set for that year: the title is not assessed
                         continue
                     if found.pk not in cache:
                         cache[found.pk] = patterns_for(found, seed)
