@@ -94,3 +94,13 @@ places-data: | $(UV)
 
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache staticfiles
+
+# A benchmark database filled by the generator: `make bench-db BENCH_SCALE=commune|province`.
+# Drops and re-creates hoctap_bench_$(BENCH_SCALE) on 127.0.0.1 (the name must contain
+# "bench"), migrates, loads the map, criteria and targets, then `seed_demo --scale`,
+# printing each step's time and the generator's peak memory (docs/benchmarks-generator.md).
+BENCH_SEED ?= 2026
+.PHONY: bench-db
+bench-db: install
+	$(PY) -m bench.bench_db --scale $(BENCH_SCALE) --seed $(BENCH_SEED) \
+		--pg-url postgres://postgres@127.0.0.1:5432/hoctap_bench_$(BENCH_SCALE)
