@@ -238,3 +238,14 @@ def rollups_agree(request):
         from assessments.stats import differences
 
         assert differences() == []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The security figures (doors checked, fuzz cases, faults injected, rows lost)."""
+    from core.tests.security_figures import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("security figures")
+        for line in lines:
+            terminalreporter.write_line(line)

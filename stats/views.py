@@ -222,6 +222,8 @@ def _errors_on(form: Any, exc: ValidationError | PermissionDenied) -> None:
 @require_POST
 def report_action(request: AuthedRequest, pk: int, year: int, action: str) -> HttpResponse:
     place = _report_commune(request, pk)
+    if not scope_of(request.user).covers(place, EDITORS):
+        raise Http404  # readers (the province viewer) see reports and act on none
     found = get_object_or_404(StatReport, commune=place, year=year)
     reason = request.POST.get("reason", "")
     try:

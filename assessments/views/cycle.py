@@ -247,7 +247,8 @@ def _step(
 @require_POST
 def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
-    if step not in ("submit", "verify", "propose"):
+    allowed = {"submit": can.can_fill, "verify": can.can_verify, "propose": can.can_propose}
+    if step not in allowed or not allowed[step](request.user, assessment):
         raise Http404
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -258,6 +259,8 @@ def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
+    if not (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)):
+        raise Http404
     spec = spec_of(assessment.criteria_set)
     error = ""
     if request.method == "POST":
@@ -291,6 +294,8 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
+    if not can.can_decide(request.user, assessment):
+        raise Http404
     form = ReasonForm(request.POST or None, initial={"version": assessment.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,6 +317,8 @@ def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
+    if not can.can_fill(request.user, assessment):
+        raise Http404
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:

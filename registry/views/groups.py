@@ -126,6 +126,8 @@ def clan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
     clan = get_clan_or_404(request.user, pk)
+    if not can_edit_clan(request.user, clan):
+        raise Http404
     form = HouseholdRefForm(request.POST)
     if form.is_valid():
         code = form.cleaned_data["household_code"].strip()
@@ -166,6 +168,8 @@ def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def clan_household_remove(request: AuthedRequest, pk: int, household_pk: int) -> HttpResponse:
     clan = get_clan_or_404(request.user, pk)
+    if not can_edit_clan(request.user, clan):
+        raise Http404
     household = Household.objects.filter(pk=household_pk, clan=clan).first()
     if household is None:
         raise Http404
@@ -304,6 +308,8 @@ def staff_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_remove(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
     organisation = get_organisation_or_404(request.user, pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
     citizen = Citizen.objects.filter(pk=citizen_pk, workplace=organisation).first()
     if citizen is None:
         raise Http404
