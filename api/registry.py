@@ -32,7 +32,7 @@ from api.schemas import (
 from core.http import AuthedRequest
 from core.text import nfc_any
 from places.models import Place
-from registry import services
+from registry import privacy, services
 from registry.access import can_edit_commune, can_edit_village
 from registry.forms import (
     CitizenForm,
@@ -170,12 +170,24 @@ def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> dict[str
     qs = _in_place(
         Citizen.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
     )
-    return _paginate(qs, params)
+    page = _paginate(qs, params)
+    _record_disclosure(request, [c.pk for c in page["results"]], f"trang {request.GET.urlencode()}")
+    return page
 
 
 @router.get("/citizens/{citizen_id}", response=CitizenOut, summary="Một công dân")
 def get_citizen(request: AuthedRequest, citizen_id: int) -> Citizen:
-    return get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
+    citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
+    _record_disclosure(request, [citizen.pk], "một người")
+    return citizen
+
+
+def _record_disclosure(request: AuthedRequest, ids: list[int], note: str) -> None:
+    """API answers carrying identity numbers in full are disclosures like an export."""
+    if ids and privacy.can_see(request.user, "identity_number"):
+        privacy.record_disclosure(
+            actor=request.user, action="api.citizens", citizen_ids=ids, note=note
+        )
 
 
 @router.post(

@@ -135,6 +135,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.boolean("AXES_ENABLED", True)
 
+# Personal data (Nghị định 13/2023/NĐ-CP): the roles that see each field in full;
+# everyone else sees it masked (registry/privacy.py). Identity numbers on a page stay
+# masked until the reader clicks "show", which is recorded like every export.
+PERSONAL_DATA_ROLES = {
+    "identity_number": ["province_admin", "commune_officer"],
+    "phone": ["province_admin", "commune_officer", "village_officer"],
+    "birth_date": ["province_admin", "commune_officer", "village_officer"],
+}
+# Records of people who died or moved away longer ago than this are purged of
+# personal data by `python manage.py purge_departed` (see SECURITY.md).
+RETENTION_YEARS = env.integer("RETENTION_YEARS", 5)
+
 # Background jobs: "immediate" runs them inside the request (one process, the
 # default); "database" queues them for `python manage.py db_worker`.
 TASKS_BACKEND = env.string("TASKS_BACKEND", "immediate")

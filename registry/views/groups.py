@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from places.models import PlaceKind
-from registry import queries, services
+from registry import privacy, queries, services
 from registry.access import (
     can_edit_clan,
     can_edit_commune,
@@ -47,8 +47,9 @@ def clan_export(request: AuthedRequest) -> HttpResponse:
         name="dong-ho",
         title=_("Sổ dòng họ"),
         columns=CLAN_COLUMNS,
-        rows=clan_rows(qs),
+        rows=clan_rows(qs, privacy.View(request.user)),
         count=qs.count(),
+        people=qs.filter(head__isnull=False).values_list("head_id", flat=True),
     )
 
 
@@ -204,8 +205,9 @@ def organisation_export(request: AuthedRequest) -> HttpResponse:
         name="don-vi",
         title=_("Sổ đơn vị"),
         columns=ORGANISATION_COLUMNS,
-        rows=organisation_rows(qs),
+        rows=organisation_rows(qs, privacy.View(request.user)),
         count=qs.count(),
+        people=qs.filter(head__isnull=False).values_list("head_id", flat=True),
     )
 
 
