@@ -22,6 +22,8 @@ DOORS = [
     ),
     Door("portal:household", allow=CITIZEN),
     Door("portal:details", allow=CITIZEN),
+    Door("portal:my_data", allow=CITIZEN),
+    Door("portal:my_data_file", allow=CITIZEN, kwargs=lambda s: {"kind": "json"}, outside=CITIZEN),
     Door("portal:review", allow=VILLAGE_REVIEWERS | {"binh"}),
     Door(
         "portal:review_account",
