@@ -127,7 +127,7 @@ SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fix
 # caps login attempts whatever the user names (accounts.views.LoginView).
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]  # the pair for axes.W006
 # (The suite logs in from one address thousands of times: its tests set their own limit.)
 LOGIN_RATE_PER_MINUTE = env.integer("LOGIN_RATE_PER_MINUTE", 100000 if TESTING else 30)
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"

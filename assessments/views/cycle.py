@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from assessments.forms import (
     initial_answers,
 )
 from assessments.models import EDITABLE_STATES, OPEN_STATES, Assessment, State
-from core.forms import apply_errors, error_text
+from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
 from criteria.engine import spec_of
 from criteria.titles import Title
@@ -96,6 +97,9 @@ def bulk_action(request: AuthedRequest) -> HttpResponse:
                 request,
                 _("Không thực hiện được, chưa thay đổi hồ sơ nào: %(e)s") % {"e": error_text(exc)},
             )
+        except DatabaseError:
+            # The connection dropped or the database refused mid-way: the transaction is gone.
+            messages.error(request, DATABASE_FAILED)
         else:
             messages.success(
                 request,
