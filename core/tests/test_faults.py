@@ -201,7 +201,7 @@ def test_a_background_job_that_dies_is_marked_failed_with_its_reason(
         raise OSError("đĩa đầy")
 
     monkeypatch.setattr("recognition.jobs.render_certificates", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="đĩa đầy"):
         build_batch.call(batch.pk)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.FAILED and "đĩa đầy" in batch.error
