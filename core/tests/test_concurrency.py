@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 
 from assessments import services as cycle
 from assessments.models import Assessment, Decision, State
 from assessments.tests.helpers import YEAR, good_answers, open_years
 from audit.models import AuditEvent
+from core.tests.committed import committed, reference_data_back  # noqa: F401
 from core.tests.security_figures import add_figure
 
 pytestmark = pytest.mark.skipif(
@@ -23,39 +22,6 @@ pytestmark = pytest.mark.skipif(
     reason="Kiểm tra tranh chấp cần PostgreSQL (khóa dòng thật giữa hai giao dịch); "
     "SQLite ghi tuần tự. Chạy bằng `make test-pg`.",
 )
-
-
-def load_reference_data() -> None:
-    """What the session's test database holds before any test: the data migrations'
-    rows and the loaded map, criteria and targets (a flush removes them all)."""
-    from django.apps import apps
-
-    for module in (
-        "assessments.migrations.0002_default_authorities",
-        "recognition.migrations.0002_default_legal_bases",
-    ):
-        importlib.import_module(module).add(apps, None)
-    call_command("load_places", verbosity=0)
-    call_command("load_criteria", verbosity=0)
-    call_command("load_targets", verbosity=0)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data_back(django_db_blocker):
-    """A transactional test ends with a flush: the map and criteria the other tests
-    share are loaded again when this module is done."""
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
-
-
-@pytest.fixture
-def committed(transactional_db):
-    """Real transactions; the reference data is there (a previous test flushed it)."""
-    from places.models import Place
-
-    if not Place.objects.exists():
-        load_reference_data()
 
 
 def race(*calls):
