@@ -2,6 +2,7 @@
 and the shared reference data restored after the flush that ends them.
 
 Use in a module:  from core.tests.committed import committed, reference_data_back  # noqa: F401
+and mark the test @pytest.mark.usefixtures("committed") (before any other fixture).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def load_reference_data() -> None:
     call_command("load_targets", verbosity=0)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def reference_data_back(django_db_blocker):
     """Reload the shared data once the module's transactional tests are done."""
     yield
@@ -39,7 +40,7 @@ def reference_data_back(django_db_blocker):
 
 
 @pytest.fixture
-def committed(transactional_db):
+def committed(reference_data_back, transactional_db):
     """Real transactions; the reference data is there (a previous test flushed it)."""
     from places.models import Place
 

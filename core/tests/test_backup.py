@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +18,7 @@ from audit.models import AuditEvent
 from core.tests.committed import committed, reference_data_back  # noqa: F401
 from registry.models import Citizen, Household
 
-TABLES = {
+TABLES: dict[str, Any] = {
     "registry_citizen": Citizen,
     "registry_household": Household,
     "audit_auditevent": AuditEvent,
@@ -47,7 +48,8 @@ def found(cursor) -> dict[str, object]:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="Sao lưu SQLite: chỉ chạy trên SQLite.")
-def test_sqlite_backup_restores_into_an_empty_database(committed, world, tmp_path):
+@pytest.mark.usefixtures("committed")
+def test_sqlite_backup_restores_into_an_empty_database(world, tmp_path):
     some_history(world)
     want = expected()
     assert want["counts"]["audit_auditevent"] > 0
@@ -67,7 +69,8 @@ def test_sqlite_backup_restores_into_an_empty_database(committed, world, tmp_pat
     connection.vendor != "postgresql" or not shutil.which("pg_dump"),
     reason="Sao lưu PostgreSQL cần PostgreSQL và pg_dump/pg_restore (make test-pg).",
 )
-def test_postgresql_dump_restores_into_an_empty_database(committed, world, tmp_path):
+@pytest.mark.usefixtures("committed")
+def test_postgresql_dump_restores_into_an_empty_database(world, tmp_path):
     import psycopg
 
     some_history(world)

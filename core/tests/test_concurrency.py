@@ -56,7 +56,8 @@ def proposed(world) -> Assessment:
     return a
 
 
-def test_two_deciders_at_once_make_one_decision(committed, world):
+@pytest.mark.usefixtures("committed")
+def test_two_deciders_at_once_make_one_decision(world):
     assessment = proposed(world)
 
     def decide(who: str, number: str):
@@ -79,7 +80,8 @@ def test_two_deciders_at_once_make_one_decision(committed, world):
     add_figure("faults_injected")
 
 
-def test_two_reviewers_verifying_the_same_version_record_one_step(committed, world):
+@pytest.mark.usefixtures("committed")
+def test_two_reviewers_verifying_the_same_version_record_one_step(world):
     open_years(world)
     alice = world.users["alice"]
     a = cycle.register(actor=alice, title="GDHT", year=YEAR, subject=world.households["a1"])
