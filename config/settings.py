@@ -200,6 +200,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_MB", 20) * 1024 * 1024
+# Rows one sheet may hold (the largest commune has ~60,000 people); more is refused
+# before parsing, from the sheet's declared dimension.
+IMPORT_MAX_ROWS = env.integer("IMPORT_MAX_ROWS", 200000)
 
 SESSION_COOKIE_SECURE = env.boolean("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
