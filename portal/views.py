@@ -366,6 +366,14 @@ def review(request: AuthedRequest) -> HttpResponse:
         status=RequestStatus.PENDING, citizen__village__in=villages
     ).select_related("citizen__village")
     rows = [(r, services.candidates(r) if r.citizen is None else []) for r in accounts]
+    # Beside each request the officer sees the matching records' phones and birth dates.
+    shown = [r.citizen_id for r, _c in rows if r.citizen_id] + [
+        c.pk for _r, candidates in rows for c in candidates
+    ]
+    if shown:
+        privacy.record_disclosure(
+            actor=request.user, action="portal.review", citizen_ids=shown, note="duyệt tài khoản"
+        )
     return render(request, "portal/review.html", {"accounts": rows, "changes": changes})
 
 

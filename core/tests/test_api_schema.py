@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -18,7 +20,18 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def bearer(world):
+def keep_connection():
+    """Requests go through the WSGI handler, whose request signals would close the test's
+    connection (and its transaction) on PostgreSQL; Django's test client unhooks them too."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(world, keep_connection):
     _token, key = ApiToken.issue(user=world.users["alice"], name="schemathesis")
     return {"Authorization": f"Bearer {key}"}
 

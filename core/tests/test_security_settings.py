@@ -71,3 +71,29 @@ def test_cookies_are_http_only_and_idle_sessions_expire():
         "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["cuong"])
+    response = client.post("/so/ho/them/", {"code": "PH-777"})
+    assert response.status_code == 403
+
+
+def test_an_idle_session_expires(world):
+    """After SESSION_IDLE_SECONDS without a request the session is gone (login again)."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(world.users["cuong"])
+    assert client.get("/so/ho/").status_code == 200
+    idle = timezone.now() - dt.timedelta(seconds=1)
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=idle)
+    response = client.get("/so/ho/")
+    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
