@@ -111,3 +111,16 @@ def test_api_masks_by_role_and_records_unmasked_reads(world):
     assert found["Nguyễn Văn An"]["identity_number"] == AN_CCCD
     assert disclosures(an) == [("cuong", "api.citizens")]
     assert AuditEvent.objects.get(action="api.citizens").note.startswith("4 người")
+
+
+def test_exact_birth_dates_in_lists_only_for_roles_that_need_them(world, as_user):
+    import datetime as dt
+
+    an = world.citizens["an"]
+    an.birth_date = dt.date(1975, 4, 30)
+    an.save()
+    household = f"/so/ho/{an.household_id}/"
+    for url in ("/so/cong-dan/", household):
+        assert "30/04/1975" in as_user("cuong").get(url).content.decode(), url
+        hoa = as_user("hoa").get(url).content.decode()
+        assert "30/04/1975" not in hoa and "••/••/1975" in hoa, url
