@@ -48,7 +48,7 @@ def record(
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)) if obj is not None else None,
+        content_type=ContentType.objects.get_for_model(obj.__class__) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
         changes=changes or {},
@@ -67,7 +67,7 @@ def record_many(*, actor: Any, action: str, objects: Iterable[models.Model], not
             AuditEvent(
                 actor_id=actor_id,
                 action=action,
-                content_type=ContentType.objects.get_for_model(type(obj)),
+                content_type=ContentType.objects.get_for_model(obj.__class__),
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:300],
                 note=note,

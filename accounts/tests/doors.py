@@ -19,3 +19,10 @@ DOORS += [
         outside=frozenset({"binh"}),
     ),
 ]
+
+DOORS += [
+    # The second factor: province admins turn it on; anyone may open the check page
+    # (without a device it only sends them on).
+    Door("accounts:otp_setup", allow=frozenset({"alice"})),
+    Door("accounts:otp_verify", allow=EVERYONE),
+]
