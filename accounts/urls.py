@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import twofactor, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("nguoi-dung/them/", views.user_create, name="user_create"),
     path("nguoi-dung/<int:pk>/", views.user_detail, name="user_detail"),
     path("vai-tro/<int:pk>/thu-hoi/", views.assignment_end, name="assignment_end"),
+    path("hai-buoc/", twofactor.setup, name="otp_setup"),
+    path("hai-buoc/xac-minh/", twofactor.verify, name="otp_verify"),
 ]

@@ -48,7 +48,7 @@ def record(
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)) if obj is not None else None,
+        content_type=ContentType.objects.get_for_model(obj.__class__) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
         changes=changes or {},
@@ -71,7 +71,7 @@ def record_many(
     events = []
     types: dict[type[models.Model], ContentType] = {}
     for obj in objects:
-        kind = type(obj)
+        kind = obj.__class__  # not type(): request.user may be a lazy wrapper
         if kind not in types:
             types[kind] = ContentType.objects.get_for_model(kind)
         events.append(
