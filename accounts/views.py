@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,12 +23,19 @@ from accounts.scope import scope_of
 from core.forms import apply_errors
 from core.http import AuthedRequest
 from places.models import Place
+from recognition import ratelimit
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per client: one address trying many user names is slowed like one name is.
+        if not ratelimit.allow(request, "login", limit=settings.LOGIN_RATE_PER_MINUTE):
+            return lockout(request)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

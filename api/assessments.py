@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 
 from api.registry import _service_errors
 from api.schemas import Errors, Message, page_of
+from assessments import permissions as can
 from assessments import services
 from assessments.models import Assessment, State
 from core.http import AuthedRequest
@@ -124,6 +125,8 @@ def save_answers(request: AuthedRequest, assessment_id: int, payload: AnswersIn)
 )
 def return_assessment(request: AuthedRequest, assessment_id: int, payload: ReturnIn) -> Any:
     assessment = _visible(request, assessment_id)
+    if not (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)):
+        return Status(403, {"detail": _("Bạn không có quyền trả lại hồ sơ này.")})
     try:
         done = services.return_for_correction(
             actor=request.user,

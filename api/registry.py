@@ -32,8 +32,8 @@ from api.schemas import (
 from core.http import AuthedRequest
 from core.text import nfc_any
 from places.models import Place
-from registry import services
-from registry.access import can_edit_commune
+from registry import privacy, services
+from registry.access import can_edit_commune, can_edit_village
 from registry.forms import (
     CitizenForm,
     ClanForm,
@@ -114,7 +114,12 @@ def _citizen_form_data(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
+NOT_YOURS = {"detail": "Bạn chỉ được xem, không được sửa hồ sơ ở thôn này."}
+
+
 def _save_citizen(request: AuthedRequest, data: dict[str, Any], citizen: Citizen | None) -> Any:
+    if citizen is not None and not can_edit_village(request.user, citizen.village):
+        return Status(403, NOT_YOURS)
     village = (
         Place.objects.current()
         .villages()
@@ -126,6 +131,8 @@ def _save_citizen(request: AuthedRequest, data: dict[str, Any], citizen: Citizen
         return Status(
             422, {"errors": {"village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
         )
+    if not can_edit_village(request.user, village):
+        return Status(403, NOT_YOURS)
     form = CitizenForm(
         data, villages=editable_villages(request.user, village.parent), commune=village.parent
     )
@@ -163,12 +170,24 @@ def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> dict[str
     qs = _in_place(
         Citizen.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
     )
-    return _paginate(qs, params)
+    page = _paginate(qs, params)
+    _record_disclosure(request, [c.pk for c in page["results"]], f"trang {request.GET.urlencode()}")
+    return page
 
 
 @router.get("/citizens/{citizen_id}", response=CitizenOut, summary="Một công dân")
 def get_citizen(request: AuthedRequest, citizen_id: int) -> Citizen:
-    return get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
+    citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
+    _record_disclosure(request, [citizen.pk], "một người")
+    return citizen
+
+
+def _record_disclosure(request: AuthedRequest, ids: list[int], note: str) -> None:
+    """API answers carrying identity numbers in full are disclosures like an export."""
+    if ids and privacy.can_see(request.user, "identity_number"):
+        privacy.record_disclosure(
+            actor=request.user, action="api.citizens", citizen_ids=ids, note=note
+        )
 
 
 @router.post(
@@ -240,6 +259,9 @@ def create_household(request: AuthedRequest, payload: HouseholdIn) -> Any:
             "clan": payload.clan_id or "",
         }
     )
+    village = Place.objects.visible_to(request.user).filter(pk=payload.village_id).first()
+    if village is not None and not can_edit_village(request.user, village):
+        return Status(403, NOT_YOURS)
     form = _household_form(request, data)
     if form is None:
         return Status(
@@ -260,6 +282,8 @@ def create_household(request: AuthedRequest, payload: HouseholdIn) -> Any:
 )
 def update_household(request: AuthedRequest, household_id: int, payload: HouseholdPatch) -> Any:
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
+    if not can_edit_village(request.user, household.village):
+        return Status(403, NOT_YOURS)
     current = {
         "code": household.code,
         "village": household.village_id,

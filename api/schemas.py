@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 
@@ -33,6 +34,31 @@ class CitizenOut(Schema):
     workplace_id: int | None
     status: str
     status_date: dt.date | None
+
+    # Personal fields are masked for roles that do not need them (registry/privacy.py).
+    @staticmethod
+    def resolve_identity_number(obj: Any, context: Any) -> str | None:
+        if not obj.identity_number:
+            return obj.identity_number
+        return _view(context).identity_number(obj)
+
+    @staticmethod
+    def resolve_phone(obj: Any, context: Any) -> str:
+        return str(_view(context).phone_number(obj))
+
+    @staticmethod
+    def resolve_birth_date(obj: Any, context: Any) -> dt.date | None:
+        return obj.birth_date if _view(context).birth else None
+
+
+def _view(context: Any) -> Any:
+    from registry.privacy import View
+
+    request = context["request"]
+    cached = getattr(request, "_privacy_view", None)
+    if cached is None:
+        cached = request._privacy_view = View(request.user)
+    return cached
 
 
 class CitizenIn(Schema):

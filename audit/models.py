@@ -66,3 +66,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Audit events are append-only")
+
+
+class PersonalDataAccess(models.Model):
+    """One citizen's record in one disclosure: an export, an API page, an unmasked view.
+
+    The event says who, when, how and how many; these rows say whose data, so a
+    citizen's page (and the citizen) can list every time their record left masked form.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="+")
+    # A plain id, not a foreign key: the trail outlives merged or purged records.
+    citizen_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("lần truy cập dữ liệu cá nhân")
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.citizen_id}"

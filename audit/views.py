@@ -16,6 +16,10 @@ def object_history(request: AuthedRequest, label: str, pk: int) -> HttpResponse:
     if gate is None:
         raise Http404
     obj = get_object_or_404(gate(request.user), pk=pk)
+    from registry.privacy import mask_changes
+
     events = AuditEvent.objects.for_object(obj).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page.object_list:  # personal fields as masked as on the record's page
+        event.changes = mask_changes(request.user, event.changes)
     return render(request, "audit/history.html", {"obj": obj, "page": page})

@@ -4,6 +4,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Shown when the database fails mid-way through an all-or-nothing action.
+DATABASE_FAILED = _(
+    "Lỗi kết nối cơ sở dữ liệu giữa chừng; chưa thay đổi gì. Hãy thử lại sau ít phút."
+)
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError | PermissionDenied) -> None:

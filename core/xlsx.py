@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,35 @@ def check_xlsx(data: bytes) -> None:
             _("Tệp có nội dung nén bất thường (giải nén ra %(mb)s MB); không nhận.")
             % {"mb": total // 1048576}
         )
+    rows = declared_rows(data)
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(too_many_rows(rows))
+
+
+def too_many_rows(rows: int) -> str:
+    return _("Tệp có %(n)s dòng, quá giới hạn %(max)s dòng một lần nhập; hãy chia nhỏ tệp.") % {
+        "n": f"{rows:,}".replace(",", "."),
+        "max": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "."),
+    }
+
+
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+
+
+def declared_rows(data: bytes) -> int:
+    """The largest row count a worksheet declares in its <dimension> (read from the
+    first kilobytes of each sheet, without unpacking the rest); 0 when none says."""
+    most = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as stream:
+                head = stream.read(4096)
+            found = DIMENSION.search(head)
+            if found and found.group(1):
+                most = max(most, int(found.group(1)))
+    return most
 
 
 def cell_text(value: Any) -> str:
@@ -136,12 +166,16 @@ def read_sheet(data: bytes, columns: Sequence[Column], sheet_name: str | None = 
             else workbook.get_sheet_by_index(0)
         )
         name = sheet.name
+        if sheet.height > settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise ImportFileError(too_many_rows(sheet.height))
         raw_rows = sheet.iter_rows()
         head: list[list[Any]] = []
         for row in raw_rows:
             head.append(row)
             if len(head) >= HEADER_SEARCH_ROWS:
                 break
+    except ImportFileError:
+        raise
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise ImportFileError(_("Tệp .xlsx bị hỏng, không đọc được (%(e)s).") % {"e": exc}) from exc
 

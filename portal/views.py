@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -20,15 +21,17 @@ from accounts.scope import scope_of
 from assessments import services as cycle
 from assessments.forms import answers_form_class, answers_from, initial_answers
 from assessments.models import Assessment, State
+from audit.services import record
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from core.middleware import ip_of
 from criteria.engine import spec_of
 from criteria.titles import PopulationGroup, Title, group_for_occupation
 from places.models import Place
-from portal import services
+from portal import mydata, services
 from portal.forms import ChangeForm, ClaimForm, CommuneChoiceForm, GroupForm, RegisterForm
 from portal.models import AccountRequest, ChangeRequest, RequestStatus
+from registry import privacy
 from registry.models import Citizen, ResidenceStatus
 
 BACKEND = "accounts.backends.UsernameOrPhoneBackend"
@@ -363,6 +366,14 @@ def review(request: AuthedRequest) -> HttpResponse:
         status=RequestStatus.PENDING, citizen__village__in=villages
     ).select_related("citizen__village")
     rows = [(r, services.candidates(r) if r.citizen is None else []) for r in accounts]
+    # Beside each request the officer sees the matching records' phones and birth dates.
+    shown = [r.citizen_id for r, _c in rows if r.citizen_id] + [
+        c.pk for _r, candidates in rows for c in candidates
+    ]
+    if shown:
+        privacy.record_disclosure(
+            actor=request.user, action="portal.review", citizen_ids=shown, note="duyệt tài khoản"
+        )
     return render(request, "portal/review.html", {"accounts": rows, "changes": changes})
 
 
@@ -421,3 +432,34 @@ def password_reset(request: AuthedRequest, citizen_pk: int) -> HttpResponse:
         messages.error(request, error_text(exc))
         return redirect(reverse("registry:citizen_detail", args=[citizen.pk]))
     return render(request, "portal/password.html", {"citizen": citizen, "password": password})
+
+
+@login_required
+def my_data(request: AuthedRequest) -> HttpResponse:
+    """What the system holds about me, and who has seen or exported my personal data."""
+    citizen = _citizen(request)
+    return render(
+        request,
+        "portal/my_data.html",
+        {"citizen": citizen, "disclosures": privacy.disclosures_of([citizen.pk])[:200]},
+    )
+
+
+@login_required
+def my_data_file(request: AuthedRequest, kind: str) -> HttpResponse:
+    """Everything about me as a file (JSON for machines, PDF for people); recorded."""
+    citizen = _citizen(request)
+    if kind not in ("json", "pdf"):
+        raise Http404
+    data = mydata.collect(citizen)
+    record(actor=request.user, action="portal.own_data", obj=citizen, note=kind)
+    if kind == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(mydata.as_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-cua-toi.{kind}"'
+    response["Cache-Control"] = "no-store"
+    return response

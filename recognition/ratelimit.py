@@ -13,8 +13,9 @@ def client_key(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def allow(request: HttpRequest, scope: str) -> bool:
-    limit = settings.VERIFY_RATE_PER_MINUTE
+def allow(request: HttpRequest, scope: str, *, limit: int | None = None) -> bool:
+    """Whether this client may go on (`limit` per minute, default the verification rate)."""
+    limit = settings.VERIFY_RATE_PER_MINUTE if limit is None else limit
     window = int(time.time() // 60)
     key = f"rl:{scope}:{client_key(request)}:{window}"
     added = cache.add(key, 1, timeout=70)

@@ -244,16 +244,20 @@ def label_of(choices: type[TextChoices], value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def citizen_rows(citizens: Iterable[Citizen]) -> Iterable[list[Any]]:
+def citizen_rows(citizens: Iterable[Citizen], view: Any = None) -> Iterable[list[Any]]:
+    """Rows of the citizen sheet; `view` (registry.privacy.View) masks what its reader
+    may not see in full (None: everything in full, for the round trip's own tests)."""
     for c in citizens:
         yield [
             c.pk,
             c.household.code if c.household else "",
             c.full_name,
             label_of(Gender, c.gender),
-            c.birth_date.strftime("%d/%m/%Y") if c.birth_date else str(c.birth_year),
-            c.identity_number or "",
-            c.phone,
+            (c.birth_date.strftime("%d/%m/%Y") if c.birth_date else str(c.birth_year))
+            if view is None
+            else view.birth_text(c),
+            (c.identity_number or "") if view is None else view.identity_number(c),
+            c.phone if view is None else view.phone_number(c),
             c.ethnicity,
             label_of(Occupation, c.occupation),
             {True: "Có", False: "Không"}.get(c.in_school, "") if c.in_school is not None else "",
@@ -293,19 +297,27 @@ def clan_label(clan: Clan, commune_code: str = "") -> str:
     return f"{label} [{commune_code}]" if commune_code else label
 
 
-def clan_rows(clans: Iterable[Clan]) -> Iterable[list[Any]]:
+def _identity(view: Any, person: Citizen | None) -> str:
+    if person is None:
+        return ""
+    return (person.identity_number or "") if view is None else view.identity_number(person)
+
+
+def clan_rows(clans: Iterable[Clan], view: Any = None) -> Iterable[list[Any]]:
     for c in clans:
         yield [
             c.pk,
             c.name,
             c.branch_name,
             c.home_village.name,
-            (c.head.identity_number or "") if c.head else "",
+            _identity(view, c.head),
             c.head.full_name if c.head else "",
         ]
 
 
-def organisation_rows(organisations: Iterable[Organisation]) -> Iterable[list[Any]]:
+def organisation_rows(
+    organisations: Iterable[Organisation], view: Any = None
+) -> Iterable[list[Any]]:
     for o in organisations:
         yield [
             o.pk,
@@ -314,6 +326,6 @@ def organisation_rows(organisations: Iterable[Organisation]) -> Iterable[list[An
             label_of(OrganisationLevel, o.level),
             o.declared_staff,
             o.address,
-            (o.head.identity_number or "") if o.head else "",
+            _identity(view, o.head),
             o.head.full_name if o.head else "",
         ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scope import scope_of
-from core.forms import apply_errors, error_text
+from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
 from places.models import Place, PlaceKind
 from stats import dashboard, services
@@ -117,6 +118,8 @@ def reports(request: AuthedRequest) -> HttpResponse:
             count = services.approve_reports(actor=request.user, reports=chosen)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _("Chưa duyệt báo cáo nào: %(e)s") % {"e": error_text(exc)})
+        except DatabaseError:
+            messages.error(request, DATABASE_FAILED)
         else:
             messages.success(request, _("Đã duyệt %(n)s báo cáo.") % {"n": count})
         return redirect(f"{reverse('stats:reports')}?nam={year}")
@@ -222,6 +225,8 @@ def _errors_on(form: Any, exc: ValidationError | PermissionDenied) -> None:
 @require_POST
 def report_action(request: AuthedRequest, pk: int, year: int, action: str) -> HttpResponse:
     place = _report_commune(request, pk)
+    if not scope_of(request.user).covers(place, EDITORS):
+        raise Http404  # readers (the province viewer) see reports and act on none
     found = get_object_or_404(StatReport, commune=place, year=year)
     reason = request.POST.get("reason", "")
     try:

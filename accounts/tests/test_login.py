@@ -88,3 +88,26 @@ def test_passwords_are_hashed_with_argon2_in_production(settings):
 
     assert "Argon2PasswordHasher" in project_settings.PASSWORD_HASHERS[1]
     assert any("Argon2" in h for h in settings.PASSWORD_HASHERS)
+
+
+def test_wrong_passwords_from_many_clients_slow_the_account_down(world):
+    """Per account: five wrong passwords from five addresses lock the name everywhere."""
+    from django.test import Client
+
+    for n in range(5):
+        login(Client(REMOTE_ADDR=f"10.0.0.{n + 1}"), "cuong", "sai")
+    assert login(Client(REMOTE_ADDR="10.0.9.9"), "cuong").status_code == 429
+
+
+def test_one_client_trying_many_names_is_slowed(world, client, settings):
+    """Per client: the address is capped whatever user names it tries."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOGIN_RATE_PER_MINUTE = 3
+    for name in ("a1", "a2", "a3"):
+        assert login(client, name, "sai").status_code == 200
+    response = login(client, "cuong")
+    assert response.status_code == 429
+    assert "thử lại sau ít phút" in response.content.decode()
+    cache.clear()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from assessments.forms import (
     initial_answers,
 )
 from assessments.models import EDITABLE_STATES, OPEN_STATES, Assessment, State
-from core.forms import apply_errors, error_text
+from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
 from criteria.engine import spec_of
 from criteria.titles import Title
@@ -96,6 +97,9 @@ def bulk_action(request: AuthedRequest) -> HttpResponse:
                 request,
                 _("Không thực hiện được, chưa thay đổi hồ sơ nào: %(e)s") % {"e": error_text(exc)},
             )
+        except DatabaseError:
+            # The connection dropped or the database refused mid-way: the transaction is gone.
+            messages.error(request, DATABASE_FAILED)
         else:
             messages.success(
                 request,
@@ -247,7 +251,8 @@ def _step(
 @require_POST
 def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
-    if step not in ("submit", "verify", "propose"):
+    allowed = {"submit": can.can_fill, "verify": can.can_verify, "propose": can.can_propose}
+    if step not in allowed or not allowed[step](request.user, assessment):
         raise Http404
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -258,6 +263,8 @@ def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
+    if not (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)):
+        raise Http404
     spec = spec_of(assessment.criteria_set)
     error = ""
     if request.method == "POST":
@@ -291,6 +298,8 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
+    if not can.can_decide(request.user, assessment):
+        raise Http404
     form = ReasonForm(request.POST or None, initial={"version": assessment.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,6 +321,8 @@ def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
+    if not can.can_fill(request.user, assessment):
+        raise Http404
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -67,7 +67,10 @@ def test_create_citizen(world, as_user):
     assert event.changes["identity_number"] == [None, "033080000456"]
     assert event.changes["full_name"] == [None, "Trần Văn Hải"]
     page = client.get(response["Location"]).content.decode()
-    assert "Đã thêm Trần Văn Hải." in page and "033080000456" in page
+    # the identity number is masked on the page until the officer asks to see it
+    assert "Đã thêm Trần Văn Hải." in page and "•••••••••456" in page
+    assert "033080000456" not in page
+    assert "033080000456" in client.get(response["Location"] + "?hien=cccd").content.decode()
 
 
 def test_province_admin_picks_the_commune_first(world, as_user):
@@ -583,8 +586,8 @@ def test_detail_page_shows_the_record(world, as_user):
     page = as_user("hoa").get(f"/so/cong-dan/{an.pk}/").content.decode()
     for text in (
         "Nguyễn Văn An",
-        "033075000123",
-        "0901234567",
+        "•••••••••123",  # a clan manager sees identity numbers and phones masked
+        "090••••567",
         "Thôn Đông Tảo, Phường Phố Hiến",
         "Chủ hộ",
     ):

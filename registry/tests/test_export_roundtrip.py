@@ -77,7 +77,8 @@ def test_citizen_export_respects_scope_and_filters(world, as_user):
     event = AuditEvent.objects.filter(action="export.cong-dan").order_by("id").last()
     assert (
         event.actor == world.users["vera"]
-        and event.note == f"1 dòng; bộ lọc: xa={world.commune_b.pk}"
+        and event.note
+        == f"1 người; 1 dòng; đầy đủ: không (đã che); bộ lọc: xa={world.commune_b.pk}"
     )
 
 

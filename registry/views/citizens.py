@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from core.forms import apply_errors
 from core.http import AuthedRequest
 from places.models import Place
-from registry import queries, services
+from registry import privacy, queries, services
 from registry.access import can_edit_village, get_citizen_or_404, get_household_or_404
 from registry.columns import CITIZEN_COLUMNS, citizen_rows
 from registry.forms import CitizenForm, MergeForm, StatusForm, citizen_initial
@@ -60,8 +60,9 @@ def citizen_export(request: AuthedRequest) -> HttpResponse:
         name="cong-dan",
         title=_("Sổ công dân"),
         columns=CITIZEN_COLUMNS,
-        rows=citizen_rows(qs.iterator(chunk_size=2000)),
+        rows=citizen_rows(qs.iterator(chunk_size=2000), privacy.View(request.user)),
         count=qs.count(),
+        people=qs.values_list("pk", flat=True).iterator(chunk_size=5000),
     )
 
 
@@ -121,6 +122,15 @@ def citizen_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def citizen_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     citizen = get_citizen_or_404(request.user, pk)
+    view = privacy.View(request.user, reveal=request.GET.get("hien") == "cccd")
+    if view.reveal_identity and citizen.identity_number:
+        privacy.record_disclosure(
+            actor=request.user,
+            action="personal.reveal",
+            citizen_ids=[citizen.pk],
+            obj=citizen,
+            note="xem số CCCD đầy đủ",
+        )
     # Linked records are named and linked only as far as the reader's scope goes: an
     # organisation manager reading her staff does not see their household's head.
     visible = Citizen.objects.visible_to(request.user)
@@ -139,6 +149,14 @@ def citizen_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "registry/citizen_detail.html",
         {
             "citizen": citizen,
+            "personal": {
+                "identity": view.identity_number(citizen, page=True),
+                "phone": view.phone_number(citizen),
+                "birth": view.birth_text(citizen),
+                "can_reveal": view.identity
+                and not view.reveal_identity
+                and bool(citizen.identity_number),
+            },
             "can_edit": can_edit_village(request.user, citizen.village),
             "household_visible": citizen.household_id is not None
             and Household.objects.visible_to(request.user).filter(pk=citizen.household_id).exists(),
@@ -234,9 +252,16 @@ def citizen_history(request: AuthedRequest, pk: int) -> HttpResponse:
     """The record's own events and those of every record merged into it."""
     citizen = get_citizen_or_404(request.user, pk)
     ids = [citizen.pk, *services.merged_ids(citizen)]
-    events = AuditEvent.objects.for_ids(Citizen, ids).select_related("actor")[:500]
+    events = list(AuditEvent.objects.for_ids(Citizen, ids).select_related("actor")[:500])
+    for event in events:  # old and new values of personal fields are masked like the page
+        event.changes = privacy.mask_changes(request.user, event.changes)
     return render(
         request,
         "registry/citizen_history.html",
-        {"citizen": citizen, "events": events, "merged": [str(i) for i in ids[1:]]},
+        {
+            "citizen": citizen,
+            "events": events,
+            "merged": [str(i) for i in ids[1:]],
+            "disclosures": privacy.disclosures_of(ids)[:500],
+        },
     )

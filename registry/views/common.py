@@ -11,6 +11,7 @@ from core.http import AuthedRequest, xlsx_response
 from core.paging import ids_first_page
 from core.xlsx import Column, write_workbook
 from places.models import Place
+from registry import privacy
 from registry.access import can_edit_village, editable_communes, require_registry_reader
 from registry.queries import filter_places
 
@@ -61,15 +62,24 @@ def export(
     columns: list[Column],
     rows: Any,
     count: int,
+    people: Any = None,
 ) -> HttpResponse:
-    """The list as filtered, in the import template's layout; recorded as a personal-data export."""
+    """The list as filtered, in the import template's layout. An export naming people
+    (`people`: a queryset of citizen ids) is a personal-data disclosure: one event with
+    the row count and which fields were in full, and one access row per person."""
     require_registry_reader(request.user)
     content = write_workbook(title=title, columns=columns, rows=rows)
-    record(
-        actor=request.user,
-        action=f"export.{name}",
-        note=f"{count} dòng; bộ lọc: {request.GET.urlencode()}",
+    full = privacy.unmasked_fields(request.user)
+    note = (
+        f"{count} dòng; đầy đủ: {', '.join(full) or 'không (đã che)'}; "
+        f"bộ lọc: {request.GET.urlencode()}"
     )
+    if people is None:
+        record(actor=request.user, action=f"export.{name}", note=note)
+    else:
+        privacy.record_disclosure(
+            actor=request.user, action=f"export.{name}", citizen_ids=people, note=note
+        )
     return xlsx_response(content, f"{name}.xlsx")
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from places.models import PlaceKind
-from registry import queries, services
+from registry import privacy, queries, services
 from registry.access import (
     can_edit_clan,
     can_edit_commune,
@@ -47,8 +47,9 @@ def clan_export(request: AuthedRequest) -> HttpResponse:
         name="dong-ho",
         title=_("Sổ dòng họ"),
         columns=CLAN_COLUMNS,
-        rows=clan_rows(qs),
+        rows=clan_rows(qs, privacy.View(request.user)),
         count=qs.count(),
+        people=qs.filter(head__isnull=False).values_list("head_id", flat=True),
     )
 
 
@@ -126,6 +127,8 @@ def clan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
     clan = get_clan_or_404(request.user, pk)
+    if not can_edit_clan(request.user, clan):
+        raise Http404
     form = HouseholdRefForm(request.POST)
     if form.is_valid():
         code = form.cleaned_data["household_code"].strip()
@@ -166,6 +169,8 @@ def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def clan_household_remove(request: AuthedRequest, pk: int, household_pk: int) -> HttpResponse:
     clan = get_clan_or_404(request.user, pk)
+    if not can_edit_clan(request.user, clan):
+        raise Http404
     household = Household.objects.filter(pk=household_pk, clan=clan).first()
     if household is None:
         raise Http404
@@ -200,8 +205,9 @@ def organisation_export(request: AuthedRequest) -> HttpResponse:
         name="don-vi",
         title=_("Sổ đơn vị"),
         columns=ORGANISATION_COLUMNS,
-        rows=organisation_rows(qs),
+        rows=organisation_rows(qs, privacy.View(request.user)),
         count=qs.count(),
+        people=qs.filter(head__isnull=False).values_list("head_id", flat=True),
     )
 
 
@@ -304,6 +310,8 @@ def staff_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_remove(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
     organisation = get_organisation_or_404(request.user, pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
     citizen = Citizen.objects.filter(pk=citizen_pk, workplace=organisation).first()
     if citizen is None:
         raise Http404

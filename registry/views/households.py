@@ -144,6 +144,8 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request.user, pk)
+    if not can_edit_village(request.user, household.village):
+        raise Http404
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -169,6 +171,8 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
     citizen = get_citizen_or_404(request.user, pk)
+    if not can_edit_village(request.user, citizen.village):
+        raise Http404
     form = MoveForm(request.POST)
     back = citizen.household_id
     if form.is_valid():
@@ -207,6 +211,8 @@ def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def head_change(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
     household = get_household_or_404(request.user, pk)
+    if not can_edit_village(request.user, household.village):
+        raise Http404
     citizen = get_citizen_or_404(request.user, citizen_pk)
     previous = request.POST.get("previous_relation", Relation.OTHER)
     if previous not in Relation.values or previous == Relation.HEAD:

@@ -1,0 +1,160 @@
+"""Everything the system holds about one citizen, for the citizen (JSON and PDF),
+and the list of who saw or exported their personal data."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from assessments.models import Assessment
+from audit.models import AuditEvent
+from portal.models import AccountRequest, ChangeRequest
+from recognition import fonts
+from registry import privacy
+from registry.models import Citizen
+
+
+def _date(value: Any) -> str | None:
+    return value.strftime("%d/%m/%Y") if value else None
+
+
+def _when(value: Any) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+def collect(citizen: Citizen) -> dict[str, Any]:
+    """The record, household, assessments, requests, history and disclosures."""
+    household = citizen.household
+    assessments = Assessment.objects.filter(citizen=citizen)
+    if household is not None:
+        assessments = assessments | Assessment.objects.filter(household=household)
+    user = citizen.user
+    history = AuditEvent.objects.for_object(citizen).select_related("actor")
+    return {
+        "xuat_luc": _when(timezone.now()),
+        "ho_so": {
+            "ma": citizen.pk,
+            "ho_va_ten": citizen.full_name,
+            "gioi_tinh": citizen.get_gender_display(),
+            "ngay_sinh": _date(citizen.birth_date),
+            "nam_sinh": citizen.birth_year,
+            "so_cccd": citizen.identity_number,
+            "so_dien_thoai": citizen.phone,
+            "dan_toc": citizen.ethnicity,
+            "nghe_nghiep": citizen.get_occupation_display(),
+            "dang_di_hoc": citizen.in_school,
+            "noi_o": f"{citizen.village.name}, {citizen.commune.name}",
+            "quan_he_voi_chu_ho": citizen.get_relation_display(),
+            "noi_lam_viec": str(citizen.workplace) if citizen.workplace else None,
+            "tinh_trang_cu_tru": citizen.get_status_display(),
+            "tai_khoan": user.get_username() if user else None,
+        },
+        "ho_gia_dinh": None
+        if household is None
+        else {
+            "ma_ho": household.code,
+            "dia_chi": household.address,
+            "thanh_vien": [
+                {"ho_va_ten": m.full_name, "nam_sinh": m.birth_year}
+                for m in household.members.order_by("birth_year", "id")
+            ],
+        },
+        "danh_gia": [
+            {
+                "danh_hieu": a.get_title_display(),
+                "nam": a.year,
+                "buoc": a.get_state_display(),
+                "diem": str(a.total) if a.total is not None else None,
+                "tra_loi": a.answers,
+            }
+            for a in assessments.distinct().order_by("-year", "title")
+        ],
+        "de_nghi_sua_thong_tin": [
+            {"luc": _when(r.created_at), "thay_doi": r.changes, "ket_qua": r.get_status_display()}
+            for r in ChangeRequest.objects.filter(citizen=citizen)
+        ],
+        "yeu_cau_tai_khoan": [
+            {
+                "luc": _when(r.created_at),
+                "loai": r.get_kind_display(),
+                "ket_qua": r.get_status_display(),
+            }
+            for r in AccountRequest.objects.filter(citizen=citizen)
+        ],
+        "lich_su_thay_doi": [
+            {
+                "luc": _when(e.created_at),
+                "nguoi": str(e.actor) if e.actor else "Hệ thống",
+                "thao_tac": e.action,
+                "thay_doi": e.changes,
+            }
+            for e in history[:500]
+        ],
+        "lan_xem_hoac_xuat_du_lieu": [
+            {
+                "luc": _when(e.created_at),
+                "nguoi": str(e.actor or "Hệ thống"),
+                "cach": e.action,
+                "ghi_chu": e.note,
+            }
+            for e in privacy.disclosures_of([citizen.pk])[:500]
+        ],
+    }
+
+
+def _lines(value: Any, indent: int = 0) -> list[tuple[int, str]]:
+    pad = indent
+    if isinstance(value, dict):
+        out: list[tuple[int, str]] = []
+        for key, inner in value.items():
+            if isinstance(inner, dict | list) and inner:
+                out.append((pad, f"{key.replace('_', ' ')}:"))
+                out.extend(_lines(inner, indent + 1))
+            else:
+                out.append(
+                    (
+                        pad,
+                        f"{key.replace('_', ' ')}: {'—' if inner in (None, '', [], {}) else inner}",
+                    )
+                )
+        return out
+    if isinstance(value, list):
+        out = []
+        for number, item in enumerate(value, start=1):
+            out.append((pad, f"{number}."))
+            out.extend(_lines(item, indent + 1))
+        return out
+    return [(pad, str(value))]
+
+
+def as_pdf(data: dict[str, Any]) -> bytes:
+    fonts.register()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, title="Dữ liệu của tôi"
+    )
+    title = ParagraphStyle("t", fontName=fonts.SERIF_BOLD, fontSize=15, leading=20)
+    heading = ParagraphStyle("h", fontName=fonts.SERIF_BOLD, fontSize=12, leading=16, spaceBefore=8)
+    body = ParagraphStyle("b", fontName=fonts.SERIF, fontSize=10, leading=13)
+    story: list[Any] = [
+        Paragraph(fonts.text("Dữ liệu hệ thống học tập suốt đời lưu về bạn"), title),
+        Paragraph(fonts.text(f"Xuất lúc {data['xuat_luc']}"), body),
+    ]
+    for section, content in data.items():
+        if section == "xuat_luc":
+            continue
+        story.append(Paragraph(fonts.text(section.replace("_", " ").capitalize()), heading))
+        lines = _lines(content) if content not in (None, [], {}) else [(0, "—")]
+        for indent, line in lines:
+            style = ParagraphStyle("i", parent=body, leftIndent=indent * 6 * mm)
+            story.append(Paragraph(escape(fonts.text(line)), style))
+        story.append(Spacer(1, 3 * mm))
+    document.build(story)
+    return buffer.getvalue()
