@@ -260,3 +260,40 @@ def test_public_exemplary_page(world, records, persona):
     client = world.client(persona)
     assert client.get(reverse("movement:exemplary", args=[2026])).status_code == 200
     assert client.get("/phong-trao/dien-hinh/1900/").status_code == 404
+
+
+# The province-level rows of pages the door test checks with a commune's row
+# (movement/tests/doors.py declares one rule per URL name).
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+def test_province_communication_pages(world, records, as_user, persona):
+    item = m.Communication.objects.create(
+        place=world.province,
+        kind="broadcast",
+        channel="Đài tỉnh",
+        date=dt.date(2026, 10, 2),
+        title="Tuần lễ học tập toàn tỉnh",
+    )
+    client = as_user(persona)
+    detail = client.get(reverse("movement:communication_detail", args=[item.pk])).status_code
+    edit = client.get(reverse("movement:communication_edit", args=[item.pk])).status_code
+    assert detail == (200 if persona in READERS else 404)
+    assert edit == (200 if persona == "alice" else 403 if persona in READERS else 404)
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+def test_commune_level_review_is_the_communes(world, records, as_user, persona):
+    award = records["award_a"]
+    award.level = "commune"
+    award.save()
+    status = as_user(persona).get(reverse("movement:commendation_review", args=[award.pk]))
+    expected = {"alice": 200, "cuong": 200, "vera": 403}.get(persona, 404)
+    assert status.status_code == expected
+
+
+@pytest.mark.parametrize("name", [n for n, _s in CREATES])
+def test_create_pages_refuse_another_commune(world, records, as_user, name):
+    url = reverse(name)
+    assert as_user("cuong").get(url, {"xa": world.commune_b.pk}).status_code == 404
+    assert as_user("binh").get(url, {"xa": world.commune_a.pk}).status_code == 404
+    assert as_user("cuong").get(url, {"xa": world.commune_a.pk}).status_code == 200
+    assert as_user("alice").get(url, {"xa": world.commune_b.pk}).status_code == 200
