@@ -51,6 +51,7 @@ def setup_django() -> None:
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # plain HTTP on loopback
     os.environ.setdefault("TASKS_BACKEND", "immediate")
     os.environ.setdefault("AXES_ENABLED", "0")
     import django
