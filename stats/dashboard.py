@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from assessments.models import Rollup, State
 from criteria.titles import Title
 from movement.indicators import summary as movement_summary
-from places.models import Place, PlaceKind
+from places.models import Place, PlaceKind, PlaceSuccession
 from registry.models import Household
 from stats import charts
 from stats.compute import (
@@ -23,7 +25,7 @@ from stats.compute import (
     indicators,
 )
 from stats.figures import INDICATORS, TITLE_INDICATORS, IndicatorCode
-from stats.models import Target, TargetSource
+from stats.models import LiveFigures, StatReport, Target, TargetSource
 
 FIRST_YEAR, LAST_YEAR = 2020, 2030
 SCORECARD = [
@@ -153,14 +155,45 @@ class Trend:
     svg: str
 
 
-def trends(
-    communes: list[Place], province: Place, year: int, targets: Targets, *, official: bool
-) -> list[Trend]:
+def figures_fingerprint(*, official: bool) -> tuple[object, ...]:
+    """What the yearly figures are made of, in two cheap aggregates: any saved, added or
+    deleted report (or live snapshot) changes it. Reports are only written through the
+    ORM's save() (services, imports), which stamps `updated_at`."""
+    model, stamp = (StatReport, "updated_at") if official else (LiveFigures, "computed_at")
+    found = model.objects.aggregate(last=Max(stamp), n=Count("id"))
+    links = PlaceSuccession.objects.count()
+    return (official, found["last"], found["n"], links)
+
+
+def indicators_by_year(
+    communes: list[Place], year: int, *, official: bool
+) -> dict[int, dict[str, IndicatorValue]]:
+    """The indicators of every year since 2020 for the trends — read from the cache as long
+    as no report changed (the key holds the fingerprint: explicit invalidation, shared by
+    every worker since the fingerprint is read from the database)."""
+    ids = ",".join(str(c.pk) for c in communes)
+    key = (
+        "stats:by-year:"
+        + hashlib.sha256(
+            repr((year, ids, figures_fingerprint(official=official))).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
     by_year: dict[int, dict[str, IndicatorValue]] = {}
     years = list(range(FIRST_YEAR, year + 1))
     for y, of_year in figures_years(communes, years, official=official).items():
         rows = [f.values for f in of_year.values()]
         by_year[y] = indicators(rows) if rows else {}
+    cache.set(key, by_year, timeout=24 * 3600)
+    return by_year
+
+
+def trends(
+    communes: list[Place], province: Place, year: int, targets: Targets, *, official: bool
+) -> list[Trend]:
+    by_year = indicators_by_year(communes, year, official=official)
     result = []
     for code in [
         *TITLE_INDICATORS,

@@ -286,3 +286,25 @@ def test_export_report_command(small, tmp_path):
 def test_values_are_named(small):
     assert set(A) == set(FIGURE_NAMES)
     assert Place.objects.filter(pk=small.commune_a.pk).exists()
+
+
+def test_trends_are_cached_until_a_report_changes(small, as_user):
+    """The trends read the cache while no report changes; approving, reopening or adding a
+    report changes the fingerprint in the key, so the next page shows it at once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    alice = as_user("alice")
+
+    def gdht_2025():
+        trend = next(
+            t for t in alice.get(f"/chi-tieu/?nam={YEAR}").context["trends"] if t.code == "gdht"
+        )
+        return dict(trend.points)[2025]
+
+    assert gdht_2025() is None  # no report for 2025 yet
+    approved(small, small.commune_a, {**A, "households_recognised": 100}, year=2025)  # 50 %
+    assert gdht_2025() == Decimal("50.00")
+    report = StatReport.objects.get(commune=small.commune_a, year=2025)
+    services.reopen_report(actor=small.users["alice"], report=report, reason="Sửa số liệu")
+    assert gdht_2025() is None  # no longer approved: not an official figure
