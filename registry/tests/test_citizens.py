@@ -607,3 +607,36 @@ def test_edit_may_repair_a_stale_head_relation(world, as_user):
     assert response.status_code == 302
     binh.refresh_from_db()
     assert binh.relation == "spouse"
+
+
+def test_a_search_with_too_many_matches_shows_the_first_ones_and_says_so(
+    world, as_user, monkeypatch
+):
+    """A search reads its matches' ids once, up to SEARCH_CAP; beyond that it asks for more
+    letters instead of counting a million rows."""
+    from core import paging
+
+    people = []
+    for i in range(12):
+        c = Citizen(
+            commune=world.commune_a,
+            village=world.village_a2,
+            full_name=f"Người Thử {i:02d}",
+            birth_year=1990,
+            gender="male",
+        )
+        c.refresh_search_key()
+        people.append(c)
+    Citizen.objects.bulk_create(people)
+    client = as_user("cuong")
+    monkeypatch.setattr(paging, "SEARCH_CAP", 10)
+    response = client.get("/so/cong-dan/", {"q": "nguoi thu"})
+    assert response.context["page"].paginator.count == 10
+    assert listed(response) == [f"Người Thử {i:02d}" for i in range(10)]
+    assert (
+        "Chỉ hiện 10 kết quả đầu tiên; hãy gõ thêm để thu hẹp tìm kiếm" in response.content.decode()
+    )
+    monkeypatch.setattr(paging, "SEARCH_CAP", 12)
+    response = client.get("/so/cong-dan/", {"q": "nguoi thu"})
+    assert response.context["page"].paginator.count == 12
+    assert "hãy gõ thêm" not in response.content.decode()

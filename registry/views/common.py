@@ -7,8 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from audit.services import record
+from core import paging
 from core.http import AuthedRequest, xlsx_response
-from core.paging import ids_first_page
+from core.paging import ids_first_page, search_page
 from core.xlsx import Column, write_workbook
 from places.models import Place
 from registry import privacy
@@ -30,7 +31,11 @@ def list_page(
     """A registry list; `villages_too`: village officers may add to it (people, households)."""
     require_registry_reader(request.user)
     communes_to_edit = editable_communes(request.user)
-    page = ids_first_page(queryset, request.GET.get("page"), PAGE_SIZE)
+    capped = False
+    if request.GET.get("q", "").strip():
+        page, capped = search_page(queryset, request.GET.get("page"), PAGE_SIZE)
+    else:
+        page = ids_first_page(queryset, request.GET.get("page"), PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     # The pager writes q itself; the other filters ride along in extra_query.
@@ -39,6 +44,8 @@ def list_page(
     communes, villages = filter_places(request.user, chosen.get("xa"))
     context = {
         "page": page,
+        "capped": capped,
+        "search_cap": paging.SEARCH_CAP,
         "params": params.urlencode(),
         "extra_query": (others.urlencode() + "&") if others else "",
         "chosen": chosen,
