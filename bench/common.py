@@ -13,7 +13,7 @@ import os
 import resource
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -148,3 +148,22 @@ def result(
         "note": note,
         **extra,
     }
+
+
+def print_columns(
+    headers: tuple[str, ...], lines: Sequence[tuple[str, ...]], right: set[int]
+) -> None:
+    """A plain-text table in the terminal; columns in `right` aligned to the right."""
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+
+    def fmt(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print()
+    print(fmt(headers))
+    print(fmt(tuple("-" * w for w in widths)))
+    for line in lines:
+        print(fmt(line))

@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.common import print_columns
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench-results"
 SQLITE_FILE = RESULTS / "hoctap_bench.sqlite3"
@@ -632,20 +634,7 @@ def print_table(metrics: list[Metric]) -> None:
         )
         for m in metrics
     ]
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
-    right = {2, 4, 5}
-
-    def fmt(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    print()
-    print(fmt(headers))
-    print(fmt(tuple("-" * w for w in widths)))
-    for line in lines:
-        print(fmt(line))
+    print_columns(headers, lines, right={2, 4, 5})
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.common import BASE_DIR, RESULTS, BenchError, database_name, refuse_unless_bench
+from bench.common import (
+    BASE_DIR,
+    RESULTS,
+    BenchError,
+    database_name,
+    print_columns,
+    refuse_unless_bench,
+)
 
 SUITES = ["import", "docs", "web", "cycle", "load"]
 PG_ROOT = "postgres://postgres@127.0.0.1:5432"
@@ -179,20 +186,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
                 verdict,
             )
         )
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
-    right = {2, 4, 5, 6}
-
-    def fmt(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    print()
-    print(fmt(headers))
-    print(fmt(tuple("-" * w for w in widths)))
-    for line in lines:
-        print(fmt(line))
+    print_columns(headers, lines, right={2, 4, 5, 6})
 
 
 def git_commit() -> str:
