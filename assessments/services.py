@@ -448,6 +448,14 @@ def submit(*, actor: User, assessment: Assessment, version: int | None = None) -
     )
 
 
+def _require_submitted(assessment: Assessment) -> None:
+    if assessment.state != State.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ xác nhận được hồ sơ đã tự đánh giá (đang: %(s)s).")
+            % {"s": assessment.get_state_display()}
+        )
+
+
 @transaction.atomic
 def verify(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
     locked, done = _lock(assessment, version, done_state=State.VERIFIED)
@@ -455,11 +463,7 @@ def verify(*, actor: User, assessment: Assessment, version: int | None = None) -
         return locked
     if not can.can_verify(actor, locked):
         raise _deny()
-    if locked.state != State.SUBMITTED:
-        raise ValidationError(
-            _("Chỉ xác nhận được hồ sơ đã tự đánh giá (đang: %(s)s).")
-            % {"s": locked.get_state_display()}
-        )
+    _require_submitted(locked)
     _check_deadline(actor, locked, "review_until", _("bình xét"))
     return _move(actor, locked, State.VERIFIED, "verify", verified_at=timezone.now())
 
@@ -707,11 +711,7 @@ def _bulk_verify(actor: User, ids: list[int]) -> int:
             continue  # verified meanwhile (a second tab): nothing to do, as one by one
         if not can.can_verify(actor, row):
             raise _deny()
-        if row.state != State.SUBMITTED:
-            raise ValidationError(
-                _("Chỉ xác nhận được hồ sơ đã tự đánh giá (đang: %(s)s).")
-                % {"s": row.get_state_display()}
-            )
+        _require_submitted(row)
         key = (row.commune_id, row.year)
         if key not in cycles:
             _check_deadline(actor, row, "review_until", _("bình xét"))

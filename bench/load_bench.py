@@ -30,22 +30,6 @@ from bench.common import BASE_DIR, BenchError, result, setup_django
 SUITE = "load"
 
 
-def bench_password() -> str:
-    """The generator's one password for its accounts (the small demo's when no generator)."""
-    import importlib
-
-    from demo.seed import DEMO_PASSWORD
-
-    if os.environ.get("BENCH_PASSWORD"):
-        return os.environ["BENCH_PASSWORD"]
-
-    try:
-        scale = importlib.import_module("demo.scale")
-    except ImportError:
-        return DEMO_PASSWORD
-    return str(getattr(scale, "BENCH_PASSWORD", DEMO_PASSWORD))
-
-
 def plan(seed: int) -> dict[str, Any]:
     """Who logs in, with which password, and what work waits for them."""
     from django.db.models import Count
@@ -53,9 +37,8 @@ def plan(seed: int) -> dict[str, Any]:
     from accounts.models import Role, RoleAssignment
     from assessments.models import Assessment, State, Title
     from bench.web_bench import large_commune, sample_queries
+    from demo.scale import BENCH_PASSWORD
     from registry.models import Household
-
-    password = bench_password()
 
     commune = large_commune()
     rng = random.Random(seed)
@@ -92,7 +75,7 @@ def plan(seed: int) -> dict[str, Any]:
     if not (officers and citizens and leaders):
         raise BenchError("Thiếu tài khoản cán bộ xã, công dân hoặc lãnh đạo tỉnh cho lượt tải.")
     return {
-        "password": password,
+        "password": BENCH_PASSWORD,
         "accounts": {"officer": officers, "citizen": citizens, "leader": leaders},
         "names": sample_queries(commune, 50, seed),
         "communes": sorted({a.place_id for a in users(Role.COMMUNE_OFFICER)}),

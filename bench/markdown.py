@@ -27,7 +27,7 @@ def table(report: dict) -> str:
         lines.append(
             f"| {r['suite']} | {r['name']} | {number(r['value'])} {r['unit']} | "
             f"{number(r['p50'])} | {number(r['floor'])} | "
-            f"{'' if r['ratio'] is None else f'{r_ratio(r):.2f}'} | {goal} | {verdict} |"
+            f"{'' if r['ratio'] is None else format(r['ratio'], '.2f')} | {goal} | {verdict} |"
         )
     counts = ", ".join(f"{k} {v:,}" for k, v in report["counts"].items())
     lines.append("")
@@ -36,10 +36,6 @@ def table(report: dict) -> str:
         f" `{report['commit']}`; {report['finished']}; {report['total_seconds']:.0f} s in all."
     )
     return "\n".join(lines)
-
-
-def r_ratio(r: dict) -> float:
-    return float(r["ratio"])
 
 
 def main() -> int:

@@ -36,6 +36,7 @@ from bench.common import (
     database_name,
     print_columns,
     refuse_unless_bench,
+    result,
 )
 
 SUITES = ["import", "docs", "web", "cycle", "load"]
@@ -78,30 +79,22 @@ def run(command: list[str], env: dict[str, str]) -> None:
 def from_import(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
-        goal, kind = None, "≤"
+        goal, higher = None, False
         if r["name"].endswith(": throughput") and not r["name"].startswith("floor"):
-            goal, kind = 10_000, "≥"
+            goal, higher = 10_000, True
         elif r["name"].endswith(": peak RSS") and not r["name"].startswith("floor"):
             goal = 500
-        met = None if goal is None else (r["value"] >= goal if kind == "≥" else r["value"] <= goal)
         out.append(
-            {
-                "suite": "import",
-                "name": f"{r['db']}: {r['name']} ({r['rows']:,} rows)",
-                "value": r["value"],
-                "unit": r["unit"],
-                "p50": None,
-                "p95": None,
-                "p99": None,
-                "n": None,
-                "floor": r["floor"],
-                "floor_name": "calamine read / raw bulk insert (see docs/benchmarks.md)",
-                "ratio": r["ratio"],
-                "goal": goal,
-                "goal_kind": kind,
-                "met": met,
-                "note": "",
-            }
+            result(
+                "import",
+                f"{r['db']}: {r['name']} ({r['rows']:,} rows)",
+                r["value"],
+                r["unit"],
+                floor=r["floor"],
+                floor_name="calamine read / raw bulk insert (see docs/benchmarks.md)",
+                goal=goal,
+                higher_is_better=higher,
+            )
         )
     return out
 
@@ -109,29 +102,19 @@ def from_import(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def from_docs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
-        for name, value, unit, goal in (
-            (f"{r['name']} ({r['rows']:,})", r["value"], "s", r["goal"]),
-            (f"{r['name']} ({r['rows']:,}): peak RSS", r["peak_mb"], "MB", None),
-        ):
-            out.append(
-                {
-                    "suite": "docs",
-                    "name": name,
-                    "value": value,
-                    "unit": unit,
-                    "p50": None,
-                    "p95": None,
-                    "p99": None,
-                    "n": None,
-                    "floor": r["floor"] if unit == "s" else None,
-                    "floor_name": "plain-text pages of the same count" if unit == "s" else "",
-                    "ratio": r["ratio"] if unit == "s" else None,
-                    "goal": goal,
-                    "goal_kind": "≤",
-                    "met": None if goal is None else value <= goal,
-                    "note": "",
-                }
+        name = f"{r['name']} ({r['rows']:,})"
+        out.append(
+            result(
+                "docs",
+                name,
+                r["value"],
+                "s",
+                floor=r["floor"],
+                floor_name="plain-text pages of the same count",
+                goal=r["goal"],
             )
+        )
+        out.append(result("docs", f"{name}: peak RSS", r["peak_mb"], "MB"))
     return out
 
 

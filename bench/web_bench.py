@@ -11,7 +11,6 @@ returning the same data, timed the same way in the same run.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import random
 from pathlib import Path
@@ -23,30 +22,14 @@ SUITE = "web"
 
 
 def large_commune() -> Any:
-    """The benchmark's big commune: the generator's, else the one with most households."""
-    from django.db.models import Count
-
+    """The generator's large commune (40,000 households at every scale but tiny)."""
+    from demo.scale import LARGE_COMMUNE_CODE
     from places.models import Place
 
     try:
-        code = importlib.import_module("demo.scale").LARGE_COMMUNE_CODE
-        return Place.objects.communes().current().get(code=code)
-    except (ImportError, AttributeError, Place.DoesNotExist):
-        pass
-    from accounts.models import Role, RoleAssignment
-    from registry.models import Household
-
-    staffed = RoleAssignment.objects.filter(role=Role.COMMUNE_OFFICER).values("place_id")
-    biggest = (
-        Household.objects.filter(commune_id__in=staffed)
-        .values("commune_id")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .first()
-    )
-    if biggest is None:
-        raise BenchError("Cơ sở dữ liệu chưa có hộ nào: hãy chạy `make bench-db` trước.")
-    return Place.objects.get(pk=biggest["commune_id"])
+        return Place.objects.communes().current().get(code=LARGE_COMMUNE_CODE)
+    except Place.DoesNotExist as exc:
+        raise BenchError("Chưa có dữ liệu benchmark: hãy chạy `make bench-db` trước.") from exc
 
 
 def user_with_role(role: str, place: Any | None = None) -> Any:

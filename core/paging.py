@@ -16,6 +16,11 @@ from django.db.models import QuerySet
 
 def ids_first_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page:
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    return _with_rows(page, queryset)
+
+
+def _with_rows(page: Page, queryset: QuerySet[Any]) -> Page:
+    """Replace the page's ids by their rows (with the queryset's joins), in the same order."""
     ids = list(page.object_list)
     rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
@@ -34,7 +39,4 @@ def search_page(queryset: QuerySet[Any], number: Any, per_page: int) -> tuple[Pa
     ids = list(queryset.values_list("pk", flat=True)[: SEARCH_CAP + 1])
     capped = len(ids) > SEARCH_CAP
     page = Paginator(ids[:SEARCH_CAP], per_page).get_page(number)
-    wanted = list(page.object_list)
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=wanted)}
-    page.object_list = [rows[pk] for pk in wanted if pk in rows]
-    return page, capped
+    return _with_rows(page, queryset), capped
