@@ -109,7 +109,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.UsernameOrPhoneBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.OwaspArgon2PasswordHasher",  # Argon2id, OWASP's server parameters
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:  # hashing thousands of test passwords with Argon2 would dominate the suite

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
@@ -86,8 +87,48 @@ def test_password_change_errors_in_vietnamese(world, as_user):
 def test_passwords_are_hashed_with_argon2_in_production(settings):
     from config import settings as project_settings
 
-    assert "Argon2PasswordHasher" in project_settings.PASSWORD_HASHERS[1]
+    assert project_settings.PASSWORD_HASHERS[1] == "accounts.hashers.OwaspArgon2PasswordHasher"
     assert any("Argon2" in h for h in settings.PASSWORD_HASHERS)
+
+
+PRODUCTION_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
+def test_new_passwords_use_argon2id_with_owasp_parameters(world, as_user, settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
+    user = world.users["cuong"]
+    user.set_password(PASSWORD)  # the fixtures' hashes are MD5, unknown to this list
+    user.save()
+    response = as_user("cuong").post(
+        "/doi-mat-khau/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Hoc-tap-suot-doi-2026",
+            "new_password2": "Hoc-tap-suot-doi-2026",
+        },
+    )
+    assert response.status_code == 302
+    stored = User.objects.get(pk=user.pk).password
+    assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert login(Client(), "cuong", "Hoc-tap-suot-doi-2026").status_code == 302
+
+
+def test_a_hash_with_django_defaults_still_logs_in_and_is_rewritten(world, client, settings):
+    """Accounts hashed before the change (Django's 100 MiB, 8 lanes) keep working; the
+    first login stores the hash again with the lighter parameters."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
+    user = world.users["cuong"]
+    old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    assert "$m=102400,t=2,p=8$" in old
+    User.objects.filter(pk=user.pk).update(password=old)
+    assert login(client, "cuong").status_code == 302
+    assert "$m=19456,t=2,p=1$" in User.objects.get(pk=user.pk).password
+    assert login(Client(), "cuong", "sai-mat-khau").status_code == 200
 
 
 def test_wrong_passwords_from_many_clients_slow_the_account_down(world):

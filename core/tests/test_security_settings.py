@@ -68,7 +68,7 @@ def test_cookies_are_http_only_and_idle_sessions_expire():
     assert settings.SESSION_SAVE_EVERY_REQUEST  # SESSION_COOKIE_AGE is an idle timeout
     assert int(os.environ.get("SESSION_IDLE_SECONDS", 8 * 3600)) == settings.SESSION_COOKIE_AGE
     assert settings.PASSWORD_HASHERS[-2:] == [
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "accounts.hashers.OwaspArgon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
 
