@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 
@@ -34,9 +35,31 @@ def _with_rows(page: Page, queryset: QuerySet[Any]) -> Page:
 SEARCH_CAP = 1000
 
 
-def search_page(queryset: QuerySet[Any], number: Any, per_page: int) -> tuple[Page, bool]:
-    """(page, capped): the page of the first SEARCH_CAP matches; capped when there are more."""
-    ids = list(queryset.values_list("pk", flat=True)[: SEARCH_CAP + 1])
+def search_page(
+    queryset: QuerySet[Any], number: Any, per_page: int, *, anywhere: bool = False
+) -> tuple[Page, bool]:
+    """(page, capped): the page of the first SEARCH_CAP matches; capped when there are more.
+
+    `anywhere`: the search is a substring ('%…%'). With `ORDER BY search_key LIMIT 1001`
+    PostgreSQL may then walk the ordered name index and test every row, hoping to meet
+    1,001 matches early; for a rarer pair of words that is the whole index (1.5 s over
+    3.4 million names, where collecting the matches through the trigram index and
+    sorting them takes 30–60 ms). Plain index scans are turned off for that one query:
+    bitmap scans, which the trigram index uses, remain."""
+    ids = _match_ids(queryset.values_list("pk", flat=True)[: SEARCH_CAP + 1], anywhere)
     capped = len(ids) > SEARCH_CAP
     page = Paginator(ids[:SEARCH_CAP], per_page).get_page(number)
     return _with_rows(page, queryset), capped
+
+
+def _match_ids(ids: QuerySet[Any], anywhere: bool) -> list[Any]:
+    if not anywhere or connection.vendor != "postgresql":
+        return list(ids)
+    with transaction.atomic(using=ids.db), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+        found = list(ids)
+        # SET LOCAL ends with the transaction; inside a longer one, end it here.
+        cursor.execute("SET LOCAL enable_indexscan = on")
+        cursor.execute("SET LOCAL enable_indexonlyscan = on")
+    return found

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
+from core.search import find
 from places.models import Place
 from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
 
@@ -70,7 +71,9 @@ def citizens(user: Any, params: QueryDict) -> tuple[QuerySet[Citizen], dict[str,
     qs: QuerySet[Citizen]
     visible_places = Place.objects.visible_to(user)
     condition, chosen = _place_filter(visible_places, params, "village")
-    qs = Citizen.objects.visible_to(user).filter(condition).search(params.get("q"))
+    qs, how = find(
+        Citizen.objects.visible_to(user).filter(condition), params.get("q"), params.get("cach")
+    )
     status = params.get("tinh_trang", ResidenceStatus.ACTIVE)
     if status in ResidenceStatus.values:
         qs = qs.filter(status=status)
@@ -83,7 +86,7 @@ def citizens(user: Any, params: QueryDict) -> tuple[QuerySet[Citizen], dict[str,
     elif params.get("cccd") == "khong":
         qs = qs.filter(identity_number__isnull=True)
     qs, sort = _sort(qs.select_related("village", "household"), CITIZEN_SORTS, params)
-    return qs, {**chosen, "sap": sort, "tinh_trang": status}
+    return qs, {**chosen, "sap": sort, "tinh_trang": status, "cach": how}
 
 
 def households(user: Any, params: QueryDict) -> tuple[QuerySet[Household], dict[str, Any]]:
@@ -102,28 +105,29 @@ def households(user: Any, params: QueryDict) -> tuple[QuerySet[Household], dict[
 
 def clans(user: Any, params: QueryDict) -> tuple[QuerySet[Clan], dict[str, Any]]:
     condition, chosen = _place_filter(Place.objects.visible_to(user), params, "home_village")
-    qs = (
-        Clan.objects.visible_to(user)
-        .filter(condition)
-        .search(params.get("q"))
-        .select_related("home_village", "commune", "head")
-        .annotate(household_count=Count("households"))
+    qs, how = find(
+        Clan.objects.visible_to(user).filter(condition), params.get("q"), params.get("cach")
+    )
+    qs = qs.select_related("home_village", "commune", "head").annotate(
+        household_count=Count("households")
     )
     qs, sort = _sort(qs, CLAN_SORTS, params)
-    return qs, {**chosen, "sap": sort}
+    return qs, {**chosen, "sap": sort, "cach": how}
 
 
 def organisations(user: Any, params: QueryDict) -> tuple[QuerySet[Organisation], dict[str, Any]]:
     qs: QuerySet[Organisation]
     condition, chosen = _place_filter(Place.objects.visible_to(user), params, "commune")
-    qs = Organisation.objects.visible_to(user).filter(condition).search(params.get("q"))
+    qs, how = find(
+        Organisation.objects.visible_to(user).filter(condition), params.get("q"), params.get("cach")
+    )
     if params.get("loai"):
         qs = qs.filter(kind=params["loai"])
     if params.get("cap"):
         qs = qs.filter(level=params["cap"])
     qs = qs.select_related("commune", "head").annotate(staff_count=Count("staff"))
     qs, sort = _sort(qs, ORGANISATION_SORTS, params)
-    return qs, {**chosen, "sap": sort}
+    return qs, {**chosen, "sap": sort, "cach": how}
 
 
 def filter_places(user: Any, commune: Place | None) -> tuple[list[Place], list[Place]]:

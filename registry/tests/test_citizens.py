@@ -640,3 +640,36 @@ def test_a_search_with_too_many_matches_shows_the_first_ones_and_says_so(
     response = client.get("/so/cong-dan/", {"q": "nguoi thu"})
     assert response.context["page"].paginator.count == 12
     assert "hãy gõ thêm" not in response.content.decode()
+
+
+def test_names_from_their_start_come_first_and_the_others_are_one_click_away(world, as_user):
+    """Typed from its start, a name is found from the start of the stored names (the fast
+    index); a part of a name that starts no one's name is looked for anywhere; the page
+    says which, and links to the other."""
+    from registry.tests.pages import column
+
+    make_citizen(world.village_a1, "Hoàng Văn Nam", 1980)
+    make_citizen(world.village_a1, "Nguyễn Huy Hoàng", 1985)
+    client = as_user("cuong")
+    response = client.get("/so/cong-dan/", {"q": "hoang"})
+    assert listed(response) == ["Hoàng Văn Nam"]
+    page = response.content.decode()
+    assert "Đang hiện các tên bắt đầu bằng “hoang”" in page
+    assert '<a href="?q=hoang&amp;cach=chua">Tìm cả các tên có “hoang” ở giữa</a>' in page
+    everywhere = client.get("/so/cong-dan/", {"q": "hoang", "cach": "chua"})
+    assert listed(everywhere) == ["Hoàng Văn Nam", "Nguyễn Huy Hoàng"]
+    assert '<a href="?q=hoang">Chỉ các tên bắt đầu bằng “hoang”</a>' in everywhere.content.decode()
+    # no name starts with "huy hoang": the list shows those containing it, without a note
+    inside = client.get("/so/cong-dan/", {"q": "Huy Hoàng"})
+    assert listed(inside) == ["Nguyễn Huy Hoàng"]
+    assert "Đang hiện" not in inside.content.decode()
+    # digits are identity or phone numbers, which sit after the name: looked for anywhere
+    assert names(client, q="0901234567") == ["Nguyễn Văn An"]
+    # the export lists what the page lists
+    export = client.get("/so/cong-dan/xuat.xlsx", {"q": "hoang"}).content
+    assert column(export, "Họ và tên") == ["Hoàng Văn Nam"]
+    export = client.get("/so/cong-dan/xuat.xlsx", {"q": "hoang", "cach": "chua"}).content
+    assert sorted(column(export, "Họ và tên")) == ["Hoàng Văn Nam", "Nguyễn Huy Hoàng"]
+    # the pager keeps the choice
+    again = client.get("/so/cong-dan/", {"q": "hoang", "cach": "chua", "page": "1"})
+    assert again.context["chosen"]["cach"] == "chua"

@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from audit.services import record
 from core import paging
 from core.http import AuthedRequest, xlsx_response
 from core.paging import ids_first_page, search_page
+from core.search import CONTAINS, STARTS
 from core.xlsx import Column, write_workbook
 from places.models import Place
 from registry import privacy
@@ -33,7 +34,9 @@ def list_page(
     communes_to_edit = editable_communes(request.user)
     capped = False
     if request.GET.get("q", "").strip():
-        page, capped = search_page(queryset, request.GET.get("page"), PAGE_SIZE)
+        page, capped = search_page(
+            queryset, request.GET.get("page"), PAGE_SIZE, anywhere=chosen.get("cach") != STARTS
+        )
     else:
         page = ids_first_page(queryset, request.GET.get("page"), PAGE_SIZE)
     params = request.GET.copy()
@@ -42,6 +45,14 @@ def list_page(
     others = params.copy()
     others.pop("q", None)
     communes, villages = filter_places(request.user, chosen.get("xa"))
+    # Names from their start (core.search.find), or anywhere in them: the link to the other.
+    switch = params.copy()
+    if chosen.get("cach") == STARTS:
+        switch["cach"] = CONTAINS
+    elif request.GET.get("cach") == CONTAINS and chosen.get("cach") == CONTAINS:
+        switch.pop("cach", None)
+    else:
+        switch = QueryDict()
     context = {
         "page": page,
         "capped": capped,
@@ -49,6 +60,7 @@ def list_page(
         "params": params.urlencode(),
         "extra_query": (others.urlencode() + "&") if others else "",
         "chosen": chosen,
+        "search_switch": switch.urlencode(),
         "q": "",
         "communes": communes,
         "villages": villages,
