@@ -115,7 +115,9 @@ class AssessmentQuerySet(SearchQuerySet):
         from accounts.scope import scope_of
 
         scope = scope_of(user)
-        condition = scope.place_condition("path")
+        # The commune and village ids, not the path: `path` is (village or commune).path,
+        # and `commune_id = …` is served by the (commune, year, title, state) index.
+        condition = scope.record_condition()
         if scope.organisation_ids:
             condition |= Q(organisation_id__in=scope.organisation_ids) | Q(
                 citizen__workplace_id__in=scope.organisation_ids

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +29,7 @@ from assessments.forms import (
 from assessments.models import EDITABLE_STATES, OPEN_STATES, Assessment, State
 from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
+from core.paging import ids_first_page
 from criteria.engine import spec_of
 from criteria.titles import Title
 from places.models import Place
@@ -40,7 +40,7 @@ BULK_STEPS = {"verify": _("Xác nhận"), "propose": _("Đề nghị công nhậ
 @login_required
 def assessment_list(request: AuthedRequest) -> HttpResponse:
     qs, chosen = queries.listing(request.user, request.GET)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = ids_first_page(qs, request.GET.get("page"), 50)
     params = request.GET.copy()
     params.pop("page", None)
     places = Place.objects.visible_to(request.user).current()
