@@ -13,6 +13,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.sql.where import WhereNode
 
 
 def ids_first_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page:
@@ -23,7 +24,12 @@ def ids_first_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page:
 def _with_rows(page: Page, queryset: QuerySet[Any]) -> Page:
     """Replace the page's ids by their rows (with the queryset's joins), in the same order."""
     ids = list(page.object_list)
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    # The ids already passed the filters; only the joins and annotations are wanted again.
+    # Kept, a '%…%' filter lets PostgreSQL answer `pk IN (50 ids)` with a second trigram
+    # scan (75 ms for one search where the ids came in 14 ms).
+    fetch = queryset.order_by()
+    fetch.query.where = WhereNode()
+    rows = {row.pk: row for row in fetch.filter(pk__in=ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 
