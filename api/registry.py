@@ -42,6 +42,7 @@ from registry.forms import (
     citizen_initial,
 )
 from registry.models import Citizen, Clan, Household, Organisation
+from registry.queries import in_place
 from registry.views.common import editable_villages
 
 router = Router(tags=["Sổ đăng ký"])
@@ -71,7 +72,7 @@ def _in_place(qs: QuerySet[Any], user: Any, params: ListParams, field: str) -> Q
     for place_id in (params.commune_id, params.village_id):
         if place_id is not None:
             place = Place.objects.visible_to(user).filter(pk=place_id).first()
-            qs = qs.filter(**{f"{field}__path__startswith": place.path}) if place else qs.none()
+            qs = qs.filter(in_place(place, field)) if place else qs.none()
     return qs.search(nfc_any(params.q))  # type: ignore[attr-defined]
 
 

@@ -35,7 +35,31 @@ def table(report: dict) -> str:
         f"Scale **{report['scale']}** ({counts}); database `{report['database']}`; commit"
         f" `{report['commit']}`; {report['finished']}; {report['total_seconds']:.0f} s in all."
     )
+    for r in report["results"]:
+        if r.get("per_request"):
+            lines += ["", *per_request(r)]
     return "\n".join(lines)
+
+
+def per_request(figure: dict) -> list[str]:
+    """The load run, request by request, busiest first."""
+    rows = sorted(figure["per_request"].items(), key=lambda item: -item[1]["requests"])
+    lines = [
+        f"{figure['name']}, request by request ({figure['note']}):",
+        "",
+        "| request | count | failures | p50 ms | p95 ms | p99 ms |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for name, r in rows:
+        lines.append(
+            f"| {name} | {r['requests']:,} | {r['failures']:,} | {whole(r['p50_ms'])} | "
+            f"{whole(r['p95_ms'])} | {whole(r['p99_ms'])} |"
+        )
+    return lines
+
+
+def whole(ms: float | None) -> str:
+    return "" if ms is None else f"{ms:,.0f}"
 
 
 def main() -> int:

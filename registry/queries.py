@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from core.search import find
-from places.models import Place
+from places.models import Place, PlaceKind
 from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
 
 
@@ -42,6 +42,19 @@ ORGANISATION_SORTS = ListSpec(
 )
 
 
+def in_place(place: Place, village_field: str) -> Q:
+    """Registry records in `place`, by the commune and village ids every record stores
+    (`commune` and `village_field`): `commune_id = …` is served by the (commune, …)
+    indexes, where `village.path LIKE '1.25.%'` joins every row to the places first
+    (the first page of a commune's citizens in the API: 290 ms at province scale).
+    Above the commune (a district, the province) the village's path is used."""
+    if place.kind == PlaceKind.COMMUNE:
+        return Q(commune_id=place.pk)
+    if place.kind == PlaceKind.VILLAGE:
+        return Q(**{f"{village_field}_id": place.pk})
+    return Q(**{f"{village_field}__path__startswith": place.path})
+
+
 def _place_filter(
     visible_places: QuerySet[Place], params: QueryDict, field: str
 ) -> tuple[Q, dict[str, Any]]:
@@ -54,7 +67,7 @@ def _place_filter(
             place = visible_places.filter(pk=int(raw)).first()
             if place is not None:
                 chosen[key] = place
-                condition &= Q(**{f"{field}__path__startswith": place.path})
+                condition &= in_place(place, field)
             else:
                 condition &= Q(pk__in=[])
     return condition, chosen

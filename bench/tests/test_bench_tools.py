@@ -71,3 +71,46 @@ def test_form_filler_walks_the_real_self_assessment(world):
     client.post(submit[0][0], submit[0][1])
     assessment = Assessment.objects.get(title="CDHT", citizen=world.citizens["an"])
     assert assessment.state == State.SUBMITTED and assessment.self_submitted
+
+
+def test_markdown_renders_the_figures_and_the_load_runs_requests():
+    from bench.markdown import table
+
+    p95 = result(
+        "load",
+        "load run (mixed users): p95 latency",
+        84.0,
+        "ms",
+        p50=29.0,
+        floor=9.0,
+        goal=300,
+        note="50 users, 120 s",
+        per_request={
+            "login": {"requests": 50, "failures": 0, "p50_ms": 270, "p95_ms": 410, "p99_ms": 640},
+            "household list": {
+                "requests": 456,
+                "failures": 1,
+                "p50_ms": 23,
+                "p95_ms": 68,
+                "p99_ms": 130,
+            },
+        },
+    )
+    report = {
+        "results": [p95],
+        "counts": {"households": 1_099_997},
+        "scale": "province",
+        "database": "hoctap_bench_province",
+        "commit": "abc1234",
+        "finished": "2026-11-29T01:30:00+00:00",
+        "total_seconds": 282.4,
+    }
+    text = table(report)
+    assert (
+        "| load | load run (mixed users): p95 latency | 84.00 ms | 29.00 | 9.00 | 9.33 | ≤ 300 ms | met |"
+        in text
+    )
+    assert "households 1,099,997" in text and "282 s in all" in text
+    lines = text.splitlines()
+    busiest = lines.index("| household list | 456 | 1 | 23 | 68 | 130 |")
+    assert busiest < lines.index("| login | 50 | 0 | 270 | 410 | 640 |")
