@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.scope import scope_of
 from assessments import permissions as can
 from assessments import queries, services
-from assessments.evidence import add_evidence, storage_dir
+from assessments.evidence import FOLDER, add_evidence
 from assessments.forms import (
     EvidenceForm,
     ReasonForm,
@@ -27,6 +27,7 @@ from assessments.forms import (
     initial_answers,
 )
 from assessments.models import EDITABLE_STATES, OPEN_STATES, Assessment, State
+from core import uploads
 from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
 from core.paging import ids_first_page
@@ -345,12 +346,6 @@ def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 def evidence_file(request: AuthedRequest, pk: int, evidence_pk: int) -> FileResponse:
     assessment = queries.get_assessment_or_404(request.user, pk)
     item = get_object_or_404(assessment.evidence, pk=evidence_pk)
-    response = FileResponse(
-        (storage_dir() / item.stored_name).open("rb"), content_type=item.content_type
+    return uploads.file_response(
+        FOLDER, item.stored_name, content_type=item.content_type, name=item.original_name
     )
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    )
-    return response
