@@ -144,6 +144,11 @@ class TrainingForm(PlaceForm):
 
 class CommunicationForm(PlaceForm):
     link = forms.URLField(label=_("Đường dẫn"), required=False, assume_scheme="https")
+    # Checked and stored by services (content, size), which also serve the imports.
+    attachment_file = forms.FileField(
+        label=_("Tệp đính kèm (ảnh, PDF hoặc Word .docx, tối đa 10 MB)"), required=False
+    )
+    remove_attachment = forms.BooleanField(label=_("Bỏ tệp đính kèm hiện có"), required=False)
 
     class Meta:
         model = m.Communication
@@ -165,6 +170,12 @@ class CommunicationForm(PlaceForm):
         if self.instance.pk:
             events = events.exclude(pk=self.instance.pk)
         set_choices(self, "event", events)
+        if not self.instance.attachment:
+            del self.fields["remove_attachment"]
+        else:
+            self.fields["attachment_file"].help_text = _(
+                "Đang có: %(n)s. Chọn tệp khác để thay."
+            ) % {"n": self.instance.attachment_name}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -340,6 +340,14 @@ class Communication(Searchable):
         blank=True,
         help_text=_("Tên tệp hoặc nơi lưu bản gốc"),
     )
+    # An attached file (the article, the broadcast script, a photo of the event): stored
+    # under MEDIA_ROOT/communication by `services`, served by `communication_file`.
+    attachment = models.CharField(max_length=120, blank=True, editable=False)
+    attachment_name = models.CharField(
+        _("tệp đính kèm"), max_length=255, blank=True, editable=False
+    )
+    attachment_type = models.CharField(max_length=120, blank=True, editable=False)
+    attachment_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
     learning_week = models.BooleanField(_("Tuần lễ hưởng ứng học tập suốt đời"), default=False)
     event = models.ForeignKey(
         "self",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import diff, record, snapshot
+from core import uploads
 from movement import models as m
 from movement.access import require_edit, reviewers_cover
 from places.models import Place
@@ -21,6 +22,48 @@ M = TypeVar("M", bound=models.Model)
 def _fields(obj: models.Model, data: dict[str, Any]) -> list[str]:
     names = {f.name for f in obj._meta.get_fields()}
     return [name for name in data if name in names]
+
+
+# A communication item's attached file (see `_with_attachment`).
+ATTACHMENTS = "communication"
+ATTACHMENT_KINDS = (*uploads.IMAGES_AND_PDF, uploads.WORD)
+ATTACHMENT_MAX_MB = 10
+
+
+def _with_attachment(obj: models.Model, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """For a communication item: the form's `attachment_file` (checked by its content and
+    stored) or `remove_attachment`, turned into the item's attachment fields, so that they
+    are set, validated and audited like the others. Returns (data, the new file's stored
+    name or ""). The replaced file is deleted once the change is committed."""
+    if not isinstance(obj, m.Communication):
+        return data, ""
+    data = dict(data)
+    upload = data.pop("attachment_file", None)
+    remove = data.pop("remove_attachment", False)
+    old = obj.attachment
+    stored = ""
+    if upload:
+        try:
+            checked = uploads.check(
+                upload,
+                kinds=ATTACHMENT_KINDS,
+                max_mb=ATTACHMENT_MAX_MB,
+                described=_("ảnh (JPEG, PNG, WebP), PDF hay Word (.docx)"),
+            )
+        except ValidationError as exc:
+            raise ValidationError({"attachment_file": exc.messages}) from exc
+        stored = uploads.store(ATTACHMENTS, checked)
+        data.update(
+            attachment=stored,
+            attachment_name=checked.name,
+            attachment_type=checked.kind.content_type,
+            attachment_size=len(checked.data),
+        )
+    elif remove:
+        data.update(attachment="", attachment_name="", attachment_type="", attachment_size=None)
+    if old and data.get("attachment", old) != old:
+        transaction.on_commit(lambda: uploads.remove(ATTACHMENTS, old))
+    return data, stored
 
 
 def _label(obj: models.Model) -> str:
@@ -35,10 +78,15 @@ def create(
     owner = place if place is not None else _owner_place(links)
     require_edit(actor, owner)
     obj = model(**({"place": place} if place is not None else {}), **links)
-    for name in _fields(obj, data):
-        setattr(obj, name, data[name])
-    obj.full_clean()
-    obj.save()
+    data, stored = _with_attachment(obj, data)
+    try:
+        for name in _fields(obj, data):
+            setattr(obj, name, data[name])
+        obj.full_clean()
+        obj.save()
+    except BaseException:
+        uploads.remove(ATTACHMENTS, stored)  # refused: the new file goes with it
+        raise
     record(
         actor=actor,
         action=f"movement.{_label(obj)}.create",
@@ -69,12 +117,17 @@ def owner_of(obj: models.Model) -> Place:
 @transaction.atomic
 def update(*, actor: User, obj: M, data: dict[str, Any]) -> M:
     require_edit(actor, owner_of(obj))
+    data, stored = _with_attachment(obj, data)
     fields = _fields(obj, data)
     before = snapshot(obj, fields)
-    for name in fields:
-        setattr(obj, name, data[name])
-    obj.full_clean()
-    obj.save()
+    try:
+        for name in fields:
+            setattr(obj, name, data[name])
+        obj.full_clean()
+        obj.save()
+    except BaseException:
+        uploads.remove(ATTACHMENTS, stored)
+        raise
     changes = diff(before, snapshot(obj, fields))
     if changes:
         record(actor=actor, action=f"movement.{_label(obj)}.update", obj=obj, changes=changes)

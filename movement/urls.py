@@ -34,6 +34,7 @@ urlpatterns = [
     path("truyen-thong/them/", views.communication_create, name="communication_create"),
     path("truyen-thong/<int:pk>/", views.communication_detail, name="communication_detail"),
     path("truyen-thong/<int:pk>/sua/", views.communication_edit, name="communication_edit"),
+    path("truyen-thong/<int:pk>/tep/", views.communication_file, name="communication_file"),
     path("nguon-luc/", views.resources, name="resources"),
     path("nguon-luc/them/", views.contribution_create, name="contribution_create"),
     path("nguon-luc/<int:pk>/sua/", views.contribution_edit, name="contribution_edit"),

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scope import scope_of
+from core import uploads
 from core.forms import apply_errors
 from core.http import AuthedRequest
 from core.search import SearchQuerySet
@@ -130,7 +131,7 @@ def _create(request: AuthedRequest, key: str, **links: Any) -> HttpResponse:
             "movement/choose_place.html",
             {"title": _("Thêm %(k)s") % {"k": kind.title}, "places": places, "path": request.path},
         )
-    form = kind.form(request.POST or None, place=place)
+    form = kind.form(request.POST or None, request.FILES or None, place=place)
     if request.method == "POST" and form.is_valid():
         try:
             obj = services.create(
@@ -166,7 +167,7 @@ def _edit(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
     kind = KINDS[key]
     obj = _get(request.user, kind, pk)
     require_edit(request.user, obj.place)
-    form = kind.form(request.POST or None, instance=obj, place=obj.place)
+    form = kind.form(request.POST or None, request.FILES or None, instance=obj, place=obj.place)
     if request.method == "POST" and form.is_valid():
         try:
             # The form already set the instance's fields; re-read so the audit sees the diff.
@@ -637,6 +638,19 @@ def communication_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "activities": item.activities.order_by("date"),
             "can_edit": can_edit(request.user, item.place),
         },
+    )
+
+
+@login_required
+def communication_file(request: AuthedRequest, pk: int) -> FileResponse:
+    item = _get(request.user, KINDS["communication"], pk)
+    if not item.attachment:
+        raise Http404
+    return uploads.file_response(
+        services.ATTACHMENTS,
+        item.attachment,
+        content_type=item.attachment_type,
+        name=item.attachment_name,
     )
 
 

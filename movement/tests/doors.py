@@ -56,6 +56,22 @@ def communication(s: Any) -> m.Communication:
     )
 
 
+def communication_with_file(s: Any) -> m.Communication:
+    """The commune's item, with a file attached through the service (MEDIA_ROOT is the
+    door test's temporary folder)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import User
+    from movement import services
+
+    item = communication(s)
+    if not item.attachment:
+        pdf = SimpleUploadedFile("tin.pdf", b"%PDF-1.4\n%cua\n", content_type="application/pdf")
+        editor = User.objects.get(username="alice")  # the province admin
+        services.update(actor=editor, obj=item, data={"attachment_file": pdf})
+    return item
+
+
 def contribution(s: Any) -> m.Contribution:
     found = m.Contribution.objects.filter(place=s.commune).first()
     return found or m.Contribution.objects.create(
@@ -125,6 +141,7 @@ DOORS = [
     Door("movement:communication_create", allow=ADDERS),
     Door("movement:communication_detail", allow=OFFICERS, kwargs=pk(communication)),
     Door("movement:communication_edit", allow=COMMUNE_EDITORS, kwargs=pk(communication)),
+    Door("movement:communication_file", allow=OFFICERS, kwargs=pk(communication_with_file)),
     # Resources: commune and province officers only.
     Door("movement:resources", allow=PRIVATE),
     Door("movement:contribution_create", allow=ADDERS),

@@ -288,3 +288,84 @@ def test_history_navigation_and_village_officer_home(world, as_user):
     assert "Trung tâm học tập cộng đồng đang hoạt động" in home
     assert "Nguồn lực xã hội hóa" not in home and "/phong-trao/nguon-luc/" not in home
     assert 'href="/phong-trao/"' not in as_user("dan").get("/", follow=True).content.decode()
+
+
+def test_a_communication_item_carries_a_checked_file(
+    world, as_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The article, script or photo goes with the item: checked by its content, capped,
+    served only to those who see the item; replaced or removed on the edit page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = as_user("cuong")
+    url = reverse("movement:communication_create")
+    base = {
+        "kind": "article",
+        "channel": "Đài truyền thanh xã",
+        "title": "Bài về Gia đình học tập",
+        "date": "05/03/2026",
+    }
+
+    def post(target, name, content, **extra):
+        upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+        return client.post(target, {**base, **extra, "attachment_file": upload})
+
+    def stored_files():
+        return sorted(p.name for p in (tmp_path / "communication").glob("*"))
+
+    # a text file named .pdf, and a file over 10 MB: refused, nothing saved, no file left
+    page = post(url, "bai.pdf", b"chi la chu").content.decode()
+    assert "Tệp “bai.pdf” không phải ảnh (JPEG, PNG, WebP), PDF hay Word (.docx)." in page
+    page = post(url, "bai.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)).content.decode()
+    assert "Tệp quá 10 MB." in page
+    assert not m.Communication.objects.exists() and stored_files() == []
+
+    pdf = b"%PDF-1.4\n% bai bao\n"
+    assert post(url, "Bài báo.pdf", pdf).status_code == 302
+    item = m.Communication.objects.get()
+    assert (item.attachment_name, item.attachment_type, item.attachment_size) == (
+        "Bài báo.pdf",
+        "application/pdf",
+        len(pdf),
+    )
+    assert stored_files() == [item.attachment]
+    file_url = reverse("movement:communication_file", args=[item.pk])
+    detail = client.get(reverse("movement:communication_detail", args=[item.pk])).content.decode()
+    assert f'<a href="{file_url}">Bài báo.pdf</a>' in detail
+    got = client.get(file_url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == pdf
+    assert got["Content-Type"] == "application/pdf" and got["Content-Disposition"] == "inline"
+    assert got["X-Content-Type-Options"] == "nosniff"
+    got.close()
+    # the village officer of the same commune sees it; another commune's officer does not
+    assert as_user("van").get(file_url).status_code == 200
+    assert as_user("binh").get(file_url).status_code == 404
+
+    # replaced by a Word script: downloaded, not shown; the old file goes after the commit
+    edit = reverse("movement:communication_edit", args=[item.pk])
+    assert "Đang có: Bài báo.pdf" in client.get(edit).content.decode()
+    old = item.attachment
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(edit, "kich-ban.docx", b"PK\x03\x04 word").status_code == 302
+    item.refresh_from_db()
+    assert item.attachment_name == "kich-ban.docx" and stored_files() == [item.attachment] != [old]
+    got = client.get(file_url)
+    assert (
+        got["Content-Disposition"].startswith("attachment")
+        and "kich-ban.docx" in got["Content-Disposition"]
+    )
+    got.close()
+    event = AuditEvent.objects.filter(action="movement.communication.update").latest("id")
+    assert event.changes["attachment_name"] == ["Bài báo.pdf", "kich-ban.docx"]
+    # a zip that is not named .docx is refused
+    page = post(edit, "kich-ban.zip", b"PK\x03\x04 zip").content.decode()
+    assert "không phải ảnh (JPEG, PNG, WebP), PDF hay Word (.docx)" in page
+
+    # removed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit, {**base, "remove_attachment": "on"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.attachment == "" and stored_files() == []
+    assert client.get(file_url).status_code == 404
