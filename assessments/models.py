@@ -115,9 +115,9 @@ class AssessmentQuerySet(SearchQuerySet):
         from accounts.scope import scope_of
 
         scope = scope_of(user)
-        # The commune and village ids, not the path: `path` is (village or commune).path,
-        # and `commune_id = …` is served by the (commune, year, title, state) index.
-        condition = scope.record_condition()
+        # By path (`(village or commune).path`, byte-ordered): a commune's records are one
+        # range of the (title, year, path, state) index, in the review list's order.
+        condition = scope.place_condition("path")
         if scope.organisation_ids:
             condition |= Q(organisation_id__in=scope.organisation_ids) | Q(
                 citizen__workplace_id__in=scope.organisation_ids
@@ -233,6 +233,9 @@ class Assessment(Searchable):
         indexes = [
             models.Index(fields=["commune", "year", "title", "state"]),
             models.Index(fields=["title", "year", "state"]),
+            # The review list: one title and year, a place's range of paths (byte order on
+            # PostgreSQL, migration 0005), in path order, the state read from the index.
+            models.Index(fields=["title", "year", "path", "state"], name="assessment_listing"),
         ]
         constraints = [
             models.UniqueConstraint(

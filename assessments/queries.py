@@ -60,6 +60,6 @@ def listing(user: Any, params: QueryDict) -> tuple[QuerySet[Assessment], dict[st
     query = params.get("q", "").strip()
     qs = qs.search(query)
     chosen["q"] = query
-    return qs.select_related("village", "commune").order_by(
-        "village__name", "subject_name", "id"
-    ), chosen
+    # By place (commune, then its villages in the official code order), then name: a range
+    # of the (title, year, path, state) index, so a page costs the same at any depth.
+    return qs.select_related("village", "commune").order_by("path", "subject_name", "id"), chosen

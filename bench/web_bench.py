@@ -251,6 +251,43 @@ def bench_lists(repeat: int, commune: Any) -> list[dict[str, Any]]:
     return results
 
 
+REVIEW_FLOOR = (
+    "SELECT a.id, a.subject_name, a.state, a.total, a.passed, v.name"
+    " FROM assessments_assessment a LEFT JOIN places_place v ON v.id = a.village_id"
+    " WHERE a.title = 'GDHT' AND a.year = %s AND a.path LIKE %s {state}"
+    " ORDER BY a.path, a.subject_name, a.id LIMIT 50 OFFSET %s"
+)
+
+
+def bench_review_list(repeat: int, commune: Any, year: int) -> list[dict[str, Any]]:
+    """The review list of the year's learning families: a commune officer's files waiting
+    for the village review, and the province admin's whole list, first page and page 300."""
+    from accounts.models import Role
+
+    officer = client_for(user_with_role(Role.COMMUNE_OFFICER, commune))
+    admin = client_for(user_with_role(Role.PROVINCE_ADMIN))
+    url = f"/binh-xet/?nam={year}&danh_hieu=GDHT"
+    cases = (
+        ("large commune, submitted (officer)", officer, "&trang_thai=submitted", commune.path, 1),
+        ("whole province (admin)", admin, "", "1.", 1),
+        ("whole province (admin), page 300", admin, "", "1.", 300),
+    )
+    results = []
+    for label, client, state, path, page in cases:
+        floor = REVIEW_FLOOR.format(state="AND a.state = 'submitted'" if state else "")
+        results.append(
+            latency(
+                SUITE,
+                f"review list {label}",
+                timed(getter(client, f"{url}{state}&page={page}"), repeat),
+                timed(raw(floor, [year, f"{path}%", (page - 1) * 50]), repeat),
+                goal=None,
+                floor_name="raw SQL: the page's 50 rows",
+            )
+        )
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.web_bench")
     parser.add_argument("--repeat", type=int, default=30)
@@ -278,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         *bench_stats(args.repeat, year, commune),
         *bench_search(args.repeat, commune, args.seed),
         *bench_lists(args.repeat, commune),
+        *bench_review_list(args.repeat, commune, year),
     ]
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
     return 0

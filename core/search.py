@@ -117,26 +117,47 @@ def ordered_prefix_index(model_name: str, field: str = "search_key") -> RunPytho
     def forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        meta = apps.get_model(app_label, model)._meta
-        length = meta.get_field(field).max_length
+        byte_order(apps.get_model(app_label, model), field, schema_editor, "C")
+        table = apps.get_model(app_label, model)._meta.db_table
         schema_editor.execute(
-            f'ALTER TABLE "{meta.db_table}" ALTER COLUMN "{field}" TYPE varchar({length}) COLLATE "C"'
-        )
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{meta.db_table}_{field}_c" ON "{meta.db_table}" ("{field}")'
+            f'CREATE INDEX IF NOT EXISTS "{table}_{field}_c" ON "{table}" ("{field}")'
         )
 
     def backwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        meta = apps.get_model(app_label, model)._meta
-        length = meta.get_field(field).max_length
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{meta.db_table}_{field}_c"')
-        schema_editor.execute(
-            f'ALTER TABLE "{meta.db_table}" ALTER COLUMN "{field}" TYPE varchar({length}) COLLATE "default"'
-        )
+        table = apps.get_model(app_label, model)._meta.db_table
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_{field}_c"')
+        byte_order(apps.get_model(app_label, model), field, schema_editor, "default")
 
     return RunPython(forwards, backwards)
+
+
+def byte_order(
+    model: Any, field: str, schema_editor: BaseDatabaseSchemaEditor, collation: str
+) -> None:
+    """PostgreSQL: give a varchar column of ASCII keys (folded names, place paths) the "C"
+    collation, so that its B-trees serve both LIKE 'prefix%' and ORDER BY (the column's
+    indexes are rebuilt with it). `collation` "default" undoes it."""
+    meta = model._meta
+    length = meta.get_field(field).max_length
+    schema_editor.execute(
+        f'ALTER TABLE "{meta.db_table}" ALTER COLUMN "{field}" TYPE varchar({length}) COLLATE "{collation}"'
+    )
+
+
+def byte_ordered(model_name: str, field: str) -> RunPython:
+    """A migration step: `byte_order` on PostgreSQL (nothing elsewhere: SQLite compares bytes)."""
+    app_label, model = model_name.split(".")
+
+    def run(collation: str) -> Any:
+        def step(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+            if schema_editor.connection.vendor == "postgresql":
+                byte_order(apps.get_model(app_label, model), field, schema_editor, collation)
+
+        return step
+
+    return RunPython(run("C"), run("default"))
 
 
 def prefix_index(model_name: str, field: str) -> RunPython:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from conftest import close_response
 from movement import models as m
 from movement.tests import factories as mk
 
@@ -337,9 +338,11 @@ def test_a_communication_item_carries_a_checked_file(
     assert got.status_code == 200 and b"".join(got.streaming_content) == pdf
     assert got["Content-Type"] == "application/pdf" and got["Content-Disposition"] == "inline"
     assert got["X-Content-Type-Options"] == "nosniff"
-    got.close()
+    close_response(got)
     # the village officer of the same commune sees it; another commune's officer does not
-    assert as_user("van").get(file_url).status_code == 200
+    seen = as_user("van").get(file_url)
+    assert seen.status_code == 200
+    close_response(seen)
     assert as_user("binh").get(file_url).status_code == 404
 
     # replaced by a Word script: downloaded, not shown; the old file goes after the commit
@@ -355,7 +358,7 @@ def test_a_communication_item_carries_a_checked_file(
         got["Content-Disposition"].startswith("attachment")
         and "kich-ban.docx" in got["Content-Disposition"]
     )
-    got.close()
+    close_response(got)
     event = AuditEvent.objects.filter(action="movement.communication.update").latest("id")
     assert event.changes["attachment_name"] == ["Bài báo.pdf", "kich-ban.docx"]
     # a zip that is not named .docx is refused
