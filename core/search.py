@@ -106,31 +106,13 @@ def trigram_index(model_name: str, field: str = "search_key") -> RunPython:
     return _postgres_index(model_name, field, "trgm", 'USING gin ("{f}" gin_trgm_ops)')
 
 
-def ordered_prefix_index(model_name: str, field: str = "search_key") -> RunPython:
-    """A migration step for the names searched from their start (`find`): on PostgreSQL the
+def ordered_prefix_index(model_name: str, field: str = "search_key") -> list[RunPython]:
+    """Migration steps for the names searched from their start (`find`): on PostgreSQL the
     column takes the "C" collation (byte order, which for a folded ASCII key is the
     alphabetical order, as on SQLite) so that one B-tree both answers LIKE 'prefix%' and
     gives the rows in order (`ORDER BY search_key LIMIT …` stops early); the column's
     other indexes are rebuilt with it. `core/tests/test_search_indexes.py` checks it."""
-    app_label, model = model_name.split(".")
-
-    def forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        byte_order(apps.get_model(app_label, model), field, schema_editor, "C")
-        table = apps.get_model(app_label, model)._meta.db_table
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{table}_{field}_c" ON "{table}" ("{field}")'
-        )
-
-    def backwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        table = apps.get_model(app_label, model)._meta.db_table
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_{field}_c"')
-        byte_order(apps.get_model(app_label, model), field, schema_editor, "default")
-
-    return RunPython(forwards, backwards)
+    return [byte_ordered(model_name, field), _postgres_index(model_name, field, "c", '("{f}")')]
 
 
 def byte_order(

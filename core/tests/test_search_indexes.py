@@ -52,3 +52,19 @@ def test_a_communes_search_from_the_start_is_a_range_of_an_index(world):
     prefix = Citizen.objects.filter(commune=world.commune_a).search("le thi", starts=True)
     text = plan(prefix.order_by("search_key")[:50])
     assert "Index Cond" in text and ">= 'le thi'" in text, text
+
+
+@pytest.mark.django_db
+def test_the_review_list_is_one_range_of_its_index_in_place_order():
+    from assessments.models import Assessment
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns"
+            " WHERE table_name = 'assessments_assessment' AND column_name = 'path'"
+        )
+        assert cursor.fetchone()[0] == "C"
+    page = Assessment.objects.filter(title="GDHT", year=2026, path__startswith="1.25.")
+    text = plan(page.order_by("path")[:50])
+    assert "assessment_listing" in text and ">= '1.25.'" in text, text
+    assert "Sort" not in text.split("Index")[0], text

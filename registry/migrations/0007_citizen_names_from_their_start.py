@@ -12,4 +12,4 @@ class Migration(migrations.Migration):
         ("registry", "0006_fewer_indexes"),
     ]
 
-    operations = [ordered_prefix_index("registry.citizen")]
+    operations = ordered_prefix_index("registry.citizen")
