@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.common import print_columns
+from bench.common import BenchError, database_name, print_columns, refuse_unless_bench
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench-results"
@@ -343,10 +343,6 @@ def run_child(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------
 
 
-class BenchError(Exception):
-    """The benchmark cannot go on (wrong database, a failed phase, wrong counts)."""
-
-
 @dataclass
 class Metric:
     name: str
@@ -406,19 +402,6 @@ def spawn(phase: str, database_url: str, **options: Any) -> dict[str, Any]:
         return result
     finally:
         result_path.unlink(missing_ok=True)
-
-
-def database_name(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        return Path(parts.path).name
-    return parts.path.lstrip("/")
-
-
-def refuse_unless_bench(url: str) -> None:
-    name = database_name(url)
-    if "bench" not in name:
-        raise BenchError(f"refusing to touch database “{name}”: its name does not contain “bench”")
 
 
 def fresh_sqlite() -> str:
