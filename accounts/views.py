@@ -20,10 +20,10 @@ from accounts.access import MANAGER_ROLES, get_user_or_404, require_user_manager
 from accounts.forms import AssignRoleForm, LoginForm, UserCreateForm
 from accounts.models import RoleAssignment
 from accounts.scope import scope_of
+from core import ratelimit
 from core.forms import apply_errors
 from core.http import AuthedRequest
 from places.models import Place
-from recognition import ratelimit
 
 
 class LoginView(auth_views.LoginView):
@@ -33,7 +33,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         # Per client: one address trying many user names is slowed like one name is.
-        if not ratelimit.allow(request, "login", limit=settings.LOGIN_RATE_PER_MINUTE):
+        if not ratelimit.allow_client(request, "login", limit=settings.LOGIN_RATE_PER_MINUTE):
             return lockout(request)
         return super().post(request, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
@@ -133,6 +134,11 @@ SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fix
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]  # the pair for axes.W006
+# The "user name" axes counts is the account the typed login resolves to (any case, any
+# phone spelling, the identity number), so spelling it differently buys no extra tries;
+# the client is the real one behind the proxies (core.ratelimit.client_address).
+AXES_USERNAME_CALLABLE = "accounts.backends.attempt_key"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 # (The suite logs in from one address thousands of times: its tests set their own limit.)
 LOGIN_RATE_PER_MINUTE = env.integer("LOGIN_RATE_PER_MINUTE", 100000 if TESTING else 30)
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
@@ -164,10 +170,23 @@ TASKS = {
     }
 }
 
+# How messages reach citizens (portal/notify.py): "" none (every account claim waits for the
+# village officer), "http" (a provincial SMS gateway: POST {"to", "text"} to SMS_GATEWAY_URL
+# with SMS_GATEWAY_TOKEN as bearer token), "memory" (tests and demos).
+SMS_BACKEND = env.string("SMS_BACKEND", "")
+SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", "")
+if SMS_BACKEND not in ("", "http", "memory") or (SMS_BACKEND == "http" and not SMS_GATEWAY_URL):
+    raise ImproperlyConfigured('SMS_BACKEND is "", "http" (with SMS_GATEWAY_URL) or "memory".')
+
 # Public certificate checks allowed per client per minute; beyond it: 429.
 VERIFY_RATE_PER_MINUTE = env.integer("VERIFY_RATE_PER_MINUTE", 30)
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+# (nginx with proxy_add_x_forwarded_for: 1). 0: the connecting address is the client.
+# Rate limits, lockouts and the audit trail use the address this resolves to.
+TRUSTED_PROXY_HOPS = env.integer("TRUSTED_PROXY_HOPS", 0)
 # One process: memory. Several app processes: set CACHE_URL=db (run `manage.py createcachetable`)
-# so rate limits are shared.
+# so rate limits are shared (`check --deploy` warns behind a proxy without it).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hoctap_cache"}

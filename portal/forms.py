@@ -48,7 +48,15 @@ class ClaimForm(PasswordsMixin):
         required=True,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth = BirthField(label=_("Ngày sinh (dd/mm/yyyy)"))
+    full_name = NameField(
+        label=_("Họ và tên (như trong sổ của thôn)"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    birth = BirthField(
+        label=_("Ngày sinh (dd/mm/yyyy)"),
+        help_text=_("Ghi đủ ngày, tháng, năm; chỉ ghi năm khi sổ của thôn chỉ có năm sinh."),
+    )
     phone = _phone_required(
         PhoneField(
             label=_("Số điện thoại"),
@@ -56,13 +64,24 @@ class ClaimForm(PasswordsMixin):
         )
     )
 
-    field_order = ["identity_number", "birth", "phone", "password", "password2"]
+    field_order = ["identity_number", "full_name", "birth", "phone", "password", "password2"]
 
     def clean_identity_number(self) -> str:
         value: str = self.cleaned_data["identity_number"]
         if len(value) != 12:
             raise forms.ValidationError(_("Số CCCD có 12 chữ số."))
         return value
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Mã 6 chữ số trong tin nhắn"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Mã gồm đúng 6 chữ số.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 8}
+        ),
+    )
 
 
 class RegisterForm(PasswordsMixin):

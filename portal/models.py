@@ -15,8 +15,10 @@ class RequestStatus(models.TextChoices):
 
 
 class AccountRequest(models.Model):
-    """A citizen asking for an account: claiming a record whose phone differs, or registering
-    without being in the registry. The account stays inactive until an officer decides."""
+    """A citizen asking for an account: claiming their registry record, or registering
+    without being in the registry. No account exists until the request is decided (by the
+    village officer, or for a claim by the one-time code sent to the phone on file), so a
+    request holds no user name and blocks nobody else's claim."""
 
     class Kind(models.TextChoices):
         CLAIM = "claim", _("Nhận tài khoản (số điện thoại khác sổ)")
@@ -24,8 +26,14 @@ class AccountRequest(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_request"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="account_request",
     )
+    # The password the person chose, hashed, until the account is created from it.
+    password_hash = models.CharField(max_length=256, blank=True)
     citizen = models.ForeignKey(
         Citizen, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -77,3 +85,40 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Đề nghị sửa thông tin: {self.citizen}"
+
+
+class PhoneChallenge(models.Model):
+    """A one-time code sent to the phone on a claimed record: typing it back proves the
+    claimant holds that phone. The code is stored hashed; it expires and allows few tries."""
+
+    # None for a stand-in: a claim that matched nothing gets a code page like any other,
+    # so the answer never tells whether a record, a phone or a claim exists.
+    request = models.ForeignKey(
+        AccountRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=256)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Mã xác nhận số điện thoại #{self.pk}"
+
+
+class Notice(models.Model):
+    """A message to one person, shown on their portal page (account changes, claims)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notice_user_recent")]
+
+    def __str__(self) -> str:
+        return self.text

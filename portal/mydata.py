@@ -101,12 +101,32 @@ def collect(citizen: Citizen) -> dict[str, Any]:
             {
                 "luc": _when(e.created_at),
                 "nguoi": str(e.actor or "Hệ thống"),
-                "cach": e.action,
+                "cach": disclosure_label(e.action),
                 "ghi_chu": e.note,
             }
             for e in privacy.disclosures_of([citizen.pk])[:500]
         ],
     }
+
+
+# How each kind of event that touched a person's data reads on their own page.
+DISCLOSURE_LABELS = {
+    "personal.reveal": "Cán bộ bấm xem đầy đủ số CCCD, ngày sinh, điện thoại",
+    "api.citizens": "Phần mềm kết nối (API) lấy danh sách có dữ liệu đầy đủ",
+    "portal.review": "Cán bộ thôn xem khi duyệt yêu cầu tài khoản",
+    "portal.claim": "Có người yêu cầu nhận tài khoản với thông tin của bạn",
+    "portal.claim_refused": "Có người yêu cầu nhận tài khoản với số CCCD của bạn (không khớp sổ)",
+    "portal.register_same_identity": "Có người đăng ký tài khoản mới với số CCCD của bạn",
+    "registry.identity_search": "Cán bộ tìm theo đúng số CCCD của bạn",
+}
+
+
+def disclosure_label(action: str) -> str:
+    if action in DISCLOSURE_LABELS:
+        return DISCLOSURE_LABELS[action]
+    if action.startswith("export."):
+        return "Xuất danh sách ra tệp (Excel)"
+    return "Xem hoặc xuất dữ liệu cá nhân"
 
 
 def _lines(value: Any, indent: int = 0) -> list[tuple[int, str]]:

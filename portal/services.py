@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User, normalize_phone
 from accounts.scope import scope_of
 from audit.services import record
+from core import ratelimit
 from core.text import fold
 from places.models import Place
-from portal.models import AccountRequest, ChangeRequest, RequestStatus
+from portal import notify
+from portal.models import AccountRequest, ChangeRequest, PhoneChallenge, RequestStatus
 from portal.notify import send_password
+from registry import privacy
 from registry import services as registry
 from registry.models import Citizen, Occupation, Organisation, ResidenceStatus
 
-NEUTRAL = _(
-    "Thông tin không khớp với sổ đăng ký, hoặc tài khoản đã được nhận. "
-    "Kiểm tra lại số CCCD, ngày sinh, số điện thoại; nếu vẫn không được, hãy liên hệ cán bộ thôn."
-)
-MAX_ATTEMPTS = 5
+# The claim and the registration answer the same whatever exists (a record, an account,
+# a phone, a pending request): nothing here tells a stranger who is in the registry.
+MAX_PER_CLIENT = 10  # claims or registrations per client address per window (proposal)
+MAX_PER_IDENTITY = 5  # per identity number per window, from any client (proposal)
 WINDOW_SECONDS = 15 * 60
+CODE_TTL = dt.timedelta(minutes=10)  # a one-time code lives 10 minutes (proposal)
+CODE_TRIES = 5  # wrong codes allowed per code sent (proposal)
+REPEAT_SECONDS = 10 * 60  # the same request posted again within this is the same request
 
 
 class Refused(ValidationError):  # noqa: N818 - a refusal shown as is
@@ -38,41 +45,26 @@ class Throttled(Exception):  # noqa: N818
     pass
 
 
-def _attempt_keys(ip: str, identity: str) -> list[str]:
-    return [f"claim:ip:{ip}", f"claim:id:{identity}"]
-
-
-def check_throttle(ip: str, identity: str) -> None:
-    if any((cache.get(key) or 0) >= MAX_ATTEMPTS for key in _attempt_keys(ip, identity)):
+def _throttle(scope: str, *, client: str, identity: str) -> None:
+    """Count this attempt against the client and the identity number; every attempt
+    counts, right or wrong, so guessing is as slow as it is for everyone."""
+    over_client = ratelimit.count(f"{scope}:client", client, seconds=WINDOW_SECONDS)
+    over_identity = ratelimit.count(f"{scope}:identity", identity, seconds=WINDOW_SECONDS)
+    if over_client > MAX_PER_CLIENT or over_identity > MAX_PER_IDENTITY:
         raise Throttled
 
 
-def count_failure(ip: str, identity: str) -> None:
-    for key in _attempt_keys(ip, identity):
-        if not cache.add(key, 1, WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, WINDOW_SECONDS)
-
-
 def _birth_matches(citizen: Citizen, birth: tuple[dt.date | None, int]) -> bool:
+    """The full date when the record has one (the identity number already tells the
+    year, so the year alone proves nothing); the year only for records without a day."""
     day, year = birth
-    if citizen.birth_date is not None and day is not None:
-        return citizen.birth_date == day
-    return citizen.birth_year == year
+    if citizen.birth_date is not None:
+        return day == citizen.birth_date
+    return citizen.birth_year == year and (day is None or day.year == year)
 
 
-def _make_user(*, username: str, full_name: str, phone: str, password: str, active: bool) -> User:
-    if User.objects.filter(username=username).exists():
-        raise Refused(NEUTRAL)
-    phone_norm = normalize_phone(phone) or None
-    if phone_norm and User.objects.filter(phone=phone_norm).exists():
-        raise Refused(_("Số điện thoại này đã gắn với một tài khoản khác."))
-    user = User(username=username, full_name=full_name, phone=phone_norm, is_active=active)
-    user.set_password(password)
-    user.save()
-    return user
+def _same_phone(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and normalize_phone(a or "") == normalize_phone(b or "")
 
 
 def _grant_citizen(user: User, citizen: Citizen, actor: User | None) -> None:
@@ -87,85 +79,284 @@ def _grant_citizen(user: User, citizen: Citizen, actor: User | None) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ClaimAnswer:
+    """What the claimant is told: the same for every claim. `token` names the page where
+    a one-time code is typed (when an SMS channel exists, every claim gets one)."""
+
+    token: str | None
+
+
+def _challenge(request: AccountRequest | None) -> str:
+    """A one-time code for the phone on file (sent), or a stand-in nobody can answer."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    challenge = PhoneChallenge.objects.create(
+        request=request,
+        token=secrets.token_urlsafe(24),
+        code_hash=make_password(code),
+        expires_at=timezone.now() + CODE_TTL,
+    )
+    if request is not None and request.citizen is not None:
+        text = _(
+            "Mã nhận tài khoản học tập suốt đời: %(code)s (hết hạn sau 10 phút). "
+            "Không đưa mã này cho ai, kể cả cán bộ."
+        ) % {"code": code}
+        # Not sent: the request still waits for the village officer.
+        with contextlib.suppress(notify.NotSent):
+            notify.send_sms(request.citizen.phone or "", text)
+    return challenge.token
+
+
 @transaction.atomic
 def claim(
-    *, identity: str, birth: tuple[dt.date | None, int], phone: str, password: str, ip: str
-) -> tuple[str, User]:
-    """("active", user) when everything matches the record; ("pending", user) when only the
-    phone differs. Anything else: the same neutral refusal, counted against the client."""
-    check_throttle(ip, identity)
+    *,
+    identity: str,
+    full_name: str,
+    birth: tuple[dt.date | None, int],
+    phone: str,
+    password: str,
+    client: str,
+) -> ClaimAnswer:
+    """A person asks for the account of their registry record. The identity number, the
+    name and the birth date (the full date when the record has one) must match. The
+    account is activated only by proof of the phone on file (a one-time code sent to it)
+    or by the village officer, who checks in person; until then nothing is created that
+    could block anyone, and the attempt is written into the record's history, which the
+    person sees on "Dữ liệu của tôi"."""
+    _throttle("claim", client=client, identity=identity)
     citizen = (
         Citizen.objects.select_for_update(of=("self",))
-        .filter(identity_number=identity, status=ResidenceStatus.ACTIVE, user__isnull=True)
-        .select_related("village")
+        .filter(identity_number=identity, status=ResidenceStatus.ACTIVE)
+        .select_related("village", "user")
         .first()
     )
-    if (
-        citizen is None
-        or not _birth_matches(citizen, birth)
-        or AccountRequest.objects.filter(
-            identity_number=identity, status=RequestStatus.PENDING
-        ).exists()
-    ):
-        count_failure(ip, identity)
-        raise Refused(NEUTRAL)
-    same_phone = bool(citizen.phone) and normalize_phone(citizen.phone) == normalize_phone(phone)
-    user = _make_user(
-        username=identity,
+    matched = (
+        citizen is not None
+        and citizen.user_id is None
+        and fold(full_name) == fold(citizen.full_name)
+        and _birth_matches(citizen, birth)
+    )
+    if citizen is not None:
+        privacy.record_disclosure(
+            actor=None,
+            action="portal.claim" if matched else "portal.claim_refused",
+            citizen_ids=[citizen.pk],
+            obj=citizen,
+            note=_("yêu cầu nhận tài khoản, SĐT %(p)s") % {"p": normalize_phone(phone)}
+            if matched
+            else _("yêu cầu nhận tài khoản không khớp sổ"),
+        )
+    if citizen is not None and citizen.user is not None:
+        notify.tell(
+            citizen.user,
+            _(
+                "Có người vừa yêu cầu nhận tài khoản với số CCCD của bạn. Tài khoản của bạn "
+                "không thay đổi; nếu không phải bạn, hãy báo cán bộ thôn."
+            ),
+        )
+    if not matched or citizen is None:
+        return ClaimAnswer(token=_challenge(None) if notify.sms_available() else None)
+    phone_norm = normalize_phone(phone)
+    cutoff = timezone.now() - dt.timedelta(seconds=REPEAT_SECONDS)
+    request = AccountRequest.objects.filter(
+        kind=AccountRequest.Kind.CLAIM,
+        citizen=citizen,
+        phone=phone_norm,
+        status=RequestStatus.PENDING,
+        created_at__gte=cutoff,
+    ).first()
+    if request is None:
+        request = AccountRequest.objects.create(
+            kind=AccountRequest.Kind.CLAIM,
+            citizen=citizen,
+            full_name=citizen.full_name,
+            gender=citizen.gender,
+            birth_date=citizen.birth_date,
+            birth_year=citizen.birth_year,
+            identity_number=identity,
+            phone=phone_norm,
+            village=citizen.village,
+            password_hash=make_password(password),
+        )
+    else:  # the same claim again (a double click, a retry): no second request
+        request.password_hash = make_password(password)
+        request.save(update_fields=["password_hash"])
+    if not notify.sms_available():
+        return ClaimAnswer(token=None)
+    if _same_phone(citizen.phone, phone_norm):
+        return ClaimAnswer(token=_challenge(request))
+    return ClaimAnswer(token=_challenge(None))
+
+
+def confirm_code(*, token: str, code: str, client: str) -> User | None:
+    """The account, when `code` is the one sent for `token` and still good; else None.
+    Every try counts (it is written before the answer), so a code cannot be guessed."""
+    if not ratelimit.allow("claim-code:client", client, limit=30, seconds=WINDOW_SECONDS):
+        raise Throttled
+    with transaction.atomic():
+        challenge = PhoneChallenge.objects.select_for_update().filter(token=token[:64]).first()
+        if challenge is None:
+            return None
+        if challenge.used_at is not None:
+            request = challenge.request
+            # The same correct code posted twice: the account it already opened.
+            if (
+                request is not None
+                and request.user is not None
+                and check_password(code, challenge.code_hash)
+            ):
+                return request.user
+            return None
+        if challenge.expires_at < timezone.now() or challenge.attempts >= CODE_TRIES:
+            return None
+        challenge.attempts += 1
+        challenge.save(update_fields=["attempts"])
+    if challenge.request_id is None or not check_password(code.strip(), challenge.code_hash):
+        return None
+    with transaction.atomic():
+        locked = PhoneChallenge.objects.select_for_update().get(pk=challenge.pk)
+        if locked.used_at is not None or locked.request_id is None:
+            return None
+        request = AccountRequest.objects.select_for_update(of=("self",)).get(pk=locked.request_id)
+        if request.status != RequestStatus.PENDING or request.citizen is None:
+            return None
+        try:
+            user = _open_account(request, actor=None, citizen=request.citizen)
+        except ValidationError:
+            return None
+        locked.used_at = timezone.now()
+        locked.save(update_fields=["used_at"])
+        return user
+
+
+def _open_account(
+    request: AccountRequest,
+    *,
+    actor: User | None,
+    citizen: Citizen,
+    announce_to: tuple[str, ...] = (),
+) -> User:
+    """Create the account a request asked for, give it the citizen role on `citizen`,
+    close the request and every other pending request for that person."""
+    citizen = Citizen.objects.select_for_update(of=("self",)).get(pk=citizen.pk)
+    if citizen.user_id is not None:
+        raise ValidationError(_("Hồ sơ này đã có tài khoản."))
+    if not request.password_hash:
+        raise ValidationError(_("Yêu cầu không còn mật khẩu; công dân hãy gửi lại yêu cầu."))
+    username = citizen.identity_number or request.identity_number
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            _("Tên đăng nhập %(u)s đã được dùng cho một tài khoản khác; báo quản trị tỉnh.")
+            % {"u": username}
+        )
+    phone = normalize_phone(request.phone or citizen.phone or "") or None
+    if phone and User.objects.filter(phone=phone).exists():
+        phone = None  # another account logs in with it; this one uses the identity number
+    user = User(
+        username=username,
         full_name=citizen.full_name,
         phone=phone,
-        password=password,
-        active=same_phone,
+        is_active=True,
+        password=request.password_hash,
     )
-    if same_phone:
-        _grant_citizen(user, citizen, None)
-        record(actor=user, action="portal.claim", obj=citizen)
-        return "active", user
-    request = AccountRequest.objects.create(
-        kind=AccountRequest.Kind.CLAIM,
-        user=user,
-        citizen=citizen,
-        full_name=citizen.full_name,
-        gender=citizen.gender,
-        birth_date=citizen.birth_date,
-        birth_year=citizen.birth_year,
-        identity_number=identity,
-        phone=normalize_phone(phone),
-        village=citizen.village,
+    user.save()
+    _grant_citizen(user, citizen, actor)
+    now = timezone.now()
+    request.status, request.decided_by, request.decided_at = RequestStatus.APPROVED, actor, now
+    request.user, request.citizen, request.password_hash = user, citizen, ""
+    if actor is None:
+        request.note = _("Xác nhận bằng mã gửi tới số điện thoại trong sổ.")
+    request.save()
+    others = AccountRequest.objects.filter(status=RequestStatus.PENDING).filter(
+        models.Q(citizen=citizen) | models.Q(identity_number=username)
+    )
+    others.exclude(pk=request.pk).update(
+        status=RequestStatus.REJECTED,
+        decided_at=now,
+        decided_by=actor,
+        note=_("Hồ sơ đã có tài khoản (nhận ngày %(d)s).") % {"d": now.strftime("%d/%m/%Y")},
+        password_hash="",
     )
     record(
-        actor=user,
-        action="portal.claim_pending",
+        actor=actor or user,
+        action="portal.claim_confirmed" if actor is None else "portal.approve",
         obj=citizen,
-        note=_("Số điện thoại mới: %(p)s") % {"p": request.phone},
+        note=request.get_kind_display(),
     )
-    return "pending", user
+    notify.tell(
+        user,
+        _(
+            "Tài khoản của bạn đã được mở ngày %(d)s. Nếu không phải bạn yêu cầu, "
+            "hãy báo ngay cán bộ thôn."
+        )
+        % {"d": timezone.localtime(now).strftime("%d/%m/%Y %H:%M")},
+        phones=announce_to,
+    )
+    return user
 
 
 @transaction.atomic
-def register(*, data: dict[str, Any], password: str) -> AccountRequest:
-    """Someone not in the registry asks to be added; the village officer verifies."""
+def register(*, data: dict[str, Any], password: str, client: str = "") -> AccountRequest:
+    """Someone not in the registry asks to be added; the village officer verifies and
+    then creates the record and the account. No account exists before that, so a
+    registration under someone else's identity number blocks nobody; one under a number
+    already in the registry is written into that record's history (and told to its
+    account, if any), and the officer is warned."""
+    identity = data["identity_number"]
+    _throttle("register", client=client or "-", identity=identity)
     birth_date, birth_year = data["birth"]
-    user = _make_user(
-        username=data["identity_number"],
+    phone = normalize_phone(data["phone"])
+    cutoff = timezone.now() - dt.timedelta(seconds=REPEAT_SECONDS)
+    same = AccountRequest.objects.filter(
+        kind=AccountRequest.Kind.REGISTER,
+        status=RequestStatus.PENDING,
+        identity_number=identity,
+        phone=phone,
+        village=data["village"],
         full_name=data["full_name"],
-        phone=data["phone"],
-        password=password,
-        active=False,
-    )
+        created_at__gte=cutoff,
+    ).first()
+    if same is not None:  # posted twice: one request
+        same.password_hash = make_password(password)
+        same.save(update_fields=["password_hash"])
+        return same
     request = AccountRequest.objects.create(
         kind=AccountRequest.Kind.REGISTER,
-        user=user,
         full_name=data["full_name"],
         gender=data["gender"],
         birth_date=birth_date,
         birth_year=birth_year,
-        identity_number=data["identity_number"],
-        phone=normalize_phone(data["phone"]),
+        identity_number=identity,
+        phone=phone,
         village=data["village"],
+        password_hash=make_password(password),
     )
-    record(actor=user, action="portal.register", obj=request.village, note=data["full_name"])
+    record(actor=None, action="portal.register", obj=request.village, note=data["full_name"])
+    for existing in Citizen.objects.filter(identity_number=identity).select_related("user"):
+        privacy.record_disclosure(
+            actor=None,
+            action="portal.register_same_identity",
+            citizen_ids=[existing.pk],
+            obj=existing,
+            note=_("đăng ký mới với số CCCD của hồ sơ này, tên %(n)s") % {"n": data["full_name"]},
+        )
+        if existing.user is not None:
+            notify.tell(
+                existing.user,
+                _(
+                    "Có người vừa đăng ký tài khoản mới với số CCCD của bạn (tên %(n)s). "
+                    "Nếu không phải bạn, hãy báo cán bộ thôn."
+                )
+                % {"n": data["full_name"]},
+            )
     return request
+
+
+def same_identity_records(request: AccountRequest) -> list[Citizen]:
+    """Registry records already holding the identity number a registration gives."""
+    if request.kind != AccountRequest.Kind.REGISTER:
+        return []
+    return list(Citizen.objects.filter(identity_number=request.identity_number))
 
 
 def candidates(request: AccountRequest) -> list[Citizen]:
@@ -203,6 +394,7 @@ def approve(*, actor: User, request: AccountRequest, link_to: Citizen | None = N
             return locked.citizen  # a second click
         raise ValidationError(_("Yêu cầu đã được xử lý."))
     citizen = locked.citizen or link_to
+    old_phone = ""
     if citizen is None:
         matches = candidates(locked)
         if matches:
@@ -232,6 +424,7 @@ def approve(*, actor: User, request: AccountRequest, link_to: Citizen | None = N
             raise ValidationError(_("Hồ sơ này đã có tài khoản."))
         if citizen.identity_number and citizen.identity_number != locked.identity_number:
             raise ValidationError(_("Số CCCD của hồ sơ khác với số trong yêu cầu."))
+        old_phone = citizen.phone or ""
         changes: dict[str, Any] = {}
         if not citizen.identity_number:
             changes["identity_number"] = locked.identity_number
@@ -242,19 +435,25 @@ def approve(*, actor: User, request: AccountRequest, link_to: Citizen | None = N
                 actor=actor, citizen=citizen, data=changes, allow_duplicate=True
             )
             citizen.refresh_from_db()
-    user = locked.user
-    user.is_active = True
-    user.phone = locked.phone or user.phone
-    user.save(update_fields=["is_active", "phone"])
-    _grant_citizen(user, citizen, actor)
-    locked.status, locked.decided_by, locked.decided_at, locked.citizen = (
-        RequestStatus.APPROVED,
-        actor,
-        timezone.now(),
-        citizen,
-    )
-    locked.save()
-    record(actor=actor, action="portal.approve", obj=citizen, note=locked.get_kind_display())
+    if locked.user is not None:  # a request made before accounts waited for approval
+        user = locked.user
+        user.is_active = True
+        user.phone = locked.phone or user.phone
+        user.save(update_fields=["is_active", "phone"])
+        _grant_citizen(user, citizen, actor)
+        locked.status, locked.decided_by, locked.decided_at, locked.citizen = (
+            RequestStatus.APPROVED,
+            actor,
+            timezone.now(),
+            citizen,
+        )
+        locked.save()
+        record(actor=actor, action="portal.approve", obj=citizen, note=locked.get_kind_display())
+        return citizen
+    # The login phone comes from the request: tell both the number on file before and the
+    # new one, so a person whose record was claimed with another phone hears of it.
+    phones = (old_phone, citizen.phone or "") if locked.citizen or link_to else ()
+    _open_account(locked, actor=actor, citizen=citizen, announce_to=phones)
     return citizen
 
 
@@ -347,13 +546,17 @@ def decide_change(
                 data["village"] = Place.objects.villages().current().get(pk=value)
             else:
                 data[key] = value
+        before_phone = locked.citizen.phone or ""
         registry.update_citizen(
             actor=actor, citizen=locked.citizen, data=data, allow_duplicate=True
         )
-        if "phone" in locked.changes and locked.citizen.user is not None:
-            User.objects.filter(pk=locked.citizen.user_id).update(
-                phone=normalize_phone(str(locked.changes["phone"]))
-            )
+        locked.citizen.refresh_from_db()
+        sync_login(
+            actor=actor,
+            citizen=locked.citizen,
+            before_phone=before_phone,
+            before_identity=locked.citizen.identity_number or "",
+        )
     elif not note.strip():
         raise ValidationError({"note": _("Hãy ghi lý do không xác nhận.")})
     locked.status = RequestStatus.APPROVED if approve_it else RequestStatus.REJECTED
@@ -366,3 +569,78 @@ def decide_change(
         note=f"{locked.get_status_display()} {note}".strip(),
     )
     return locked
+
+
+FIELD_LABELS = {
+    "phone": _("Số điện thoại"),
+    "occupation": _("Nghề nghiệp"),
+    "workplace": _("Nơi làm việc"),
+    "village": _("Thôn, tổ dân phố"),
+}
+
+
+def change_lines(request: ChangeRequest) -> list[tuple[str, str, str, bool]]:
+    """A change request as the officer reads it: (field, now, asked, alters the login)."""
+    citizen = request.citizen
+    lines: list[tuple[str, str, str, bool]] = []
+    for key, value in request.changes.items():
+        if key == "occupation":
+            before, after = citizen.get_occupation_display(), str(Occupation(value).label)
+        elif key == "workplace":
+            org = Organisation.objects.filter(pk=value).first()
+            before, after = str(citizen.workplace or ""), str(org or "")
+        elif key == "village":
+            place = Place.objects.filter(pk=value).first()
+            before, after = str(citizen.village), str(place or "")
+        else:
+            before, after = citizen.phone or "", str(value)
+        login = key == "phone" and citizen.user_id is not None
+        lines.append((str(FIELD_LABELS.get(key, key)), before, after, login))
+    return lines
+
+
+def sync_login(
+    *, actor: User, citizen: Citizen, before_phone: str, before_identity: str
+) -> list[str]:
+    """After an officer changed a record's phone or identity number: move the account's
+    login to the new values (when the old ones were its login and the new ones are free)
+    and tell the person, on their page and by SMS to the old and the new phone. What
+    changed, in words (empty when the login did not change)."""
+    user = User.objects.select_for_update().filter(pk=citizen.user_id).first()
+    if user is None:
+        return []
+    changed: list[str] = []
+    new_phone = normalize_phone(citizen.phone or "") or None
+    if normalize_phone(before_phone) != (new_phone or "") and user.phone != new_phone:
+        taken = new_phone and User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists()
+        user.phone = None if taken else new_phone
+        changed.append(
+            _("số điện thoại đăng nhập: %(a)s → %(b)s")
+            % {"a": before_phone or "—", "b": user.phone or _("(không dùng số điện thoại)")}
+        )
+    new_identity = citizen.identity_number or ""
+    if (
+        before_identity
+        and new_identity
+        and before_identity != new_identity
+        and user.username == before_identity
+        and not User.objects.filter(username__iexact=new_identity).exists()
+    ):
+        user.username = new_identity
+        changed.append(
+            _("số CCCD đăng nhập: %(a)s → %(b)s") % {"a": before_identity, "b": new_identity}
+        )
+    if not changed:
+        return []
+    user.save(update_fields=["phone", "username"])
+    text = _(
+        "Thông tin đăng nhập của bạn đã được cán bộ %(o)s thay đổi ngày %(d)s: %(c)s. "
+        "Nếu bạn không đề nghị, hãy báo ngay cán bộ thôn."
+    ) % {
+        "o": actor.full_name or actor.username,
+        "d": timezone.localtime().strftime("%d/%m/%Y"),
+        "c": "; ".join(changed),
+    }
+    notify.tell(user, text, phones=(before_phone, citizen.phone or ""))
+    record(actor=actor, action="portal.login_changed", obj=citizen, note="; ".join(changed))
+    return changed

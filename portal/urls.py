@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("nhan-tai-khoan/", views.claim_view, name="claim"),
+    path("nhan-tai-khoan/ma/<str:token>/", views.claim_code, name="claim_code"),
     path("dang-ky/", views.register_view, name="register"),
     path("danh-gia/", views.start_cdht, name="start"),
     path("danh-gia/<int:pk>/buoc/<int:step>/", views.step, name="step"),

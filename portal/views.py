@@ -22,14 +22,21 @@ from assessments import services as cycle
 from assessments.forms import answers_form_class, answers_from, initial_answers
 from assessments.models import Assessment, State
 from audit.services import record
+from core import ratelimit
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
-from core.middleware import ip_of
 from criteria.engine import spec_of
 from criteria.titles import PopulationGroup, Title, group_for_occupation
 from places.models import Place
 from portal import mydata, services
-from portal.forms import ChangeForm, ClaimForm, CommuneChoiceForm, GroupForm, RegisterForm
+from portal.forms import (
+    ChangeForm,
+    ClaimForm,
+    CodeForm,
+    CommuneChoiceForm,
+    GroupForm,
+    RegisterForm,
+)
 from portal.models import AccountRequest, ChangeRequest, RequestStatus
 from registry import privacy
 from registry.models import Citizen, ResidenceStatus
@@ -50,29 +57,57 @@ def claim_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome, user = services.claim(
+            answer = services.claim(
                 identity=data["identity_number"],
+                full_name=data["full_name"],
                 birth=data["birth"],
                 phone=data["phone"],
                 password=data["password"],
-                ip=ip_of(request) or "",
+                client=ratelimit.client_address(request),
             )
         except services.Throttled:
             throttled = True
-        except ValidationError as exc:
-            apply_errors(form, exc)
         else:
-            if outcome == "active":
+            if answer.token:
+                return redirect("portal:claim_code", token=answer.token)
+            return render(request, "portal/pending.html", {"kind": "claim"})
+    status = 429 if throttled else 200
+    return render(
+        request, "portal/claim.html", {"form": form, "throttled": throttled}, status=status
+    )
+
+
+def claim_code(request: HttpRequest, token: str) -> HttpResponse:
+    """Type the code sent to the phone on file. Every token gets this page, whether or not
+    a code was sent (the claim's answer is the same whatever exists)."""
+    form = CodeForm(request.POST or None)
+    throttled = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.confirm_code(
+                token=token,
+                code=form.cleaned_data["code"].strip(),
+                client=ratelimit.client_address(request),
+            )
+        except services.Throttled:
+            throttled = True
+        else:
+            if user is not None:
                 login(request, user, backend=BACKEND)
                 messages.success(
                     request,
                     _("Đã nhận tài khoản. Từ nay đăng nhập bằng số CCCD hoặc số điện thoại."),
                 )
                 return redirect("portal:home")
-            return render(request, "portal/pending.html", {"kind": "claim"})
-    status = 429 if throttled else 200
+            form.add_error(
+                "code",
+                _("Mã không đúng, đã hết hạn hoặc đã thử quá 5 lần. Hãy gửi lại yêu cầu."),
+            )
     return render(
-        request, "portal/claim.html", {"form": form, "throttled": throttled}, status=status
+        request,
+        "portal/claim_code.html",
+        {"form": form, "throttled": throttled},
+        status=429 if throttled else 200,
     )
 
 
@@ -92,7 +127,18 @@ def register_view(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None, commune=commune)
     if request.method == "POST" and form.is_valid():
         try:
-            services.register(data=form.cleaned_data, password=form.cleaned_data["password"])
+            services.register(
+                data=form.cleaned_data,
+                password=form.cleaned_data["password"],
+                client=ratelimit.client_address(request),
+            )
+        except services.Throttled:
+            return render(
+                request,
+                "portal/register.html",
+                {"form": form, "commune": commune, "throttled": True},
+                status=429,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -122,6 +168,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "has_cdht": mine.filter(title=Title.CDHT, year=year, citizen=citizen).exists(),
             "year": year,
             "site_url": request.build_absolute_uri("/")[:-1],
+            "notices": request.user.notices.all()[:5],
         },
     )
 
@@ -365,16 +412,20 @@ def review(request: AuthedRequest) -> HttpResponse:
     changes = ChangeRequest.objects.filter(
         status=RequestStatus.PENDING, citizen__village__in=villages
     ).select_related("citizen__village")
-    rows = [(r, services.candidates(r) if r.citizen is None else []) for r in accounts]
+    rows = [
+        (r, services.candidates(r) if r.citizen is None else [], services.same_identity_records(r))
+        for r in accounts
+    ]
     # Beside each request the officer sees the matching records' phones and birth dates.
-    shown = [r.citizen_id for r, _c in rows if r.citizen_id] + [
-        c.pk for _r, candidates in rows for c in candidates
+    shown = [r.citizen_id for r, _c, _s in rows if r.citizen_id] + [
+        c.pk for _r, candidates, _s in rows for c in candidates
     ]
     if shown:
         privacy.record_disclosure(
             actor=request.user, action="portal.review", citizen_ids=shown, note="duyệt tài khoản"
         )
-    return render(request, "portal/review.html", {"accounts": rows, "changes": changes})
+    change_rows = [(c, services.change_lines(c)) for c in changes]
+    return render(request, "portal/review.html", {"accounts": rows, "changes": change_rows})
 
 
 @login_required
@@ -441,7 +492,13 @@ def my_data(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "portal/my_data.html",
-        {"citizen": citizen, "disclosures": privacy.disclosures_of([citizen.pk])[:200]},
+        {
+            "citizen": citizen,
+            "disclosures": [
+                (e, mydata.disclosure_label(e.action))
+                for e in privacy.disclosures_of([citizen.pk])[:200]
+            ],
+        },
     )
 
 

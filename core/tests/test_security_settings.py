@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "hoctap.hungyen.gov.vn",
     "CSRF_TRUSTED_ORIGINS": "https://hoctap.hungyen.gov.vn",
     "BEHIND_TLS_PROXY": "1",
+    "TRUSTED_PROXY_HOPS": "1",
+    "CACHE_URL": "db",
 }
 
 
@@ -48,6 +50,17 @@ def test_check_deploy_notices_a_production_setting_turned_off():
     result = deploy_check({"SECURE_HSTS_SECONDS": "0"})
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_limits_would_not_hold_behind_the_proxy():
+    """Behind a proxy: with no hop count every client is the proxy; with a per-process
+    cache each worker counts on its own. Both are reported."""
+    no_hops = deploy_check({"TRUSTED_PROXY_HOPS": "0"})
+    assert no_hops.returncode != 0
+    assert "hoctap.W001" in no_hops.stdout + no_hops.stderr
+    local_cache = deploy_check({"CACHE_URL": ""})
+    assert local_cache.returncode != 0
+    assert "hoctap.W002" in local_cache.stdout + local_cache.stderr
 
 
 def test_pages_carry_security_headers(client, db):

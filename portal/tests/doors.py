@@ -6,6 +6,15 @@ VILLAGE_REVIEWERS = frozenset({"alice", "cuong", "van"})
 DOORS = [
     Door("portal:home", allow=EVERYONE),
     Door("portal:claim", allow=EVERYONE, public=True),
+    # Every token gets the code form, whether or not a code was sent (the same answer
+    # whatever exists); only the right code opens anything.
+    Door(
+        "portal:claim_code",
+        allow=EVERYONE,
+        public=True,
+        kwargs=lambda s: {"token": "ma-khong-ton-tai"},
+        outside=EVERYONE,
+    ),
     Door("portal:register", allow=EVERYONE, public=True),
     Door("portal:start", allow=CITIZEN),
     Door(

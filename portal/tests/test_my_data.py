@@ -17,8 +17,9 @@ def test_own_data_as_json_pdf_and_who_saw_it(world, as_user):
     as_user("cuong").get(f"/so/cong-dan/{an.pk}/?hien=cccd")  # a recorded disclosure
     dan = as_user("dan")
     page = dan.get("/ca-nhan/du-lieu-cua-toi/").content.decode()
-    assert "Ai đã xem đầy đủ hoặc xuất dữ liệu cá nhân của bạn" in page
-    assert "personal.reveal" in page and "Nguyễn Văn Cường" in page
+    assert "Ai đã xem đầy đủ, xuất dữ liệu cá nhân của bạn" in page
+    assert "Cán bộ bấm xem đầy đủ số CCCD" in page and "Nguyễn Văn Cường" in page
+    assert "personal.reveal" not in page  # no codes on a citizen's page
 
     response = dan.get("/ca-nhan/du-lieu-cua-toi.json")
     assert response["Content-Type"].startswith("application/json")
@@ -28,7 +29,9 @@ def test_own_data_as_json_pdf_and_who_saw_it(world, as_user):
     assert data["ho_so"]["ho_va_ten"] == "Nguyễn Văn An"
     names = {m["ho_va_ten"] for m in data["ho_gia_dinh"]["thanh_vien"]}
     assert names == {"Nguyễn Văn An", "Lê Thị Bình", "Nguyễn Minh Châu"}
-    assert [d["cach"] for d in data["lan_xem_hoac_xuat_du_lieu"]] == ["personal.reveal"]
+    assert [d["cach"] for d in data["lan_xem_hoac_xuat_du_lieu"]] == [
+        "Cán bộ bấm xem đầy đủ số CCCD, ngày sinh, điện thoại"
+    ]
 
     pdf = dan.get("/ca-nhan/du-lieu-cua-toi.pdf")
     assert pdf["Content-Type"] == "application/pdf"

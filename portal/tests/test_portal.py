@@ -8,7 +8,6 @@ from assessments.tests.helpers import YEAR, open_years
 from audit.models import AuditEvent
 from conftest import PASSWORD
 from portal.models import AccountRequest, ChangeRequest, RequestStatus
-from portal.services import NEUTRAL
 from registry.models import Citizen
 from stats.compute import live_figures
 
@@ -22,11 +21,19 @@ def clear_cache():
     cache.clear()
 
 
-def claim(client, identity="033075000123", birth="1975", phone="0901234567", ip="10.0.0.1"):
+def claim(
+    client,
+    identity="033075000123",
+    birth="1975",
+    phone="0901234567",
+    ip="10.0.0.1",
+    name="Nguyễn Văn An",
+):
     return client.post(
         "/ca-nhan/nhan-tai-khoan/",
         {
             "identity_number": identity,
+            "full_name": name,
             "birth": birth,
             "phone": phone,
             "password": NEW_PASSWORD,
@@ -36,13 +43,22 @@ def claim(client, identity="033075000123", birth="1975", phone="0901234567", ip=
     )
 
 
-def test_claim_with_matching_record_logs_in(world, client):
+def confirm_by_officer(as_user, world):
+    """Without an SMS channel every claim waits for the village officer (van)."""
+    request = AccountRequest.objects.get(citizen=world.citizens["an"], status="pending")
+    as_user("van").post(f"/ca-nhan/duyet/tai-khoan/{request.pk}/", {"action": "approve"})
+    return request
+
+
+def test_claim_confirmed_by_the_officer_opens_the_account(world, client, as_user):
     response = claim(client)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "yêu cầu đã được chuyển tới cán bộ thôn" in response.content.decode()
+    assert Citizen.objects.get(pk=world.citizens["an"].pk).user is None
+    confirm_by_officer(as_user, world)
     an = Citizen.objects.get(pk=world.citizens["an"].pk)
     assert an.user is not None and an.user.username == "033075000123"
     assert RoleAssignment.objects.get(user=an.user).role == Role.CITIZEN
-    assert client.get("/", follow=True).context["citizen"] == an
     # later: log in with the phone number or the CCCD
     for login in ("0901234567", "033075000123"):
         fresh = Client()
@@ -50,30 +66,36 @@ def test_claim_with_matching_record_logs_in(world, client):
             fresh.post("/dang-nhap/", {"username": login, "password": NEW_PASSWORD}).status_code
             == 302
         )
+        assert fresh.get("/", follow=True).context["citizen"] == an
 
 
 @pytest.mark.parametrize(
-    ("identity", "birth", "phone"),
+    ("identity", "birth", "name"),
     [
-        ("033075000999", "1975", "0901234567"),  # no such CCCD
-        ("033075000123", "1976", "0901234567"),  # wrong birth year
-        ("033075000123", "02/03/1975", "0901234567"),  # the record has 01/03/1975: a wrong day
+        ("033075000999", "1975", "Nguyễn Văn An"),  # no such CCCD
+        ("033075000123", "1976", "Nguyễn Văn An"),  # wrong birth year
+        ("033075000123", "1975", "Nguyễn Văn Ba"),  # another name
+        ("033075000123", "02/03/1975", "Nguyễn Văn An"),  # the record has 01/03/1975
+        ("033075000123", "1975", "Nguyễn Văn An"),  # ...and the year alone is not enough
     ],
 )
-def test_wrong_combinations_get_the_same_neutral_message(world, client, identity, birth, phone):
-    if birth == "02/03/1975":
+def test_wrong_combinations_get_the_same_answer_and_open_nothing(
+    world, client, identity, birth, name
+):
+    if identity == "033075000123" and name == "Nguyễn Văn An" and birth != "1976":
         Citizen.objects.filter(pk=world.citizens["an"].pk).update(birth_date="1975-03-01")
-    response = claim(client, identity, birth, phone)
+    right = claim(Client(), ip="10.9.9.9", identity="033075000888")  # nobody: the reference
+    response = claim(client, identity, birth, name=name)
     assert response.status_code == 200
-    assert NEUTRAL in response.content.decode()
+    assert response.content.decode() == right.content.decode()
     assert not User.objects.filter(username=identity).exists()
+    assert not AccountRequest.objects.exists()
 
 
-def test_phone_mismatch_waits_for_the_village_officer(world, client, as_user):
-    response = claim(client, phone="0987000111")
-    assert "Cán bộ thôn sẽ kiểm tra" in response.content.decode()
+def test_phone_mismatch_changes_the_record_phone_once_the_officer_confirms(world, client, as_user):
+    claim(client, phone="0987000111")
     request = AccountRequest.objects.get()
-    assert request.kind == "claim" and not request.user.is_active
+    assert request.kind == "claim" and request.user is None
     assert (
         Client()
         .post("/dang-nhap/", {"username": "033075000123", "password": NEW_PASSWORD})
@@ -87,7 +109,8 @@ def test_phone_mismatch_waits_for_the_village_officer(world, client, as_user):
         == 404
     )
     van = as_user("van")
-    assert "033075000123" in van.get("/ca-nhan/duyet/").content.decode()
+    page = van.get("/ca-nhan/duyet/").content.decode()
+    assert "033075000123" in page and "số điện thoại khác sổ" in page
     van.post(f"/ca-nhan/duyet/tai-khoan/{request.pk}/", {"action": "approve"})
     an = Citizen.objects.get(pk=world.citizens["an"].pk)
     assert an.phone == "0987000111" and an.user.is_active
@@ -98,21 +121,25 @@ def test_phone_mismatch_waits_for_the_village_officer(world, client, as_user):
         == 302
     )
     assert AuditEvent.objects.for_object(an).filter(action="citizen.update").exists()
+    assert an.user.notices.filter(text__contains="đã được mở").exists()
 
 
 def test_claims_are_throttled(world, client):
     for _ in range(5):
         claim(client, identity="033075000999")
-    response = claim(client)  # even the right data waits now
+    response = claim(client, identity="033075000999")
     assert response.status_code == 429
-    assert "quá nhiều lần" in response.content.decode()
-    assert Citizen.objects.get(pk=world.citizens["an"].pk).user is None
+    assert "quá nhiều yêu cầu" in response.content.decode()
+    assert not AccountRequest.objects.exists()
 
 
-def test_a_claimed_record_cannot_be_claimed_twice(world, client):
+def test_a_claimed_record_cannot_be_claimed_twice(world, client, as_user):
     claim(client)
+    confirm_by_officer(as_user, world)
+    reference = claim(Client(), ip="10.0.0.3", identity="033075000888")
     response = claim(Client(), ip="10.0.0.2")
-    assert NEUTRAL in response.content.decode()
+    assert response.content.decode() == reference.content.decode()
+    assert AccountRequest.objects.filter(status="pending").count() == 0
 
 
 def register(client, identity, name="Hoàng Văn Mới", birth="1990", village=None, gender="male"):
@@ -134,6 +161,7 @@ def register(client, identity, name="Hoàng Văn Mới", birth="1990", village=N
 
 def test_registration_creates_a_record_once_verified(world, client, as_user):
     response = register(client, "033090000777", village=world.village_a1)
+    assert not User.objects.filter(username="033090000777").exists()
     assert "Cán bộ thôn sẽ kiểm tra" in response.content.decode()
     request = AccountRequest.objects.get(kind="register")
     as_user("van").post(f"/ca-nhan/duyet/tai-khoan/{request.pk}/", {"action": "approve"})
@@ -188,8 +216,17 @@ def test_duplicate_is_refused_when_the_officer_does_not_choose(world, client, as
 
 
 def claimed(world):
+    """An's portal session, his account opened as the village officer would."""
     client = Client()
     claim(client)
+    request = AccountRequest.objects.get(citizen=world.citizens["an"], status="pending")
+    world.client("van").post(f"/ca-nhan/duyet/tai-khoan/{request.pk}/", {"action": "approve"})
+    assert (
+        client.post(
+            "/dang-nhap/", {"username": "033075000123", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     return client
 
 
