@@ -172,12 +172,17 @@ TASKS = {
 
 # How messages reach citizens (portal/notify.py): "" none (every account claim waits for the
 # village officer), "http" (a provincial SMS gateway: POST {"to", "text"} to SMS_GATEWAY_URL
-# with SMS_GATEWAY_TOKEN as bearer token), "memory" (tests and demos).
+# with SMS_GATEWAY_TOKEN as bearer token), "console" (printed on the terminal: `make run`),
+# "memory" (tests).
 SMS_BACKEND = env.string("SMS_BACKEND", "")
 SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", "")
-if SMS_BACKEND not in ("", "http", "memory") or (SMS_BACKEND == "http" and not SMS_GATEWAY_URL):
-    raise ImproperlyConfigured('SMS_BACKEND is "", "http" (with SMS_GATEWAY_URL) or "memory".')
+if SMS_BACKEND not in ("", "http", "console", "memory") or (
+    SMS_BACKEND == "http" and not SMS_GATEWAY_URL
+):
+    raise ImproperlyConfigured(
+        'SMS_BACKEND is "", "http" (with SMS_GATEWAY_URL), "console" or "memory".'
+    )
 
 # Public certificate checks allowed per client per minute; beyond it: 429.
 VERIFY_RATE_PER_MINUTE = env.integer("VERIFY_RATE_PER_MINUTE", 30)

@@ -3,13 +3,15 @@ always a notice on their own portal page.
 
 SMS_BACKEND chooses the channel: "" (none: claims go to the village officer, passwords are
 read off the officer's screen), "http" (POST {"to", "text"} as JSON to SMS_GATEWAY_URL with
-a bearer token — the shape of the provincial SMS brand-name gateways), "memory" (kept in
-`outbox`, for tests and demos)."""
+a bearer token — the shape of the provincial SMS brand-name gateways), "console" (printed
+on the server's terminal, like Django's console e-mail backend: `make run` uses it so a
+demo claim can be finished), "memory" (kept in `outbox`, for tests)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import urllib.request
 from dataclasses import dataclass
 
@@ -35,7 +37,7 @@ outbox: list[Sms] = []
 
 
 def sms_available() -> bool:
-    return settings.SMS_BACKEND in ("http", "memory")
+    return settings.SMS_BACKEND in ("http", "console", "memory")
 
 
 def send_sms(phone: str, text: str) -> None:
@@ -45,6 +47,10 @@ def send_sms(phone: str, text: str) -> None:
         raise NotSent(to)
     if settings.SMS_BACKEND == "memory":
         outbox.append(Sms(to=to, text=text))
+        return
+    if settings.SMS_BACKEND == "console":
+        sys.stdout.write(f"[Tin nhắn tới {to}] {text}\n")
+        sys.stdout.flush()
         return
     request = urllib.request.Request(
         settings.SMS_GATEWAY_URL,

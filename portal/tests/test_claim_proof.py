@@ -311,3 +311,10 @@ def test_an_approved_phone_change_moves_the_login_and_tells_both_phones(world, a
     assert sorted(sms.to for sms in notify.outbox) == ["0901234567", "0966555444"]
     assert all("Thông tin đăng nhập của bạn đã được" in sms.text for sms in notify.outbox)
     assert "Thông tin đăng nhập của bạn đã được" in client.get("/ca-nhan/").content.decode()
+
+
+def test_the_demo_channel_prints_the_code_on_the_terminal(world, settings, capsys):
+    settings.SMS_BACKEND = "console"  # what `make run` uses
+    claim(Client())
+    printed = capsys.readouterr().out
+    assert f"[Tin nhắn tới {AN_PHONE}] Mã nhận tài khoản" in printed
