@@ -4,6 +4,10 @@ Reading goes through python-calamine (fast, streaming-friendly); writing
 templates, exports and annotated error copies through openpyxl. Each registry
 declares its columns once (`Column`) and uses them for the template, the
 export and the import, so export → edit → import round-trips.
+
+Every writer puts values through `put`/`append_row`: a str is always written
+as text, even when it starts with "=", so a name like `=HYPERLINK(...)` can
+never become a live formula. The project's own formulas are marked `Formula`.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.text import fold, nfc
 
@@ -233,6 +239,28 @@ def read_sheet(data: bytes, columns: Sequence[Column], sheet_name: str | None = 
     return Sheet(name, header_index + 1, letters, rows(), sheet.height, warnings)
 
 
+class Formula(str):
+    """One of the project's own formulas: the only text a writer lets Excel compute."""
+
+    def __new__(cls, text: str) -> Formula:
+        if not text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {text!r}")
+        return super().__new__(cls, text)
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Set a cell: a plain str stays text whatever it starts with; only a Formula computes."""
+    cell.value = value
+    if isinstance(value, str) and not isinstance(value, Formula):
+        cell.data_type = "s"  # openpyxl would have made "=..." a formula
+    return cell
+
+
+def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """`sheet.append(values)`, with every str written as text (see `put`)."""
+    sheet.append([put(Cell(sheet), value) for value in values])
+
+
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 
@@ -250,7 +278,7 @@ def write_workbook(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = sheet_title
-    sheet.append([c.header + (" *" if c.required else "") for c in columns])
+    append_row(sheet, [c.header + (" *" if c.required else "") for c in columns])
     for position, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=position)
         cell.font = Font(bold=True)
@@ -260,7 +288,7 @@ def write_workbook(
     sheet.freeze_panes = "A2"
     count = 0
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
         count += 1
     for position, column in enumerate(columns, start=1):
         letter = get_column_letter(position)
@@ -280,19 +308,19 @@ def write_workbook(
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}2:{letter}{max(count + 1000, 2000)}")
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append([title])
+    append_row(guide, [title])
     guide["A1"].font = Font(bold=True, size=13)
     for line in instructions:
-        guide.append([line])
+        append_row(guide, [line])
     guide.append([])
-    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi")])
+    append_row(guide, [_("Cột"), _("Bắt buộc"), _("Cách ghi")])
     for cell in guide[guide.max_row]:
         cell.font = Font(bold=True)
     for column in columns:
         detail = column.help
         if column.choices:
             detail = (detail + " " if detail else "") + _("Chọn: ") + "; ".join(column.choices)
-        guide.append([column.header, _("Có") if column.required else "", detail])
+        append_row(guide, [column.header, _("Có") if column.required else "", detail])
     guide.column_dimensions["A"].width = 28
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 90
@@ -302,18 +330,21 @@ def write_workbook(
 
 
 def annotated_copy(data: bytes, sheet: Sheet, errors: Sequence[CellError]) -> bytes:
-    """The uploaded workbook with each faulty cell marked and an error column added."""
-    workbook = load_workbook(io.BytesIO(data))
+    """The uploaded workbook with each faulty cell marked and an error column added.
+
+    Loaded with cached values only (what the import read), so no formula from the
+    upload is echoed back live; text cells such as "=1+1" stay text."""
+    workbook = load_workbook(io.BytesIO(data), data_only=True)
     target = workbook[sheet.name] if sheet.name in workbook.sheetnames else workbook.worksheets[0]
     error_col = target.max_column + 1
-    heading = target.cell(row=sheet.header_row, column=error_col, value=_("Lỗi"))
+    heading = put(target.cell(row=sheet.header_row, column=error_col), _("Lỗi"))
     heading.font = Font(bold=True, color="C00000")
     by_row: dict[int, list[CellError]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
     for row_number, row_errors in by_row.items():
         summary = "; ".join((f"{e.column}: " if e.column else "") + e.message for e in row_errors)
-        target.cell(row=row_number, column=error_col, value=summary)
+        put(target.cell(row=row_number, column=error_col), summary)
         for error in row_errors:
             letter = sheet.column_letters.get(error.key)
             if letter:

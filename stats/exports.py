@@ -22,6 +22,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from accounts.models import Role
 from accounts.scope import scope_of
 from core.http import AuthedRequest, attachment, xlsx_response
+from core.xlsx import Formula, append_row, put
 from movement import report as movement_report
 from places.models import Place, PlaceKind
 from recognition import fonts
@@ -88,8 +89,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _pct_formula(num: str, den: str) -> str:
-    return f'=IF(AND(ISNUMBER({den}),{den}>0),ROUND({num}/{den}*100,2),"")'
+def _pct_formula(num: str, den: str) -> Formula:
+    return Formula(f'=IF(AND(ISNUMBER({den}),{den}>0),ROUND({num}/{den}*100,2),"")')
 
 
 def annual_xlsx(d: AnnualData) -> bytes:
@@ -97,12 +98,14 @@ def annual_xlsx(d: AnnualData) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Phụ lục"
-    ws["A1"] = (
-        f"KẾT QUẢ THỰC HIỆN PHONG TRÀO HỌC TẬP SUỐT ĐỜI NĂM {d.year} — {d.place.name.upper()}"
+    put(
+        ws["A1"],
+        f"KẾT QUẢ THỰC HIỆN PHONG TRÀO HỌC TẬP SUỐT ĐỜI NĂM {d.year} — {d.place.name.upper()}",
     )
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = (
-        "Tỷ lệ tính trên tổng số đối tượng (không phải trên số đăng ký), theo báo cáo đã được tỉnh duyệt."
+    put(
+        ws["A2"],
+        "Tỷ lệ tính trên tổng số đối tượng (không phải trên số đăng ký), theo báo cáo đã được tỉnh duyệt.",
     )
     headers = [
         "Chỉ tiêu",
@@ -118,13 +121,14 @@ def annual_xlsx(d: AnnualData) -> bytes:
         "Chỉ tiêu 2030 tỉnh",
     ]
     ws.append([])
-    ws.append(headers)
+    append_row(ws, headers)
     header_row = ws.max_row
     t, p = d.targets, d.province_place
     for code in APPENDIX:
         value = d.province[code]
         row = ws.max_row + 1
-        ws.append(
+        append_row(
+            ws,
             [
                 str(IndicatorCode(code).label),
                 _num(t.get(code, p, 2020, TargetSource.ACHIEVED)),
@@ -137,20 +141,20 @@ def annual_xlsx(d: AnnualData) -> bytes:
                 _pct_formula(f"G{row}", f"F{row}") if INDICATORS[code].registered else "",
                 _num(t.get(code, p, 2030, TargetSource.NATIONAL)),
                 _num(t.get(code, p, 2030, TargetSource.PROVINCE)),
-            ]
+            ],
         )
     _style(ws, header_row, len(headers))
     ws.column_dimensions["A"].width = 52
 
     per = wb.create_sheet("Theo xã")
-    per["A1"] = f"KẾT QUẢ THEO XÃ, PHƯỜNG NĂM {d.year}"
+    put(per["A1"], f"KẾT QUẢ THEO XÃ, PHƯỜNG NĂM {d.year}")
     per["A1"].font = Font(bold=True, size=13)
     head = ["TT", "Xã, phường"]
     for code in PER_COMMUNE:
         label = str(IndicatorCode(code).label)
         head += [f"{label}: tổng số", f"{label}: đạt", f"{label}: tỷ lệ %"]
     per.append([])
-    per.append(head)
+    append_row(per, head)
     top = per.max_row
     for index, commune in enumerate(d.communes, start=1):
         row = per.max_row + 1
@@ -165,18 +169,18 @@ def annual_xlsx(d: AnnualData) -> bytes:
                 value.numerator if value else None,
                 _pct_formula(f"{col_done}{row}", f"{col_total}{row}"),
             ]
-        per.append(cells)
+        append_row(per, cells)
     last = per.max_row
     total_row = last + 1
     totals: list[Any] = ["", "Toàn tỉnh" if d.place.kind == PlaceKind.PROVINCE else "Cộng"]
     for n in range(len(PER_COMMUNE)):
         col_total, col_done = get_column_letter(3 + n * 3), get_column_letter(4 + n * 3)
         totals += [
-            f"=SUM({col_total}{top + 1}:{col_total}{last})",
-            f"=SUM({col_done}{top + 1}:{col_done}{last})",
+            Formula(f"=SUM({col_total}{top + 1}:{col_total}{last})"),
+            Formula(f"=SUM({col_done}{top + 1}:{col_done}{last})"),
             _pct_formula(f"{col_done}{total_row}", f"{col_total}{total_row}"),
         ]
-    per.append(totals)
+    append_row(per, totals)
     for cell in per[total_row]:
         cell.font = Font(bold=True)
     _style(per, top, len(head))
@@ -196,23 +200,24 @@ def annual_xlsx(d: AnnualData) -> bytes:
 def _movement_sheet(wb: Workbook, d: AnnualData) -> Any:
     """Learning centres, training, communication, resources and commendations (plan III, V)."""
     work = wb.create_sheet("Phong trào")
-    work["A1"] = (
-        f"TRUNG TÂM HỌC TẬP CỘNG ĐỒNG, TẬP HUẤN, TRUYỀN THÔNG, NGUỒN LỰC, KHEN THƯỞNG NĂM {d.year}"
+    put(
+        work["A1"],
+        f"TRUNG TÂM HỌC TẬP CỘNG ĐỒNG, TẬP HUẤN, TRUYỀN THÔNG, NGUỒN LỰC, KHEN THƯỞNG NĂM {d.year}",
     )
     work["A1"].font = Font(bold=True, size=13)
     for section in movement_report.sections(d.place, d.year):
         work.append([])
-        work.append([section.title])
+        append_row(work, [section.title])
         work.cell(row=work.max_row, column=1).font = Font(bold=True)
         for label, value in section.rows:
-            work.append([label, value])
+            append_row(work, [label, value])
     work.append([])
-    work.append(["VI. Theo xã, phường"])
+    append_row(work, ["VI. Theo xã, phường"])
     work.cell(row=work.max_row, column=1).font = Font(bold=True)
-    work.append(movement_report.COMMUNE_HEADERS)
+    append_row(work, movement_report.COMMUNE_HEADERS)
     top = work.max_row
     for row in movement_report.commune_rows(d.place, d.year):
-        work.append(row)
+        append_row(work, row)
     _style(work, top, len(movement_report.COMMUNE_HEADERS))
     work.column_dimensions["A"].width = 60
     work.freeze_panes = None
@@ -394,13 +399,13 @@ def review_xlsx(first: int, last: int, place: Place | None = None) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = f"Sơ kết {first}-{last}"
-    ws["A1"] = f"SƠ KẾT GIAI ĐOẠN {first}–{last}: TỶ LỆ ĐẠT CÁC DANH HIỆU (% TỔNG SỐ)"
+    put(ws["A1"], f"SƠ KẾT GIAI ĐOẠN {first}–{last}: TỶ LỆ ĐẠT CÁC DANH HIỆU (% TỔNG SỐ)")
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
-    ws.append(head)
+    append_row(ws, head)
     header_row = ws.max_row
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     _style(ws, header_row, len(head))
     ws.column_dimensions["A"].width = 52
     buffer = io.BytesIO()
