@@ -138,3 +138,21 @@ class RoleAssignment(models.Model):
             and self.valid_from <= today
             and (self.valid_to is None or self.valid_to >= today)
         )
+
+
+class Notice(models.Model):
+    """A message to one person, shown on their own page (account changes, claims); sent
+    by accounts.notify.tell, which also texts it when there is an SMS channel."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notice_user_recent")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -170,7 +170,7 @@ TASKS = {
     }
 }
 
-# How messages reach citizens (portal/notify.py): "" none (every account claim waits for the
+# How messages reach citizens (accounts/notify.py): "" none (every account claim waits for the
 # village officer), "http" (a provincial SMS gateway: POST {"to", "text"} to SMS_GATEWAY_URL
 # with SMS_GATEWAY_TOKEN as bearer token), "console" (printed on the terminal: `make run`),
 # "memory" (tests).

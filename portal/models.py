@@ -105,20 +105,3 @@ class PhoneChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"Mã xác nhận số điện thoại #{self.pk}"
-
-
-class Notice(models.Model):
-    """A message to one person, shown on their portal page (account changes, claims)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
-    )
-    text = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="notice_user_recent")]
-
-    def __str__(self) -> str:
-        return self.text

@@ -14,15 +14,15 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import notify
 from accounts.models import Role, RoleAssignment, User, normalize_phone
+from accounts.notify import send_password
 from accounts.scope import scope_of
 from audit.services import record
 from core import ratelimit
 from core.text import fold
 from places.models import Place
-from portal import notify
 from portal.models import AccountRequest, ChangeRequest, PhoneChallenge, RequestStatus
-from portal.notify import send_password
 from registry import privacy
 from registry import services as registry
 from registry.models import Citizen, Occupation, Organisation, ResidenceStatus
@@ -546,16 +546,13 @@ def decide_change(
                 data["village"] = Place.objects.villages().current().get(pk=value)
             else:
                 data[key] = value
-        before_phone = locked.citizen.phone or ""
+        # Approving the request is the officer's confirmation of a new login phone.
         registry.update_citizen(
-            actor=actor, citizen=locked.citizen, data=data, allow_duplicate=True
-        )
-        locked.citizen.refresh_from_db()
-        sync_login(
             actor=actor,
             citizen=locked.citizen,
-            before_phone=before_phone,
-            before_identity=locked.citizen.identity_number or "",
+            data=data,
+            allow_duplicate=True,
+            confirm_login_change=True,
         )
     elif not note.strip():
         raise ValidationError({"note": _("Hãy ghi lý do không xác nhận.")})
@@ -597,50 +594,3 @@ def change_lines(request: ChangeRequest) -> list[tuple[str, str, str, bool]]:
         login = key == "phone" and citizen.user_id is not None
         lines.append((str(FIELD_LABELS.get(key, key)), before, after, login))
     return lines
-
-
-def sync_login(
-    *, actor: User, citizen: Citizen, before_phone: str, before_identity: str
-) -> list[str]:
-    """After an officer changed a record's phone or identity number: move the account's
-    login to the new values (when the old ones were its login and the new ones are free)
-    and tell the person, on their page and by SMS to the old and the new phone. What
-    changed, in words (empty when the login did not change)."""
-    user = User.objects.select_for_update().filter(pk=citizen.user_id).first()
-    if user is None:
-        return []
-    changed: list[str] = []
-    new_phone = normalize_phone(citizen.phone or "") or None
-    if normalize_phone(before_phone) != (new_phone or "") and user.phone != new_phone:
-        taken = new_phone and User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists()
-        user.phone = None if taken else new_phone
-        changed.append(
-            _("số điện thoại đăng nhập: %(a)s → %(b)s")
-            % {"a": before_phone or "—", "b": user.phone or _("(không dùng số điện thoại)")}
-        )
-    new_identity = citizen.identity_number or ""
-    if (
-        before_identity
-        and new_identity
-        and before_identity != new_identity
-        and user.username == before_identity
-        and not User.objects.filter(username__iexact=new_identity).exists()
-    ):
-        user.username = new_identity
-        changed.append(
-            _("số CCCD đăng nhập: %(a)s → %(b)s") % {"a": before_identity, "b": new_identity}
-        )
-    if not changed:
-        return []
-    user.save(update_fields=["phone", "username"])
-    text = _(
-        "Thông tin đăng nhập của bạn đã được cán bộ %(o)s thay đổi ngày %(d)s: %(c)s. "
-        "Nếu bạn không đề nghị, hãy báo ngay cán bộ thôn."
-    ) % {
-        "o": actor.full_name or actor.username,
-        "d": timezone.localtime().strftime("%d/%m/%Y"),
-        "c": "; ".join(changed),
-    }
-    notify.tell(user, text, phones=(before_phone, citizen.phone or ""))
-    record(actor=actor, action="portal.login_changed", obj=citizen, note="; ".join(changed))
-    return changed

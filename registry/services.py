@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts import notify
+from accounts.models import User, normalize_phone
 from audit.models import AuditEvent
 from audit.services import diff, record, snapshot
 from core.text import fold
@@ -181,9 +182,18 @@ def create_citizen(
 
 
 @transaction.atomic
+@transaction.atomic
 def update_citizen(
-    *, actor: User, citizen: Citizen, data: dict[str, Any], allow_duplicate: bool = False
+    *,
+    actor: User,
+    citizen: Citizen,
+    data: dict[str, Any],
+    allow_duplicate: bool = False,
+    confirm_login_change: bool = False,
 ) -> Citizen:
+    """Change a person's record. A new phone or identity number that is the login of the
+    person's account moves the login with it; the officer must confirm that
+    (`confirm_login_change`), and the person is told (login_changes)."""
     locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
     require(can_edit_village(actor, locked.village))
     if data.get("village") is not None:
@@ -208,9 +218,81 @@ def update_citizen(
     changes = diff(before, snapshot(locked, CITIZEN_FIELDS))
     if not changes:
         return locked
+    moves = login_changes(
+        locked, before_phone=before["phone"], before_identity=before["identity_number"]
+    )
+    if moves and not confirm_login_change:
+        raise ValidationError(
+            {
+                "confirm_login_change": _(
+                    "Thay đổi này đổi thông tin đăng nhập của tài khoản công dân (%(c)s). "
+                    "Hãy chắc chắn đã gặp người đó, rồi đánh dấu ô xác nhận và lưu lại."
+                )
+                % {"c": "; ".join(moves)}
+            }
+        )
     locked.save()
     record(actor=actor, action="citizen.update", obj=locked, changes=changes)
+    if moves:
+        _move_login(
+            actor,
+            locked,
+            before_phone=before["phone"],
+            before_identity=before["identity_number"],
+            moves=moves,
+        )
     return locked
+
+
+def login_changes(citizen: Citizen, *, before_phone: Any, before_identity: Any) -> list[str]:
+    """In words, how this edit of `citizen` changes their account's login (empty if not)."""
+    user = citizen.user
+    if user is None:
+        return []
+    moves: list[str] = []
+    new_phone = normalize_phone(citizen.phone or "")
+    old_phone = normalize_phone(str(before_phone or ""))
+    if new_phone != old_phone and user.phone and user.phone == old_phone:
+        moves.append(
+            _("số điện thoại đăng nhập %(a)s → %(b)s") % {"a": old_phone, "b": new_phone or "—"}
+        )
+    new_identity, old_identity = citizen.identity_number or "", str(before_identity or "")
+    if old_identity and new_identity != old_identity and user.username == old_identity:
+        moves.append(
+            _("số CCCD đăng nhập %(a)s → %(b)s") % {"a": old_identity, "b": new_identity or "—"}
+        )
+    return moves
+
+
+def _move_login(
+    actor: User, citizen: Citizen, *, before_phone: Any, before_identity: Any, moves: list[str]
+) -> None:
+    """Point the account at the record's new phone and identity number (a value another
+    account already uses is left off: the person logs in with the other one) and tell
+    the person, on their page and by SMS to the old and the new phone."""
+    user = User.objects.select_for_update().get(pk=citizen.user_id)
+    new_phone = normalize_phone(citizen.phone or "") or None
+    if user.phone != new_phone:
+        taken = new_phone and User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists()
+        user.phone = None if taken else new_phone
+    identity = citizen.identity_number or ""
+    if (
+        identity
+        and user.username == str(before_identity or "")
+        and not User.objects.filter(username__iexact=identity).exclude(pk=user.pk).exists()
+    ):
+        user.username = identity
+    user.save(update_fields=["phone", "username"])
+    text = _(
+        "Thông tin đăng nhập của bạn đã được cán bộ %(o)s thay đổi ngày %(d)s: %(c)s. "
+        "Nếu bạn không đề nghị, hãy báo ngay cán bộ thôn."
+    ) % {
+        "o": actor.full_name or actor.username,
+        "d": timezone.localtime().strftime("%d/%m/%Y"),
+        "c": "; ".join(moves),
+    }
+    notify.tell(user, text, phones=(str(before_phone or ""), citizen.phone or ""))
+    record(actor=actor, action="account.login_changed", obj=citizen, note="; ".join(moves))
 
 
 def _check_household_consistency(citizen: Citizen, *, before_relation: str) -> None:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from accounts import notify
 from assessments.models import Assessment, State
 from assessments.tests.helpers import open_years
 from conftest import PASSWORD
-from portal import notify
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from accounts import notify
 from accounts.models import User
 from audit.models import AuditEvent
-from portal import notify
 from portal.models import AccountRequest, ChangeRequest, PhoneChallenge, RequestStatus
 from registry.models import Citizen
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from accounts.models import User, normalize_phone
-from portal.models import Notice
+from accounts.models import Notice, User, normalize_phone
 
 log = logging.getLogger(__name__)
 
