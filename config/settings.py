@@ -184,6 +184,8 @@ if SMS_BACKEND not in ("", "http", "console", "memory") or (
         'SMS_BACKEND is "", "http" (with SMS_GATEWAY_URL), "console" or "memory".'
     )
 
+# Citizen searches per user per minute (three times that per client address); beyond: 429.
+SEARCH_RATE_PER_MINUTE = env.integer("SEARCH_RATE_PER_MINUTE", 100000 if TESTING else 60)
 # Public certificate checks allowed per client per minute; beyond it: 429.
 VERIFY_RATE_PER_MINUTE = env.integer("VERIFY_RATE_PER_MINUTE", 30)
 # Reverse proxies in front of the app that append the client's address to X-Forwarded-For

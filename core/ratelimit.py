@@ -17,13 +17,21 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 
-def client_address(request: HttpRequest) -> str:
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest) -> str | None:
     """The real client's address. Behind TRUSTED_PROXY_HOPS reverse proxies, each of
     which appends the address it saw to X-Forwarded-For, the client is the entry that
     many places from the right; anything further left was written by the client itself
     and is not trusted. A request that did not pass through every proxy (too few
-    entries) or carries a malformed entry counts under the connecting address."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    entries) or carries a malformed entry counts under the connecting address. None when
+    even that is unknown (a request built without one)."""
+    remote = _valid(request.META.get("REMOTE_ADDR") or "")
     hops = settings.TRUSTED_PROXY_HOPS
     if hops <= 0:
         return remote
@@ -34,11 +42,7 @@ def client_address(request: HttpRequest) -> str:
     ]
     if len(chain) < hops:
         return remote
-    candidate = chain[-hops]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
+    return _valid(chain[-hops]) or remote
 
 
 def _key(scope: str, subject: str, window: int, seconds: int) -> str:
@@ -76,4 +80,4 @@ def allow(scope: str, subject: str, *, limit: int, seconds: int = 60) -> bool:
 
 def allow_client(request: HttpRequest, scope: str, *, limit: int, seconds: int = 60) -> bool:
     """`allow` keyed on the real client's address."""
-    return allow(scope, client_address(request), limit=limit, seconds=seconds)
+    return allow(scope, client_address(request) or "unknown", limit=limit, seconds=seconds)

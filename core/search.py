@@ -13,16 +13,24 @@ the index in a few milliseconds, already in order, where the trigram scan of
 entries each (30–70 ms). When no name starts with it (a given name alone, "huong"),
 when only digits were typed (identity and phone numbers sit after the name), or when
 the user asks for it (`cach=chua`), the list falls back to names containing it anywhere.
+
+Some columns in the key must not be found piece by piece (`whole`): identity numbers that
+the reader sees masked (•••••••••038) would be recovered digit by digit by searching
+"<digit><known suffix>" ~30 times. For such a reader the query matches those columns only
+when it is the whole value, exactly; the rest of the key (names, phones) as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar, Self
 
 from django.apps.registry import Apps
 from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations import RunPython
+from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Concat
 
 from core.text import fold
 
@@ -31,27 +39,57 @@ STARTS = "dau"
 CONTAINS = "chua"
 
 
+def _replace(text: Any, part: Any) -> Func:
+    """SQL REPLACE(text, part, ''); Django's `Replace` is typed for a literal `part`."""
+    return Func(text, part, Value(""), function="REPLACE", output_field=models.CharField())
+
+
+def key_without(fields: Sequence[str]) -> Any:
+    """The stored key with these columns' values cut out (for `SearchQuerySet.search`'s
+    `whole`): "nguyen van an 033075000123 0901234567" → "nguyen van an 0901234567"."""
+    key: Any = F("search_key")
+    for field in fields:
+        cut = _replace(_replace(key, Concat(Value(" "), F(field))), F(field))
+        key = Case(When(Q(**{f"{field}__isnull": True}) | Q(**{field: ""}), then=key), default=cut)
+    return key
+
+
 class SearchQuerySet(models.QuerySet[Any]):
-    def search(self, query: str | None, *, starts: bool = False) -> Self:
+    def search(self, query: str | None, *, starts: bool = False, whole: Sequence[str] = ()) -> Self:
+        """Records whose key contains (`starts`: starts with) the folded query.
+
+        `whole`: columns (stored folded in the key: digits, codes) the query may match only
+        as a whole, exact value; the rest of the key is searched without them. The plain
+        match on the key stays, so the key's index still does the work."""
         key = fold(query or "")
         if not key:
             return self
-        if starts:
-            return self.filter(search_key__startswith=key)
-        return self.filter(search_key__contains=key)
+        lookup = "startswith" if starts else "contains"
+        condition = Q(**{f"search_key__{lookup}": key})
+        if not whole:
+            return self.filter(condition)
+        exact = Q(pk__in=[])
+        for field in whole:
+            exact |= Q(**{field: key.replace(" ", "")})
+        return self.alias(_key_shown=key_without(whole)).filter(
+            (condition & Q(**{f"_key_shown__{lookup}": key})) | exact
+        )
 
 
-def find(queryset: Any, query: str | None, mode: str | None) -> tuple[Any, str]:
+def find(
+    queryset: Any, query: str | None, mode: str | None, *, whole: Sequence[str] = ()
+) -> tuple[Any, str]:
     """(queryset, how): names starting with `query` when there are any, else containing it.
-    `mode` CONTAINS skips the first try; `how` is "" when nothing was typed."""
+    `mode` CONTAINS skips the first try; `how` is "" when nothing was typed. `whole`: as
+    in `SearchQuerySet.search`, in either mode."""
     key = fold(query or "")
     if not key:
         return queryset, ""
     if mode != CONTAINS and not key.replace(" ", "").isdigit():
-        starting = queryset.search(key, starts=True)
+        starting = queryset.search(key, starts=True, whole=whole)
         if starting.exists():
             return starting, STARTS
-    return queryset.search(key), CONTAINS
+    return queryset.search(key, whole=whole), CONTAINS
 
 
 class Searchable(models.Model):

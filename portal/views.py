@@ -63,7 +63,7 @@ def claim_view(request: HttpRequest) -> HttpResponse:
                 birth=data["birth"],
                 phone=data["phone"],
                 password=data["password"],
-                client=ratelimit.client_address(request),
+                client=ratelimit.client_address(request) or "unknown",
             )
         except services.Throttled:
             throttled = True
@@ -87,7 +87,7 @@ def claim_code(request: HttpRequest, token: str) -> HttpResponse:
             user = services.confirm_code(
                 token=token,
                 code=form.cleaned_data["code"].strip(),
-                client=ratelimit.client_address(request),
+                client=ratelimit.client_address(request) or "unknown",
             )
         except services.Throttled:
             throttled = True
@@ -130,7 +130,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
             services.register(
                 data=form.cleaned_data,
                 password=form.cleaned_data["password"],
-                client=ratelimit.client_address(request),
+                client=ratelimit.client_address(request) or "unknown",
             )
         except services.Throttled:
             return render(

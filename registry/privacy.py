@@ -7,6 +7,10 @@ holds personal data, every API page with unmasked identity numbers and every
 "show in full" click writes one audit event (who, what, how many rows) and one
 PersonalDataAccess row per citizen, which the citizen's history page and the
 citizen's own portal page list.
+
+A reader who sees identity numbers masked finds a person by one only by typing the
+whole number (`SEARCH_WHOLE`, core.search); each such search is a disclosure of whom
+it found (`record_identity_search`), found or not.
 """
 
 from __future__ import annotations
@@ -20,9 +24,15 @@ from django.conf import settings
 from accounts.scope import scope_of
 from audit.models import AuditEvent, PersonalDataAccess
 from audit.services import record
+from core.text import fold
 
 FIELDS = ("identity_number", "phone", "birth_date")
 DOT = "•"
+IDENTITY_LENGTH = 12
+# Searching by identity number: the event's action, and the columns a reader who sees
+# them masked can match only as a whole (core.search.find's `whole`).
+IDENTITY_SEARCH = "personal.search"
+SEARCH_WHOLE = ("identity_number",)
 
 
 def can_see(user: Any, field: str) -> bool:
@@ -114,6 +124,33 @@ def record_disclosure(
             batch = []
     PersonalDataAccess.objects.bulk_create(batch)
     return event
+
+
+def search_whole(user: Any) -> tuple[str, ...]:
+    """The columns this reader's searches match only as a whole: identity numbers when
+    the reader sees them masked (else the number is recovered digit by digit)."""
+    return () if can_see(user, "identity_number") else SEARCH_WHOLE
+
+
+def identity_query(query: str | None) -> str | None:
+    """The identity number a search asks for: the query when it is a whole one."""
+    digits = fold(query or "").replace(" ", "")
+    return digits if len(digits) == IDENTITY_LENGTH and digits.isdigit() else None
+
+
+def record_identity_search(*, actor: Any, query: str | None, found: Any, where: str) -> None:
+    """A search by a whole identity number, by a reader who sees them masked, is a
+    disclosure (the number is tied to a name): one event, found or not, and one access
+    row per citizen of `found` (the search's results) holding that number."""
+    number = identity_query(query)
+    if number is None or not search_whole(actor):
+        return
+    record_disclosure(
+        actor=actor,
+        action=IDENTITY_SEARCH,
+        citizen_ids=found.filter(identity_number=number).values_list("pk", flat=True),
+        note=f"tìm theo số CCCD {mask_identity(number)} ({where})",
+    )
 
 
 def disclosures_of(citizen_ids: Iterable[int]) -> Any:

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
-from core.search import find
+from core.search import CONTAINS, find
 from places.models import Place, PlaceKind
+from registry import privacy
 from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
 
 
@@ -80,12 +81,30 @@ def _sort(queryset: QuerySet[Any], spec: ListSpec, params: QueryDict) -> tuple[Q
     return queryset.order_by(*spec.sorts[key]), key
 
 
-def citizens(user: Any, params: QueryDict) -> tuple[QuerySet[Citizen], dict[str, Any]]:
+def search_citizens(
+    user: Any, queryset: QuerySet[Citizen], query: str | None, *, where: str = "API"
+) -> QuerySet[Citizen]:
+    """Citizens of `queryset` found by `query` for this reader, the way the list page finds
+    them (for the API and any other list): an identity number the reader sees masked is
+    matched only whole, and such a search is recorded as a disclosure (privacy)."""
+    qs, _how = find(queryset, query, CONTAINS, whole=privacy.search_whole(user))
+    privacy.record_identity_search(actor=user, query=query, found=qs, where=where)
+    return qs
+
+
+def citizens(
+    user: Any, params: QueryDict, *, where: str = "danh sách"
+) -> tuple[QuerySet[Citizen], dict[str, Any]]:
+    """The citizen list as filtered. A search by a whole identity number by a reader who
+    sees them masked is recorded (`where`: the page that searched) with whom it found."""
     qs: QuerySet[Citizen]
     visible_places = Place.objects.visible_to(user)
     condition, chosen = _place_filter(visible_places, params, "village")
     qs, how = find(
-        Citizen.objects.visible_to(user).filter(condition), params.get("q"), params.get("cach")
+        Citizen.objects.visible_to(user).filter(condition),
+        params.get("q"),
+        params.get("cach"),
+        whole=privacy.search_whole(user),
     )
     status = params.get("tinh_trang", ResidenceStatus.ACTIVE)
     if status in ResidenceStatus.values:
@@ -99,6 +118,7 @@ def citizens(user: Any, params: QueryDict) -> tuple[QuerySet[Citizen], dict[str,
     elif params.get("cccd") == "khong":
         qs = qs.filter(identity_number__isnull=True)
     qs, sort = _sort(qs.select_related("village", "household"), CITIZEN_SORTS, params)
+    privacy.record_identity_search(actor=user, query=params.get("q"), found=qs, where=where)
     return qs, {**chosen, "sap": sort, "tinh_trang": status, "cach": how}
 
 
