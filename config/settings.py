@@ -234,6 +234,10 @@ IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_MB", 20) * 1024 * 1024
 # Rows one sheet may hold (the largest commune has ~60,000 people); more is refused
 # before parsing, from the sheet's declared dimension.
 IMPORT_MAX_ROWS = env.integer("IMPORT_MAX_ROWS", 200000)
+# An import being written stamps its job this often; a job whose process cannot be looked
+# at from here and whose stamp is older than IMPORT_STALE_SECONDS was killed (registry/jobs.py).
+IMPORT_HEARTBEAT_SECONDS = env.integer("IMPORT_HEARTBEAT_SECONDS", 10)
+IMPORT_STALE_SECONDS = env.integer("IMPORT_STALE_SECONDS", 120)
 
 SESSION_COOKIE_SECURE = env.boolean("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

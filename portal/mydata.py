@@ -117,7 +117,7 @@ DISCLOSURE_LABELS = {
     "portal.claim": "Có người yêu cầu nhận tài khoản với thông tin của bạn",
     "portal.claim_refused": "Có người yêu cầu nhận tài khoản với số CCCD của bạn (không khớp sổ)",
     "portal.register_same_identity": "Có người đăng ký tài khoản mới với số CCCD của bạn",
-    "registry.identity_search": "Cán bộ tìm theo đúng số CCCD của bạn",
+    "personal.search": "Cán bộ tìm theo đúng số CCCD của bạn",
 }
 
 

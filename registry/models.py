@@ -419,6 +419,14 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     has_annotated = models.BooleanField(default=False)
+    # The write's liveness (registry.jobs.fail_stale_jobs): each confirmation is a new
+    # attempt; its process stamps `worker` (core.tasks.worker_token) and `heartbeat_at`.
+    attempt = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    # Failed because its process died mid-write, nothing written: may be confirmed again.
+    interrupted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -429,3 +437,10 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+    @property
+    def can_confirm(self) -> bool:
+        """Checked and waiting, or stopped mid-write with nothing written."""
+        return self.status == ImportStatus.READY or (
+            self.status == ImportStatus.FAILED and self.interrupted
+        )

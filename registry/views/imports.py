@@ -17,7 +17,7 @@ from places.models import Place
 from registry.access import editable_communes
 from registry.columns import COLUMNS
 from registry.imports import KIND_LABELS
-from registry.jobs import confirm_import, start_import, storage_dir
+from registry.jobs import confirm_import, fail_stale_jobs, start_import, storage_dir
 from registry.models import ImportJob, ImportStatus
 
 INSTRUCTIONS = [
@@ -112,6 +112,8 @@ def _job_or_404(request: AuthedRequest, pk: int) -> ImportJob:
 @login_required
 def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
+    if job.status == ImportStatus.COMMITTING and fail_stale_jobs(ids=[job.pk]):
+        job.refresh_from_db()  # its process died mid-write: failed, may be confirmed again
     template = "registry/_import_job.html" if request.htmx else "registry/import_job.html"
     return render(request, template, {"job": job, "label": KIND_LABELS.get(job.kind, job.kind)})
 
