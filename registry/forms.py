@@ -79,6 +79,14 @@ class CitizenForm(CitizenFieldsForm):
     confirm_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây là người khác, vẫn lưu"), required=False
     )
+    # Only on the edit form of a person with an account (`has_account`).
+    confirm_login_change = forms.BooleanField(
+        label=_(
+            "Tôi đã gặp người này: đổi cả số điện thoại/số CCCD đăng nhập của tài khoản "
+            "(người đó được báo)"
+        ),
+        required=False,
+    )
 
     field_order = [
         "full_name",
@@ -100,11 +108,15 @@ class CitizenForm(CitizenFieldsForm):
         villages: QuerySet[Place],
         commune: Place,
         workplace: Organisation | None = None,
+        has_account: bool = False,
         **kwargs: Any,
     ) -> None:
         """`workplace`: the person's current one, kept as a choice even when it is in
-        another commune (otherwise saving the form would silently drop it)."""
+        another commune (otherwise saving the form would silently drop it).
+        `has_account`: the person logs in, so the form asks to confirm a login change."""
         super().__init__(*args, **kwargs)
+        if not has_account:
+            del self.fields["confirm_login_change"]
         self.fields["village"].queryset = villages.order_by("name")  # type: ignore[attr-defined]
         workplaces = Q(commune=commune)
         if workplace is not None:

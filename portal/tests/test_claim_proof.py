@@ -318,3 +318,42 @@ def test_the_demo_channel_prints_the_code_on_the_terminal(world, settings, capsy
     claim(Client())
     printed = capsys.readouterr().out
     assert f"[Tin nhắn tới {AN_PHONE}] Mã nhận tài khoản" in printed
+
+
+def test_an_officer_edit_of_a_login_phone_or_identity_needs_confirming_and_is_told(world, as_user):
+    """The registry form: a new phone or identity number that is an account's login."""
+    from registry.tests.pages import form_data
+
+    client = Client()
+    response = claim(client)
+    client.post(response["Location"], {"code": code_of(notify.outbox[0])})
+    notify.outbox.clear()
+    an = world.citizens["an"]
+    van = as_user("van")
+    data = form_data(van.get(f"/so/cong-dan/{an.pk}/sua/"))
+    data.pop("confirm_login_change", None)
+    refused = van.post(
+        f"/so/cong-dan/{an.pk}/sua/",
+        {**data, "phone": "0912 000 777", "identity_number": "033075000124"},
+    )
+    assert refused.status_code == 200
+    assert "đổi thông tin đăng nhập của tài khoản công dân" in refused.content.decode()
+    assert Citizen.objects.get(pk=an.pk).phone == AN_PHONE and logs_in(AN_PHONE)
+    saved = van.post(
+        f"/so/cong-dan/{an.pk}/sua/",
+        {
+            **data,
+            "phone": "0912 000 777",
+            "identity_number": "033075000124",
+            "confirm_login_change": "on",
+        },
+    )
+    assert saved.status_code == 302
+    assert logs_in("0912000777") and logs_in("033075000124")
+    assert not logs_in(AN_PHONE) and not logs_in(AN_ID)
+    assert sorted(sms.to for sms in notify.outbox) == [AN_PHONE, "0912000777"]
+    assert AuditEvent.objects.filter(action="account.login_changed").count() == 1
+    # a person without an account gets no such box
+    binh = world.citizens["binh"]
+    page = van.get(f"/so/cong-dan/{binh.pk}/sua/").content.decode()
+    assert "confirm_login_change" not in page

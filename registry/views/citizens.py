@@ -98,13 +98,18 @@ def citizen_export(request: AuthedRequest) -> HttpResponse:
 def _save_citizen(request: AuthedRequest, form: CitizenForm, citizen=None, household=None):  # type: ignore[no-untyped-def]
     data = {**form.cleaned_data}
     allow = bool(data.pop("confirm_duplicate", False))
+    confirm_login = bool(data.pop("confirm_login_change", False))
     try:
         if citizen is None:
             return services.create_citizen(
                 actor=request.user, data=data, household=household, allow_duplicate=allow
             )
         return services.update_citizen(
-            actor=request.user, citizen=citizen, data=data, allow_duplicate=allow
+            actor=request.user,
+            citizen=citizen,
+            data=data,
+            allow_duplicate=allow,
+            confirm_login_change=confirm_login,
         )
     except services.PossibleDuplicate as exc:
         form.add_error("confirm_duplicate", exc.messages[0])
@@ -212,6 +217,7 @@ def citizen_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         commune=citizen.commune,
         workplace=citizen.workplace,
         initial=citizen_initial(citizen),
+        has_account=citizen.user_id is not None,
     )
     if request.method == "POST" and form.is_valid():
         saved = _save_citizen(request, form, citizen=citizen)
