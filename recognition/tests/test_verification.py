@@ -95,18 +95,47 @@ def test_unknown_codes_answer_404_and_guessing_finds_nothing(client, certificate
     assert found == 0
 
 
-def test_rate_limit_answers_429(client, certificate, settings):
-    settings.VERIFY_RATE_PER_MINUTE = 5
+@pytest.fixture
+def fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+    yield
+    cache.clear()
+
+
+def test_rate_limit_answers_429(client, certificate, settings, fresh_cache):
+    settings.VERIFY_RATE_PER_MINUTE = 5
+    settings.TRUSTED_PROXY_HOPS = 0
     statuses = [
         client.get(f"/xac-minh/{certificate.code}", REMOTE_ADDR="10.9.9.9").status_code
         for _ in range(7)
     ]
     assert statuses == [200] * 5 + [429] * 2
     assert client.get(f"/xac-minh/{certificate.code}", REMOTE_ADDR="10.9.9.10").status_code == 200
-    cache.clear()
+
+
+def test_rate_limit_counts_the_real_client_behind_the_proxy(
+    client, certificate, settings, fresh_cache
+):
+    """The project's one limiter (core.ratelimit): behind a trusted proxy every request
+    arrives from the proxy's address; the client is the entry the proxy appended, and
+    what the client wrote further left does not reset its count."""
+    settings.VERIFY_RATE_PER_MINUTE = 3
+    settings.TRUSTED_PROXY_HOPS = 1
+    url = f"/xac-minh/{certificate.code}"
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    statuses = [
+        client.get(url, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}, 203.0.113.7", **proxy).status_code
+        for i in range(5)
+    ]
+    assert statuses == [200] * 3 + [429] * 2
+    # another client behind the same proxy keeps its own count
+    assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy).status_code == 200
+    assert (
+        "Quá nhiều lượt kiểm tra"
+        in client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).content.decode()
+    )
 
 
 def test_certificate_batch_for_a_decision(world, as_user, decision):  # noqa: F811
