@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from api.registry import _service_errors
-from api.schemas import Errors, Message, page_of
+from api.registry import _service_errors, paginate
+from api.schemas import Code, Errors, Id, Message, Page, PageSize, Version, Year, page_of
 from assessments import permissions as can
 from assessments import services
 from assessments.models import Assessment, State
@@ -46,26 +46,26 @@ class AssessmentOut(Schema):
 
 
 class AssessmentFilter(Schema):
-    year: int | None = None
-    title: str | None = None
-    state: str | None = None
-    page: int = 1
-    page_size: int = 50
+    year: Year | None = None
+    title: Code | None = None
+    state: Code | None = None
+    page: Page = 1
+    page_size: PageSize = 50
 
 
 class AnswersIn(Schema):
     answers: dict[str, Any]
-    version: int | None = None
+    version: Version | None = None
     submit: bool = False
 
 
 class StepIn(Schema):
-    version: int | None = None
+    version: Version | None = None
 
 
 class ReturnIn(Schema):
     reasons: dict[str, str]
-    version: int | None = None
+    version: Version | None = None
 
 
 @router.get("/assessments", response=page_of(AssessmentOut), summary="Danh sách hồ sơ bình xét")
@@ -77,22 +77,15 @@ def list_assessments(request: AuthedRequest, params: Query[AssessmentFilter]) ->
         qs = qs.filter(title=params.title)
     if params.state in State.values:
         qs = qs.filter(state=params.state)
-    size = max(1, min(params.page_size, 200))
-    page = max(1, params.page)
-    return {
-        "count": qs.count(),
-        "page": page,
-        "page_size": size,
-        "results": list(qs[(page - 1) * size : page * size]),
-    }
+    return paginate(qs, params.page, params.page_size)
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Một hồ sơ và kết quả")
-def get_assessment(request: AuthedRequest, assessment_id: int) -> Assessment:
+def get_assessment(request: AuthedRequest, assessment_id: Id) -> Assessment:
     return get_object_or_404(Assessment.objects.visible_to(request.user), pk=assessment_id)
 
 
-def _visible(request: AuthedRequest, assessment_id: int) -> Assessment:
+def _visible(request: AuthedRequest, assessment_id: Id) -> Assessment:
     return get_object_or_404(Assessment.objects.visible_to(request.user), pk=assessment_id)
 
 
@@ -101,7 +94,7 @@ def _visible(request: AuthedRequest, assessment_id: int) -> Assessment:
     response={200: AssessmentOut, 403: Message, 422: Errors},
     summary="Lưu (và nộp) bản tự đánh giá",
 )
-def save_answers(request: AuthedRequest, assessment_id: int, payload: AnswersIn) -> Any:
+def save_answers(request: AuthedRequest, assessment_id: Id, payload: AnswersIn) -> Any:
     assessment = _visible(request, assessment_id)
     try:
         saved = services.save_answers(
@@ -123,7 +116,7 @@ def save_answers(request: AuthedRequest, assessment_id: int, payload: AnswersIn)
     response={200: AssessmentOut, 403: Message, 422: Errors},
     summary="Trả lại để sửa, lý do theo tiêu chí",
 )
-def return_assessment(request: AuthedRequest, assessment_id: int, payload: ReturnIn) -> Any:
+def return_assessment(request: AuthedRequest, assessment_id: Id, payload: ReturnIn) -> Any:
     assessment = _visible(request, assessment_id)
     if not (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)):
         return Status(403, {"detail": _("Bạn không có quyền trả lại hồ sơ này.")})
@@ -147,7 +140,7 @@ STEPS = {"submit": services.submit, "verify": services.verify, "propose": servic
     response={200: AssessmentOut, 403: Message, 404: Message, 422: Errors},
     summary="Bước bình xét: submit, verify, propose",
 )
-def take_step(request: AuthedRequest, assessment_id: int, step: str, payload: StepIn) -> Any:
+def take_step(request: AuthedRequest, assessment_id: Id, step: Code, payload: StepIn) -> Any:
     assessment = _visible(request, assessment_id)
     function = STEPS.get(step)
     if function is None:

@@ -23,10 +23,14 @@ from api.schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
+    Id,
     Message,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
+    Page,
+    PageSize,
+    SearchText,
     page_of,
 )
 from core.http import AuthedRequest
@@ -42,24 +46,22 @@ from registry.forms import (
     citizen_initial,
 )
 from registry.models import Citizen, Clan, Household, Organisation
-from registry.queries import in_place
+from registry.queries import in_place, search_allowed, search_citizens
 from registry.views.common import editable_villages
 
 router = Router(tags=["Sổ đăng ký"])
-MAX_PAGE = 200
 
 
 class ListParams(Schema):
-    commune_id: int | None = None
-    village_id: int | None = None
-    q: str = ""
-    page: int = 1
-    page_size: int = 50
+    commune_id: Id | None = None
+    village_id: Id | None = None
+    q: SearchText = ""
+    page: Page = 1
+    page_size: PageSize = 50
 
 
-def _paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
-    size = max(1, min(params.page_size, MAX_PAGE))
-    page = max(1, params.page)
+def paginate(qs: QuerySet[Any], page: int, size: int) -> dict[str, Any]:
+    """One page of `qs`; `page` and `size` are already within the schema's bounds."""
     return {
         "count": qs.count(),
         "page": page,
@@ -68,11 +70,17 @@ def _paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
     }
 
 
+def _paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
+    return paginate(qs, params.page, params.page_size)
+
+
 def _in_place(qs: QuerySet[Any], user: Any, params: ListParams, field: str) -> QuerySet[Any]:
     for place_id in (params.commune_id, params.village_id):
         if place_id is not None:
             place = Place.objects.visible_to(user).filter(pk=place_id).first()
             qs = qs.filter(in_place(place, field)) if place else qs.none()
+    if qs.model is Citizen:  # masked identity numbers match only whole, recorded
+        return search_citizens(user, qs, nfc_any(params.q))
     return qs.search(nfc_any(params.q))  # type: ignore[attr-defined]
 
 
@@ -108,10 +116,11 @@ def _citizen_form_data(payload: dict[str, Any]) -> dict[str, Any]:
     data["in_school"] = "" if in_school is None else ("true" if in_school else "false")
     data["village"] = data.pop("village_id", None)
     data["workplace"] = data.pop("workplace_id", None) or ""
-    if data.get("confirm_duplicate"):
-        data["confirm_duplicate"] = "on"
-    else:
-        data.pop("confirm_duplicate", None)
+    for box in ("confirm_duplicate", "confirm_login_change"):
+        if data.get(box):
+            data[box] = "on"
+        else:
+            data.pop(box, None)
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
@@ -135,12 +144,16 @@ def _save_citizen(request: AuthedRequest, data: dict[str, Any], citizen: Citizen
     if not can_edit_village(request.user, village):
         return Status(403, NOT_YOURS)
     form = CitizenForm(
-        data, villages=editable_villages(request.user, village.parent), commune=village.parent
+        data,
+        villages=editable_villages(request.user, village.parent),
+        commune=village.parent,
+        has_account=citizen is not None and citizen.user_id is not None,
     )
     if not form.is_valid():
         return _errors(form)
     cleaned = {**form.cleaned_data}
     allow = bool(cleaned.pop("confirm_duplicate", False))
+    confirm_login = bool(cleaned.pop("confirm_login_change", False))
     household = None
     if citizen is None and data.get("household_id"):
         household = (
@@ -159,15 +172,25 @@ def _save_citizen(request: AuthedRequest, data: dict[str, Any], citizen: Citizen
         return Status(
             200,
             services.update_citizen(
-                actor=request.user, citizen=citizen, data=cleaned, allow_duplicate=allow
+                actor=request.user,
+                citizen=citizen,
+                data=cleaned,
+                allow_duplicate=allow,
+                confirm_login_change=confirm_login,
             ),
         )
     except (ValidationError, PermissionDenied) as exc:
         return _service_errors(exc)
 
 
-@router.get("/citizens", response=page_of(CitizenOut), summary="Danh sách công dân")
-def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
+@router.get(
+    "/citizens", response={200: page_of(CitizenOut), 429: Message}, summary="Danh sách công dân"
+)
+def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> Any:
+    if not search_allowed(request):
+        return Status(
+            429, {"detail": _("Bạn đã tìm kiếm quá nhiều lần trong một phút. Hãy thử lại sau.")}
+        )
     qs = _in_place(
         Citizen.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
     )
@@ -177,7 +200,7 @@ def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> dict[str
 
 
 @router.get("/citizens/{citizen_id}", response=CitizenOut, summary="Một công dân")
-def get_citizen(request: AuthedRequest, citizen_id: int) -> Citizen:
+def get_citizen(request: AuthedRequest, citizen_id: Id) -> Citizen:
     citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
     _record_disclosure(request, [citizen.pk], "một người")
     return citizen
@@ -206,7 +229,7 @@ def create_citizen(request: AuthedRequest, payload: CitizenIn) -> Any:
     response={200: CitizenOut, 403: Message, 422: Errors},
     summary="Sửa công dân",
 )
-def update_citizen(request: AuthedRequest, citizen_id: int, payload: CitizenPatch) -> Any:
+def update_citizen(request: AuthedRequest, citizen_id: Id, payload: CitizenPatch) -> Any:
     citizen = get_object_or_404(Citizen.objects.visible_to(request.user), pk=citizen_id)
     initial = citizen_initial(citizen)
     birth = initial.pop("birth")
@@ -227,7 +250,7 @@ def list_households(request: AuthedRequest, params: Query[ListParams]) -> dict[s
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ")
-def get_household(request: AuthedRequest, household_id: int) -> Household:
+def get_household(request: AuthedRequest, household_id: Id) -> Household:
     return get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
 
 
@@ -281,7 +304,7 @@ def create_household(request: AuthedRequest, payload: HouseholdIn) -> Any:
     response={200: HouseholdOut, 403: Message, 422: Errors},
     summary="Sửa hộ",
 )
-def update_household(request: AuthedRequest, household_id: int, payload: HouseholdPatch) -> Any:
+def update_household(request: AuthedRequest, household_id: Id, payload: HouseholdPatch) -> Any:
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
     if not can_edit_village(request.user, household.village):
         return Status(403, NOT_YOURS)
@@ -323,7 +346,7 @@ def list_clans(request: AuthedRequest, params: Query[ListParams]) -> dict[str, A
 
 
 @router.get("/clans/{clan_id}", response=ClanOut, summary="Một dòng họ")
-def get_clan(request: AuthedRequest, clan_id: int) -> Clan:
+def get_clan(request: AuthedRequest, clan_id: Id) -> Clan:
     return get_object_or_404(Clan.objects.visible_to(request.user), pk=clan_id)
 
 
@@ -366,7 +389,7 @@ def create_clan(request: AuthedRequest, payload: ClanIn) -> Any:
 @router.patch(
     "/clans/{clan_id}", response={200: ClanOut, 403: Message, 422: Errors}, summary="Sửa dòng họ"
 )
-def update_clan(request: AuthedRequest, clan_id: int, payload: ClanPatch) -> Any:
+def update_clan(request: AuthedRequest, clan_id: Id, payload: ClanPatch) -> Any:
     clan = get_object_or_404(Clan.objects.visible_to(request.user), pk=clan_id)
     data = {
         "name": clan.name,
@@ -399,7 +422,7 @@ def list_organisations(request: AuthedRequest, params: Query[ListParams]) -> dic
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="Một đơn vị")
-def get_organisation(request: AuthedRequest, organisation_id: int) -> Organisation:
+def get_organisation(request: AuthedRequest, organisation_id: Id) -> Organisation:
     return get_object_or_404(Organisation.objects.visible_to(request.user), pk=organisation_id)
 
 
@@ -440,7 +463,7 @@ def create_organisation(request: AuthedRequest, payload: OrganisationIn) -> Any:
     summary="Sửa đơn vị",
 )
 def update_organisation(
-    request: AuthedRequest, organisation_id: int, payload: OrganisationPatch
+    request: AuthedRequest, organisation_id: Id, payload: OrganisationPatch
 ) -> Any:
     organisation = get_object_or_404(
         Organisation.objects.visible_to(request.user), pk=organisation_id

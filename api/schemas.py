@@ -1,9 +1,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import Field
+
+# Bounds for every number the API reads, so an out-of-range value is a 422 naming the
+# field, never a database overflow (a 500). Ids are BigAutoField; a page may start at
+# most MAX_PAGE * MAX_PAGE_SIZE rows in; years are those the forms accept.
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 200
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_COUNT = 2**31 - 1  # PositiveIntegerField on PostgreSQL
+MAX_TEXT = 200  # search text and codes in the query string
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Version = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
+Code = Annotated[str, Field(max_length=50)]
+SearchText = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
 class Errors(Schema):
@@ -70,10 +90,10 @@ class CitizenIn(Schema):
     ethnicity: str = ""
     occupation: str = "other"
     in_school: bool | None = None
-    village_id: int
+    village_id: Id
     relation: str = ""
-    workplace_id: int | None = None
-    household_id: int | None = None
+    workplace_id: Id | None = None
+    household_id: Id | None = None
     confirm_duplicate: bool = False
 
 
@@ -86,10 +106,12 @@ class CitizenPatch(Schema):
     ethnicity: str | None = None
     occupation: str | None = None
     in_school: bool | None = None
-    village_id: int | None = None
+    village_id: Id | None = None
     relation: str | None = None
-    workplace_id: int | None = None
+    workplace_id: Id | None = None
     confirm_duplicate: bool = False
+    # A new phone or identity number that is the person's login: the officer confirms it.
+    confirm_login_change: bool = False
 
 
 class HouseholdOut(Schema):
@@ -105,16 +127,16 @@ class HouseholdOut(Schema):
 
 class HouseholdIn(Schema):
     code: str
-    village_id: int
+    village_id: Id
     address: str = ""
-    clan_id: int | None = None
+    clan_id: Id | None = None
 
 
 class HouseholdPatch(Schema):
     code: str | None = None
-    village_id: int | None = None
+    village_id: Id | None = None
     address: str | None = None
-    clan_id: int | None = None
+    clan_id: Id | None = None
 
 
 class ClanOut(Schema):
@@ -129,13 +151,13 @@ class ClanOut(Schema):
 class ClanIn(Schema):
     name: str
     branch_name: str = ""
-    home_village_id: int
+    home_village_id: Id
 
 
 class ClanPatch(Schema):
     name: str | None = None
     branch_name: str | None = None
-    home_village_id: int | None = None
+    home_village_id: Id | None = None
 
 
 class OrganisationOut(Schema):
@@ -153,8 +175,8 @@ class OrganisationIn(Schema):
     name: str
     kind: str
     level: str = "commune"
-    commune_id: int
-    declared_staff: int = 0
+    commune_id: Id
+    declared_staff: Count = 0
     address: str = ""
 
 
@@ -162,7 +184,7 @@ class OrganisationPatch(Schema):
     name: str | None = None
     kind: str | None = None
     level: str | None = None
-    declared_staff: int | None = None
+    declared_staff: Count | None = None
     address: str | None = None
 
 

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from accounts.models import Role
 from accounts.scope import scope_of
 from api.registry import _service_errors
-from api.schemas import Errors, Message
+from api.schemas import Code, Count, Errors, Id, Message, Version, Year
 from core.http import AuthedRequest
 from places.models import Place, PlaceKind
 from stats import services
@@ -61,8 +61,8 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    figures: dict[str, int | None]
-    version: int | None = None
+    figures: dict[Code, Count | None]
+    version: Version | None = None
     submit: bool = False
 
 
@@ -97,7 +97,7 @@ def _place(request: AuthedRequest, place_id: int | None) -> Place:
     summary="Chỉ số của một địa bàn trong một năm",
 )
 def get_indicators(
-    request: AuthedRequest, year: int, place_id: int | None = None, official: bool = True
+    request: AuthedRequest, year: Year, place_id: Id | None = None, official: bool = True
 ) -> Any:
     try:
         place = _place(request, place_id)
@@ -131,7 +131,7 @@ def get_indicators(
 
 
 @router.get("/targets", response=list[TargetOut], summary="Chỉ tiêu đang áp dụng")
-def list_targets(request: AuthedRequest, indicator: str | None = None) -> Any:
+def list_targets(request: AuthedRequest, indicator: Code | None = None) -> Any:
     if not scope_of(request.user).roles & {
         Role.PROVINCE_ADMIN,
         Role.PROVINCE_VIEWER,
@@ -169,7 +169,7 @@ def _report_out(report: StatReport) -> dict[str, Any]:
     response={200: ReportOut, 403: Message, 404: Message},
     summary="Báo cáo thống kê của xã",
 )
-def get_report(request: AuthedRequest, commune_id: int, year: int) -> Any:
+def get_report(request: AuthedRequest, commune_id: Id, year: Year) -> Any:
     try:
         place = _place(request, commune_id)
     except PermissionDenied:
@@ -185,7 +185,7 @@ def get_report(request: AuthedRequest, commune_id: int, year: int) -> Any:
     response={200: ReportOut, 403: Message, 422: Errors},
     summary="Ghi (và gửi) báo cáo thống kê của xã",
 )
-def put_report(request: AuthedRequest, commune_id: int, year: int, payload: ReportIn) -> Any:
+def put_report(request: AuthedRequest, commune_id: Id, year: Year, payload: ReportIn) -> Any:
     place = get_object_or_404(Place.objects.visible_to(request.user).communes(), pk=commune_id)
     unknown = sorted(set(payload.figures) - set(FIGURE_NAMES))
     if unknown:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
+from core import ratelimit
 from core.search import CONTAINS, find
 from places.models import Place, PlaceKind
 from registry import privacy
@@ -79,6 +81,24 @@ def _sort(queryset: QuerySet[Any], spec: ListSpec, params: QueryDict) -> tuple[Q
     if key not in spec.sorts:
         key = spec.default_sort
     return queryset.order_by(*spec.sorts[key]), key
+
+
+# One address may carry several officers of one office (a commune's shared connection).
+CLIENT_SEARCHES_PER_USER = 3
+
+
+def search_allowed(request: Any) -> bool:
+    """Count one search (a request with ?q=) of citizens; whether it is within
+    SEARCH_RATE_PER_MINUTE for the user, and CLIENT_SEARCHES_PER_USER times it for the
+    address it comes from. Requests without a query are not searches and pass."""
+    if not request.GET.get("q", "").strip():
+        return True
+    limit = settings.SEARCH_RATE_PER_MINUTE
+    by_user = ratelimit.allow("citizen-search:user", str(request.user.pk), limit=limit)
+    by_client = ratelimit.allow_client(
+        request, "citizen-search:client", limit=limit * CLIENT_SEARCHES_PER_USER
+    )
+    return by_user and by_client
 
 
 def search_citizens(

@@ -357,3 +357,30 @@ def test_an_officer_edit_of_a_login_phone_or_identity_needs_confirming_and_is_to
     binh = world.citizens["binh"]
     page = van.get(f"/so/cong-dan/{binh.pk}/sua/").content.decode()
     assert "confirm_login_change" not in page
+
+
+def test_the_api_asks_the_same_confirmation_for_a_login_change(world):
+    from api.models import ApiToken
+
+    client = Client()
+    response = claim(client)
+    client.post(response["Location"], {"code": code_of(notify.outbox[0])})
+    notify.outbox.clear()
+    _token, key = ApiToken.issue(user=world.users["van"], name="test")
+    an = world.citizens["an"]
+
+    def patch(body):
+        return Client().patch(
+            f"/api/v1/citizens/{an.pk}",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    refused = patch({"phone": "0912000777"})
+    assert refused.status_code == 422
+    assert "confirm_login_change" in refused.json()["errors"]
+    assert logs_in(AN_PHONE)
+    assert patch({"phone": "0912000777", "confirm_login_change": True}).status_code == 200
+    assert logs_in("0912000777") and not logs_in(AN_PHONE)
+    assert sorted(sms.to for sms in notify.outbox) == [AN_PHONE, "0912000777"]

@@ -144,11 +144,6 @@ def api_get(world, persona: str, path: str):
     return Client().get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/registry.py still searches citizens with qs.search(); it must call "
-    "registry.queries.search_citizens (then remove this mark)",
-)
 def test_the_api_follows_the_same_rule(world):
     an = world.citizens["an"]
     for piece in ("0750001", "1" + AN_CCCD[1:], "an 0330"):
@@ -195,3 +190,16 @@ def test_one_address_is_limited_across_its_users(world, settings):
         client = client_of(persona)
         assert [client.get("/so/cong-dan/", {"q": "an"}).status_code for _ in range(2)] == [200] * 2
     assert client_of("cuong").get("/so/cong-dan/", {"q": "an"}).status_code == 429
+
+
+def test_api_searches_are_rate_limited_too(world, settings):
+    settings.SEARCH_RATE_PER_MINUTE = 3
+    _token, key = ApiToken.issue(user=world.users["vera"], name="test")
+    answers = [
+        Client().get("/api/v1/citizens?q=nguyen", HTTP_AUTHORIZATION=f"Bearer {key}")
+        for _ in range(4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert "quá nhiều lần" in answers[-1].json()["detail"]
+    listing = Client().get("/api/v1/citizens", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert listing.status_code == 200  # a list without a search is not counted

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from core import ratelimit
 from core.forms import apply_errors
 from core.http import AuthedRequest
 from places.models import Place
@@ -34,23 +32,6 @@ from registry.views.common import (
     list_page,
 )
 
-# One address may carry several officers of one office (a commune's shared connection).
-CLIENT_SEARCHES_PER_USER = 3
-
-
-def search_allowed(request: AuthedRequest) -> bool:
-    """Count one search (a request with ?q=) of citizens; whether it is within
-    SEARCH_RATE_PER_MINUTE for the user, and CLIENT_SEARCHES_PER_USER times it for the
-    address it comes from. Requests without a query are not searches and pass."""
-    if not request.GET.get("q", "").strip():
-        return True
-    limit = int(getattr(settings, "SEARCH_RATE_PER_MINUTE", 60))
-    by_user = ratelimit.allow("citizen-search:user", str(request.user.pk), limit=limit)
-    by_client = ratelimit.allow_client(
-        request, "citizen-search:client", limit=limit * CLIENT_SEARCHES_PER_USER
-    )
-    return by_user and by_client
-
 
 def search_limited(request: AuthedRequest) -> HttpResponse:
     response = render(request, "registry/search_limited.html", status=429)
@@ -60,7 +41,7 @@ def search_limited(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def citizen_list(request: AuthedRequest) -> HttpResponse:
-    if not search_allowed(request):
+    if not queries.search_allowed(request):
         return search_limited(request)
     qs, chosen = queries.citizens(request.user, request.GET)
     return list_page(
@@ -80,7 +61,7 @@ def citizen_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def citizen_export(request: AuthedRequest) -> HttpResponse:
-    if not search_allowed(request):
+    if not queries.search_allowed(request):
         return search_limited(request)
     qs, _chosen = queries.citizens(request.user, request.GET, where="xuất Excel")
     qs = qs.select_related("village", "household", "workplace")
