@@ -228,6 +228,16 @@ ALL_PERSONAS = ["alice", "vera", "cuong", "binh", "van", "olga", "hoa", "dan", "
 
 
 @pytest.fixture(autouse=True)
+def fresh_limits():
+    """Rate-limit counters live in the cache, which outlives a test: every test starts
+    with none counted (the suite's clients all come from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def rollups_agree(request):
     """After every test that touched the database, the maintained rollups equal a recount."""
     uses_db = any(name in request.fixturenames for name in ("db", "world"))
