@@ -234,7 +234,6 @@ def fresh_limits():
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -304,3 +304,15 @@ def test_bulk_verify_after_the_deadline_changes_nothing(world, as_user):
     assert "Đã quá hạn bình xét" in response.content.decode()
     assert Assessment.objects.filter(year=YEAR, state=State.SUBMITTED).count() == 2
     assert not AuditEvent.objects.filter(action="assessment.verify").exists()
+
+
+@pytest.mark.parametrize("place", ["' OR 1=1 --", "1e308", "{}", ""])
+def test_register_many_with_a_place_that_is_not_a_number_is_a_message(world, as_user, place):
+    """Found by `make fuzz`: a non-numeric place was a 500."""
+    open_years(world)
+    response = as_user("cuong").post(
+        "/binh-xet/dang-ky-hang-loat/", {"title": "GDHT", "year": YEAR, "place": place}
+    )
+    assert response.status_code == 200
+    assert "Chọn danh hiệu, năm và địa bàn." in response.content.decode()
+    assert not Assessment.objects.filter(title="GDHT", year=YEAR).exists()

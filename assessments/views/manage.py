@@ -88,8 +88,9 @@ def register_many(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         title = request.POST.get("title", "")
         year = request.POST.get("year", "")
-        place = places.filter(pk=request.POST.get("place") or 0).first()
-        if title not in Title.values or not year.isdigit() or place is None:
+        raw_place = request.POST.get("place", "")
+        place = places.filter(pk=int(raw_place)).first() if raw_place.isdigit() else None
+        if title not in Title.values or not year.isdigit() or len(year) != 4 or place is None:
             error = _("Chọn danh hiệu, năm và địa bàn.")
         else:
             try:

@@ -1,9 +1,10 @@
 """Hostile workbooks against the Excel importer: every one ends in a clear error or a
 correct import, never an exception, and the huge ones are refused before parsing.
 
-Bounded: a few dozen generated workbooks (hypothesis, fixed seed per run by the
-database), each under a deadline; the importer does not depend on the database
-vendor for this, so it runs in both suites but small.
+Bounded: a few dozen generated workbooks in CI (hypothesis, derandomized), each under
+a deadline; FUZZ_EXAMPLES (core/tests/security_figures.py) scales the generated ones
+(`make fuzz`: a thousand). The importer does not depend on the database vendor for
+this, so it runs in both suites but small.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.tests.security_figures import add_figure
+from core.tests.security_figures import FUZZ, count_case, fuzz_examples
 from core.xlsx import ImportFileError, ImportReport, check_xlsx
 from registry.imports import run_import
 from registry.models import Citizen
@@ -86,17 +87,23 @@ def import_outcome(world, data: bytes) -> ImportReport:
     )
 
 
+def counted_import(world, data: bytes) -> ImportReport:
+    """One fuzz case: an exception out of the importer counts as the page's 500."""
+    try:
+        report = import_outcome(world, data)
+    except Exception as exc:
+        count_case("importer", ("run_import", f"{type(exc).__name__}: {exc}"))
+        raise
+    count_case("importer")
+    return report
+
+
 @pytest.fixture
 def fuzz_world(world):
     return world
 
 
-@settings(
-    max_examples=40,
-    deadline=5000,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(FUZZ, max_examples=fuzz_examples(10 / 3), deadline=5000)
 @given(
     rows=st.lists(st.lists(cell, min_size=0, max_size=len(CITIZEN_HEADER) + 2), max_size=8),
     keep_header=st.booleans(),
@@ -105,32 +112,25 @@ def test_generated_workbooks_end_in_an_error_or_an_import(fuzz_world, rows, keep
     header = CITIZEN_HEADER if keep_header else [f"Cột {n}" for n in range(len(CITIZEN_HEADER))]
     data = build(rows, header)
     before = Citizen.objects.count()
-    report = import_outcome(fuzz_world, data)  # no exception may escape
+    report = counted_import(fuzz_world, data)  # no exception may escape
     assert isinstance(report, ImportReport)
     for error in report.errors:
         assert str(error).strip()  # every error says something
     assert Citizen.objects.count() == before  # a dry run writes nothing
-    add_figure("fuzz_workbooks")
 
 
-@settings(
-    max_examples=15,
-    deadline=5000,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@settings(FUZZ, max_examples=15, deadline=5000)
 @given(
     name=st.sampled_from(NASTY_TEXT[6:10]),
     phone=st.sampled_from(["0912 000 111", "+84912000111", "091200011１"]),
 )
 def test_unicode_edge_cases_import_normalised_or_refused(fuzz_world, name, phone):
     data = build([person(**{"Họ và tên": f"{name} Hùng", "Số điện thoại": phone})], CITIZEN_HEADER)
-    report = import_outcome(fuzz_world, data)
+    report = counted_import(fuzz_world, data)
     if report.ok:
         assert report.created == 1
     else:
         assert all(e.row == 2 and e.column for e in report.errors), [str(e) for e in report.errors]
-    add_figure("fuzz_workbooks")
 
 
 def raw_xlsx(sheet_xml_chunks, *, declare_rows: int | None) -> bytes:
@@ -193,7 +193,7 @@ def test_a_million_row_sheet_is_refused_before_parsing():
     data = raw_xlsx(million_rows(), declare_rows=1_000_000)
     with pytest.raises(ImportFileError, match=r"1\.000\.000 dòng, quá giới hạn"):
         check_xlsx(data)
-    add_figure("fuzz_workbooks")
+    count_case("importer")
 
 
 def test_a_zip_bomb_is_refused_by_its_ratio(world, as_user):
@@ -208,7 +208,7 @@ def test_a_zip_bomb_is_refused_by_its_ratio(world, as_user):
     )
     assert response.status_code == 200
     assert "nén bất thường" in response.content.decode()
-    add_figure("fuzz_workbooks")
+    count_case("importer")
 
 
 def test_not_a_workbook_and_a_broken_one_get_clear_errors():
@@ -218,4 +218,4 @@ def test_not_a_workbook_and_a_broken_one_get_clear_errors():
     ):
         with pytest.raises(ImportFileError, match=message):
             check_xlsx(data)
-        add_figure("fuzz_workbooks")
+        count_case("importer")
