@@ -26,9 +26,15 @@ $(UV):
 # Re-synced only when the lock file changes, so a second `make run` starts at once.
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --quiet
+	@rm -f $(VENV)/.synced-bench
 	@touch $@
 
 install: $(VENV)/.synced
+
+# `make bench` also needs the load generator (the "bench" group of pyproject.toml).
+$(VENV)/.synced-bench: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --group bench --quiet
+	@touch $@ $(VENV)/.synced
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
@@ -69,7 +75,7 @@ test-browser: install
 # Every benchmark against the PostgreSQL database hoctap_bench_$(BENCH_SCALE) (commune or
 # province; built by `make bench-db` when missing): bench-results/bench-$(BENCH_SCALE).json
 # and a table with each figure, its floor and its goal (docs/benchmarks.md).
-bench: install
+bench: $(VENV)/.synced-bench
 	$(PY) -m bench.run --scale $(BENCH_SCALE)
 
 # Only the pages: dashboards, annual report, registry search, long lists.
