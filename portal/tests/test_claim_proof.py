@@ -158,24 +158,23 @@ def test_without_an_sms_channel_every_claim_waits_for_the_officer(world, setting
     assert "Chỉ xác nhận sau khi đã gặp người yêu cầu" in page and AN_ID in page
 
 
+def squat_registration(world):
+    """A stranger registers anonymously under An's identity number."""
+    return register(
+        Client(),
+        village=world.village_a1,
+        name="Kẻ Giả Danh",
+        birth="1975",
+        identity=AN_ID,
+        phone="0977000333",
+        password="Mat-khau-gia-2026",
+    )
+
+
 def test_a_pending_registration_does_not_block_the_real_claim(world):
     """Finding 7: an anonymous registration with someone else's identity number used to
     create an account under it and block that person's claim until an officer acted."""
-    village = world.village_a1
-    squat = Client().post(
-        f"/ca-nhan/dang-ky/?xa={village.parent_id}",
-        {
-            "full_name": "Kẻ Giả Danh",
-            "gender": "male",
-            "birth": "1975",
-            "identity_number": AN_ID,
-            "phone": "0977000333",
-            "village": village.pk,
-            "password": "Mat-khau-gia-2026",
-            "password2": "Mat-khau-gia-2026",
-            "xa": village.parent_id,
-        },
-    )
+    squat = squat_registration(world)
     assert squat.status_code == 200 and "Cán bộ thôn sẽ kiểm tra" in squat.content.decode()
     assert not User.objects.filter(username=AN_ID).exists()  # no account under his number
     assert not logs_in(AN_ID, "Mat-khau-gia-2026")
@@ -192,21 +191,7 @@ def test_a_pending_registration_does_not_block_the_real_claim(world):
 
 
 def test_the_officer_is_warned_of_a_registration_under_a_registered_number(world, as_user):
-    village = world.village_a1
-    Client().post(
-        f"/ca-nhan/dang-ky/?xa={village.parent_id}",
-        {
-            "full_name": "Kẻ Giả Danh",
-            "gender": "male",
-            "birth": "1975",
-            "identity_number": AN_ID,
-            "phone": "0977000333",
-            "village": village.pk,
-            "password": "Mat-khau-gia-2026",
-            "password2": "Mat-khau-gia-2026",
-            "xa": village.parent_id,
-        },
-    )
+    squat_registration(world)
     van = as_user("van")
     page = van.get("/ca-nhan/duyet/").content.decode()
     assert "Số CCCD này đã có trong sổ" in page
@@ -218,19 +203,28 @@ def test_the_officer_is_warned_of_a_registration_under_a_registered_number(world
     assert not User.objects.filter(username=AN_ID).exists()
 
 
-def register(client, *, phone="0977000222", identity="033090000777", **extra):
+def register(
+    client,
+    *,
+    phone="0977000222",
+    identity="033090000777",
+    name="Hoàng Văn Mới",
+    birth="1990",
+    password=NEW_PASSWORD,
+    **extra,
+):
     village = extra.pop("village")
     return client.post(
         f"/ca-nhan/dang-ky/?xa={village.parent_id}",
         {
-            "full_name": "Hoàng Văn Mới",
+            "full_name": name,
             "gender": "male",
-            "birth": "1990",
+            "birth": birth,
             "identity_number": identity,
             "phone": phone,
             "village": village.pk,
-            "password": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
+            "password": password,
+            "password2": password,
             "xa": village.parent_id,
         },
         **extra,
