@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +21,7 @@ from core.xlsx import Column, ImportFileError, ImportReport, read_sheet, write_w
 from places.models import REFORM_DATE, Place
 from stats.figures import FIGURES
 from stats.models import ReportSource, ReportStatus, StatReport
-from stats.services import check_values
+from stats.services import approve_reports, check_values
 
 CODE = Column(
     "commune_code",
@@ -126,6 +125,7 @@ def import_reports(*, actor: User, data: bytes, dry_run: bool = False) -> Import
         )
         return report
     approve = scope.is_province_admin
+    to_approve: list[StatReport] = []
     with transaction.atomic():
         for place, year, values in planned:
             found = existing.get((place.pk, year))
@@ -137,12 +137,9 @@ def import_reports(*, actor: User, data: bytes, dry_run: bool = False) -> Import
             for name, value in values.items():
                 setattr(found, name, value)
             found.source = ReportSource.IMPORTED
-            if approve:
-                found.status, found.approved_at, found.approved_by = (
-                    ReportStatus.APPROVED,
-                    timezone.now(),
-                    actor,
-                )
+            if approve:  # the province's own figures: submitted, then approved as any report
+                found.status = ReportStatus.SUBMITTED
+                to_approve.append(found)
             found.version += 1
             found.save()
             record(
@@ -151,6 +148,7 @@ def import_reports(*, actor: User, data: bytes, dry_run: bool = False) -> Import
                 obj=found,
                 note=f"{found.get_status_display()}",
             )
+        approve_reports(actor=actor, reports=to_approve)
     report.committed = True
     return report
 
