@@ -118,6 +118,22 @@ def test_import_errors_name_row_and_column_and_save_nothing(world, as_user):
     assert not StatReport.objects.exists()
 
 
+def test_the_province_imports_its_figures_approved_through_the_approval(world, as_user):
+    data = workbook([row("11953", 2026, households_total=10, households_registered=5)])
+    response = as_user("alice").post(
+        "/chi-tieu/bao-cao/nhap/", {"file": SimpleUploadedFile("x.xlsx", data)}
+    )
+    assert response.context["report"].committed
+    found = StatReport.objects.get(commune__code="11953", year=2026)
+    assert found.status == ReportStatus.APPROVED and found.approved_by == world.users["alice"]
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(found.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["stat_report.import", "stat_report.approve"]
+
+
 def test_live_figures_count_the_registry(world):
     open_years(world)
     alice = world.users["alice"]
