@@ -15,11 +15,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
+from assessments.subjects import subject_of
 from criteria.engine import DerivedValue, SetSpec
 from criteria.models import CriterionKind
-from criteria.titles import SubjectKind, Title
-from places.models import Place
-from registry.models import Citizen, Clan, Household, Occupation, Organisation, ResidenceStatus
+from criteria.titles import Title
+from registry.models import Citizen, Household, Occupation, ResidenceStatus
 
 MAX_RECORDS = 200
 WORKER_OCCUPATIONS = (Occupation.FARMER, Occupation.WORKER)
@@ -32,33 +32,15 @@ def _percent(part: int, whole: int) -> Decimal | None:
 
 
 def _households(assessment: Assessment) -> QuerySet[Household]:
+    """The households that belong to the assessed subject (none for a person or a unit)."""
     active = Household.objects.filter(dissolved_on__isnull=True)
-    kind = assessment.subject_kind
-    if kind == SubjectKind.HOUSEHOLD:
-        return active.filter(pk=assessment.household_id)
-    if kind == SubjectKind.CLAN:
-        return active.filter(clan_id=assessment.clan_id)
-    if kind == SubjectKind.VILLAGE:
-        return active.filter(village_id=assessment.village_subject_id)
-    if kind == SubjectKind.COMMUNE:
-        return active.filter(commune_id=assessment.commune_subject_id)
-    return active.none()
+    return active.filter(subject_of(assessment.title).households(assessment))
 
 
 def _people(assessment: Assessment) -> QuerySet[Citizen]:
+    """The people who belong to the assessed subject (its members, its staff)."""
     active = Citizen.objects.filter(status=ResidenceStatus.ACTIVE)
-    kind = assessment.subject_kind
-    if kind == SubjectKind.HOUSEHOLD:
-        return active.filter(household_id=assessment.household_id)
-    if kind == SubjectKind.CLAN:
-        return active.filter(household__clan_id=assessment.clan_id)
-    if kind == SubjectKind.VILLAGE:
-        return active.filter(village_id=assessment.village_subject_id)
-    if kind == SubjectKind.ORGANISATION:
-        return active.filter(workplace_id=assessment.organisation_id)
-    if kind == SubjectKind.COMMUNE:
-        return active.filter(commune_id=assessment.commune_subject_id)
-    return active.none()
+    return active.filter(subject_of(assessment.title).people(assessment))
 
 
 def _holders(title: str, year: int, field: str, ids: list[int]) -> set[int]:
@@ -158,37 +140,10 @@ def count_at_least(assessment: Assessment, params: dict[str, Any]) -> DerivedVal
     return DerivedValue(Decimal(count), numerator=count, denominator=count)
 
 
-def _commune_subjects(commune_id: int, title: str) -> tuple[str, list[tuple[int, str]]]:
-    if title == Title.GDHT:
-        rows = Household.objects.filter(
-            commune_id=commune_id, dissolved_on__isnull=True
-        ).values_list("id", "code")
-        return "household", list(rows)
-    if title == Title.DHHT:
-        return "clan", list(Clan.objects.filter(commune_id=commune_id).values_list("id", "name"))
-    if title == Title.CDHT_THON:
-        villages = (
-            Place.objects.current()
-            .villages()
-            .filter(parent_id=commune_id)
-            .values_list("id", "name")
-        )
-        return "village_subject", list(villages)
-    if title == Title.DVHT:
-        organisations = Organisation.objects.filter(
-            commune_id=commune_id, closed_on__isnull=True, level="commune"
-        )
-        return "organisation", list(organisations.values_list("id", "name"))
-    return "citizen", list(
-        Citizen.objects.filter(commune_id=commune_id, status=ResidenceStatus.ACTIVE).values_list(
-            "id", "full_name"
-        )
-    )
-
-
 def commune_title_share(assessment: Assessment, params: dict[str, Any]) -> DerivedValue:
     title = params.get("title", Title.GDHT)
-    field, rows = _commune_subjects(assessment.commune_subject_id or 0, title)
+    subject = subject_of(title)
+    field, rows = subject.field, list(subject.in_commune(assessment.commune_subject_id or 0))
     ids = [pk for pk, _label in rows]
     holders = _holders(title, assessment.year, field, ids)
     value = _percent(len(holders), len(ids))

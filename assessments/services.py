@@ -15,24 +15,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scope import scope_of
 from assessments import derived as derived_values
 from assessments import permissions as can
 from assessments.models import (
     EDITABLE_STATES,
-    SUBJECT_FIELD,
     Assessment,
+    AuthorityRule,
     CycleYear,
     Decision,
     Rollup,
     State,
 )
 from assessments.signals import decision_issued
+from assessments.subjects import subject_of
 from audit.services import record, record_many
 from criteria.engine import AnswerError, clean_answer, score, spec_of
 from criteria.models import CriteriaSet, CriterionKind
-from criteria.titles import SUBJECT_OF, SubjectKind, Title, group_for_occupation
+from criteria.titles import TITLES, group_for_occupation
 from places.models import Place, PlaceKind
-from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
+from registry.models import Citizen, Household, ResidenceStatus
 
 
 class ConflictError(ValidationError):
@@ -52,8 +54,6 @@ def open_year(
 ) -> CycleYear:
     if commune.kind != PlaceKind.COMMUNE:
         raise ValidationError(_("Chỉ mở năm bình xét cho xã, phường."))
-    from accounts.scope import scope_of
-
     if actor is not None and not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
         raise _deny()
     values = {**CycleYear.default_deadlines(year), **(deadlines or {})}
@@ -82,8 +82,6 @@ def open_year(
 
 @transaction.atomic
 def close_year(*, actor: User, commune: Place, year: int) -> CycleYear:
-    from accounts.scope import scope_of
-
     if not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
         raise _deny()
     cycle = CycleYear.objects.select_for_update().filter(commune=commune, year=year).first()
@@ -100,8 +98,6 @@ def close_year(*, actor: User, commune: Place, year: int) -> CycleYear:
 @transaction.atomic
 def reopen_year(*, actor: User, commune: Place, year: int, reason: str) -> CycleYear:
     """Only the province reopens a closed year, and says why."""
-    from accounts.scope import scope_of
-
     if not scope_of(actor).is_province_admin:
         raise _deny(_("Chỉ cấp tỉnh được mở lại năm đã khóa sổ."))
     if not reason.strip():
@@ -143,27 +139,13 @@ def _check_deadline(actor: User, assessment: Assessment, field: str, label: str)
 # --- registering ----------------------------------------------------------------------------
 
 
-def _subject_place(kind: str, subject: Any) -> tuple[Place, Place | None, str]:
-    """(commune that reviews it, its village or None, the display name)."""
-    if kind == SubjectKind.HOUSEHOLD:
-        return subject.commune, subject.village, str(subject)
-    if kind == SubjectKind.CITIZEN:
-        return subject.commune, subject.village, subject.full_name
-    if kind == SubjectKind.CLAN:
-        return subject.commune, subject.home_village, str(subject)
-    if kind == SubjectKind.VILLAGE:
-        return subject.parent, subject, subject.name
-    if kind == SubjectKind.ORGANISATION:
-        return subject.commune, None, subject.name
-    return subject, None, subject.name
-
-
 def choose_set(title: str, year: int, subject: Any, population_group: str = "") -> CriteriaSet:
     sets = CriteriaSet.objects.published().for_year(year).filter(title=title)
-    if title == Title.CDHT:
+    chosen_by = TITLES[title].chosen_by
+    if chosen_by == "population_group":
         group = population_group or group_for_occupation(getattr(subject, "occupation", ""))
         sets = sets.filter(population_group=group)
-    if title == Title.DVHT:
+    elif chosen_by == "org_level":
         sets = sets.filter(org_level=getattr(subject, "level", "commune"))
     # The province's own sets win over the shipped defaults; then the newest.
     found = sets.order_by("is_default", "-published_at", "-version").first()
@@ -178,15 +160,16 @@ def choose_set(title: str, year: int, subject: Any, population_group: str = "") 
 def register(
     *, actor: User, title: str, year: int, subject: Any, population_group: str = ""
 ) -> Assessment:
-    kind = SUBJECT_OF[title]
-    commune, village, name = _subject_place(kind, subject)
+    spec = subject_of(title)
+    kind = spec.kind
+    commune, village, name = spec.where(subject)
     probe = Assessment(
         title=title,
         year=year,
         subject_kind=kind,
         commune=commune,
         village=village,
-        **{SUBJECT_FIELD[kind]: subject},
+        **{spec.field: subject},
     )
     if not can.can_fill(actor, probe):
         raise _deny()
@@ -204,7 +187,7 @@ def register(
         village=village,
         path=(village or commune).path,
         criteria_set=criteria_set,
-        **{SUBJECT_FIELD[kind]: subject},
+        **{spec.field: subject},
     )
     try:
         with transaction.atomic():
@@ -231,41 +214,16 @@ def register(
 
 def subjects_in(title: str, place: Place, year: int) -> Iterable[Any]:
     """Everything in `place` that could bid for `title` (for bulk registration)."""
-    kind = SUBJECT_OF[title]
-    if kind == SubjectKind.HOUSEHOLD:
-        return (
-            Household.objects.in_place(place)
-            .filter(dissolved_on__isnull=True)
-            .select_related("commune", "village", "head")
-        )
-    if kind == SubjectKind.CITIZEN:
-        return (
-            Citizen.objects.in_place(place)
-            .active()
-            .filter(birth_year__lte=year - 15)
-            .select_related("commune", "village")
-        )
-    if kind == SubjectKind.CLAN:
-        return Clan.objects.in_place(place).select_related("commune", "home_village")
-    if kind == SubjectKind.VILLAGE:
-        return Place.objects.current().villages().within(place).select_related("parent")
-    if kind == SubjectKind.ORGANISATION:
-        return (
-            Organisation.objects.in_place(place)
-            .filter(closed_on__isnull=True)
-            .select_related("commune")
-        )
-    return Place.objects.current().communes().within(place)
+    return subject_of(title).candidates(place, year)
 
 
 @transaction.atomic
 def register_many(*, actor: User, title: str, year: int, place: Place) -> int:
     """Register every subject of `place` not yet registered; all or nothing."""
     created = 0
-    kind = SUBJECT_OF[title]
     taken = set(
         Assessment.objects.filter(title=title, year=year).values_list(
-            f"{SUBJECT_FIELD[kind]}_id", flat=True
+            f"{subject_of(title).field}_id", flat=True
         )
     )
     for subject in subjects_in(title, place, year):
@@ -304,12 +262,13 @@ def recompute(assessment: Assessment) -> Assessment:
 
 def _held_level(assessment: Assessment) -> tuple[int, int]:
     """For leveled titles: the level held from earlier years and for how many months."""
-    if assessment.subject_kind != SubjectKind.COMMUNE:
+    if not TITLES[assessment.title].leveled:
         return 0, 0
+    link = f"{subject_of(assessment.title).field}_id"
     earlier = (
         Assessment.objects.filter(
             title=assessment.title,
-            commune_subject_id=assessment.commune_subject_id,
+            **{link: getattr(assessment, link)},
             state=State.RECOGNISED,
             year__lt=assessment.year,
         )
@@ -645,8 +604,6 @@ def decide(
 
 
 def _default_authority(title: str, place: Place) -> str:
-    from assessments.models import AuthorityRule
-
     rule = AuthorityRule.objects.filter(title=title).first()
     template = rule.authority if rule else "Ủy ban nhân dân {xa}"
     province = place if place.kind == PlaceKind.PROVINCE else place.parent

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +26,37 @@ class SubjectKind(models.TextChoices):
     COMMUNE = "commune", _("Xã, phường")
 
 
-SUBJECT_OF: dict[str, str] = {
-    Title.GDHT: SubjectKind.HOUSEHOLD,
-    Title.DHHT: SubjectKind.CLAN,
-    Title.CDHT_THON: SubjectKind.VILLAGE,
-    Title.DVHT: SubjectKind.ORGANISATION,
-    Title.CDHT: SubjectKind.CITIZEN,
-    Title.XA_HT: SubjectKind.COMMUNE,
+@dataclass(frozen=True)
+class TitleSpec:
+    """One title, declared once; modules read these instead of switching on the title.
+    What depends on the subject kind is `assessments.subjects.Subject`."""
+
+    title: str
+    subject: str  # a SubjectKind
+    # What picks the criteria set among the year's published ones for this title:
+    # "population_group" (the four forms of the learning-citizen criteria), "org_level"
+    # (commune- or province-level units), or "" (one set).
+    chosen_by: str = ""
+    # Recognised at a level (1 or 2) that later years build on (learning communes).
+    leveled: bool = False
+    # Who recognises it when the province has set no rule (criteria.AuthorityRule).
+    default_authority: str = "commune"
+
+
+TITLES: dict[str, TitleSpec] = {
+    spec.title: spec
+    for spec in (
+        TitleSpec(Title.GDHT, SubjectKind.HOUSEHOLD),
+        TitleSpec(Title.DHHT, SubjectKind.CLAN),
+        TitleSpec(Title.CDHT_THON, SubjectKind.VILLAGE),
+        TitleSpec(Title.DVHT, SubjectKind.ORGANISATION, chosen_by="org_level"),
+        TitleSpec(Title.CDHT, SubjectKind.CITIZEN, chosen_by="population_group"),
+        TitleSpec(Title.XA_HT, SubjectKind.COMMUNE, leveled=True, default_authority="province"),
+    )
 }
+assert set(TITLES) == set(Title.values), "every title is declared"
+
+SUBJECT_OF: dict[str, str] = {title: spec.subject for title, spec in TITLES.items()}
 
 
 class PopulationGroup(models.TextChoices):

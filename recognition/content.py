@@ -7,26 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from assessments.models import Decision, State
-from criteria.titles import SubjectKind, Title
+from assessments.subjects import subject_of
+from criteria.titles import Title
 from places.models import PlaceKind
 from recognition.models import LegalBasis
-
-SUBJECT_PLURAL = {
-    SubjectKind.HOUSEHOLD: "hộ gia đình",
-    SubjectKind.CITIZEN: "công dân",
-    SubjectKind.CLAN: "dòng họ",
-    SubjectKind.VILLAGE: "thôn, tổ dân phố",
-    SubjectKind.ORGANISATION: "đơn vị",
-    SubjectKind.COMMUNE: "xã, phường",
-}
-ANNEX_HEADERS = {
-    SubjectKind.HOUSEHOLD: ["TT", "Họ và tên chủ hộ", "Mã hộ", "Thôn, tổ dân phố"],
-    SubjectKind.CITIZEN: ["TT", "Họ và tên", "Năm sinh", "Thôn, tổ dân phố"],
-    SubjectKind.CLAN: ["TT", "Dòng họ", "Trưởng họ", "Thôn gốc"],
-    SubjectKind.VILLAGE: ["TT", "Thôn, tổ dân phố", "Xã, phường", ""],
-    SubjectKind.ORGANISATION: ["TT", "Tên đơn vị", "Loại hình", "Xã, phường"],
-    SubjectKind.COMMUNE: ["TT", "Xã, phường", "Mức độ", ""],
-}
 
 
 @dataclass
@@ -65,43 +49,6 @@ def _head_title(signer_title: str) -> str:
     return title[4:] if title.lower().startswith("phó ") else title
 
 
-def _annex_row(index: int, assessment) -> list[str]:  # type: ignore[no-untyped-def]
-    kind = assessment.subject_kind
-    village = assessment.village.name if assessment.village else ""
-    if kind == SubjectKind.HOUSEHOLD:
-        household = assessment.household
-        head = household.head.full_name if household and household.head else assessment.subject_name
-        return [str(index), head, household.code if household else "", village]
-    if kind == SubjectKind.CITIZEN:
-        citizen = assessment.citizen
-        return [
-            str(index),
-            assessment.subject_name,
-            str(citizen.birth_year) if citizen else "",
-            village,
-        ]
-    if kind == SubjectKind.CLAN:
-        clan = assessment.clan
-        head = clan.head.full_name if clan and clan.head else ""
-        return [str(index), assessment.subject_name, head, village]
-    if kind == SubjectKind.VILLAGE:
-        return [str(index), assessment.subject_name, assessment.commune.name, ""]
-    if kind == SubjectKind.ORGANISATION:
-        organisation = assessment.organisation
-        return [
-            str(index),
-            assessment.subject_name,
-            organisation.get_kind_display() if organisation else "",
-            assessment.commune.name,
-        ]
-    return [
-        str(index),
-        assessment.subject_name,
-        assessment.band or f"Mức độ {assessment.level}",
-        "",
-    ]
-
-
 def build_signature(decision: Decision) -> list[str]:
     """The lines above the signer's name: "TM. …", "KT. …" or the title alone."""
     head = _head_title(decision.signer_title).upper()
@@ -122,7 +69,8 @@ def build(decision: Decision) -> DecisionContent:
         )
         .order_by("village__name", "subject_name", "id")
     )
-    kind = recognised[0].subject_kind if recognised else SubjectKind.HOUSEHOLD
+    subject = subject_of(decision.title)
+    columns = [h for h in subject.annex_columns if h]
     title_label = str(Title(decision.title).label)
     short_place = place.short_name
     signed = decision.signed_on
@@ -144,7 +92,7 @@ def build(decision: Decision) -> DecisionContent:
     proposer = f"Hội Khuyến học {place.name}" if not is_province else "Hội Khuyến học tỉnh"
     bases.append(f"Xét đề nghị của {proposer} và kết quả bình xét năm {decision.year}.")
     valid_until = max((a.valid_until for a in recognised if a.valid_until), default=None)
-    plural = SUBJECT_PLURAL[kind]
+    plural = subject.plural
     articles = [
         (
             "Điều 1.",
@@ -175,9 +123,9 @@ def build(decision: Decision) -> DecisionContent:
         signer_name=decision.signer_name,
         annex_title=f"DANH SÁCH {plural.upper()} ĐƯỢC CÔNG NHẬN DANH HIỆU “{title_label.upper()}” NĂM {decision.year}",
         annex_caption=f"(Kèm theo Quyết định số {decision.number} ngày {signed:%d/%m/%Y} của {decision.authority})",
-        annex_header=[h for h in ANNEX_HEADERS[kind] if h],
+        annex_header=columns,
         annex_rows=[
-            _annex_row(i, a)[: len([h for h in ANNEX_HEADERS[kind] if h])]
+            [str(i), *subject.annex_row(a)][: len(columns)]
             for i, a in enumerate(recognised, start=1)
         ],
     )

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, Decision, State
+from assessments.subjects import subject_of
 from audit.services import record
 from criteria.titles import SubjectKind, Title
 from places.models import Place, PlaceKind
@@ -57,22 +58,8 @@ def document_for(decision: Decision, actor: object | None = None) -> DecisionDoc
     return document
 
 
-def _short_person(name: str) -> str:
-    """ "Nguyễn Thị Hương" → "Nguyễn T. H.": enough to recognise, not to identify."""
-    parts = name.split()
-    if len(parts) <= 1:
-        return name
-    return " ".join([parts[0], *(f"{p[0]}." for p in parts[1:])])
-
-
 def public_name(assessment: Assessment) -> str:
-    if assessment.subject_kind == SubjectKind.CITIZEN:
-        return _short_person(assessment.subject_name)
-    if assessment.subject_kind == SubjectKind.HOUSEHOLD:
-        household = assessment.household
-        head = household.head.full_name if household and household.head else ""
-        return f"Hộ {_short_person(head)}" if head else "Hộ gia đình"
-    return assessment.subject_name
+    return subject_of(assessment.title).public_name(assessment)
 
 
 def place_line(assessment: Assessment) -> str:
@@ -100,9 +87,7 @@ def certificate_items(certificates: Iterator[Certificate]) -> Iterator[pdf.Certi
             display_code=certificate.display_code,
             verify_url=f"{settings.SITE_URL}/xac-minh/{certificate.code}",
             title_label=str(Title(assessment.title).label),
-            subject_name=assessment.subject_name
-            if assessment.subject_kind != SubjectKind.HOUSEHOLD
-            else _household_title(assessment),
+            subject_name=subject_of(assessment.title).certificate_name(assessment),
             place_line=place_line(assessment),
             year=assessment.year,
             decision_line=f"Theo Quyết định số {decision.number} ngày {decision.signed_on:%d/%m/%Y} của {decision.authority}",
@@ -111,13 +96,6 @@ def certificate_items(certificates: Iterator[Certificate]) -> Iterator[pdf.Certi
             signer_name=decision.signer_name,
             place_date=f"{decision.authority_place.short_name}, ngày {decision.signed_on:%d} tháng {decision.signed_on:%m} năm {decision.signed_on:%Y}",
         )
-
-
-def _household_title(assessment: Assessment) -> str:
-    household = assessment.household
-    if household and household.head:
-        return f"Gia đình ông/bà {household.head.full_name}"
-    return assessment.subject_name
 
 
 def certificates_for(decision: Decision, village: Place | None = None):  # type: ignore[no-untyped-def]

@@ -1,0 +1,214 @@
+"""What each kind of subject a title is given to *is*, declared once.
+
+A title names its subject kind (`criteria.titles.SUBJECT_OF`); everything that depends on
+the kind — the assessment's link to the subject, where it sits (commune, village), who is
+in it (households, people) for derived criteria, what a place has of it (bulk
+registration, a commune's share), and how a decision's annex and a certificate name it —
+is read from its `Subject` here instead of switching on the kind in every module.
+Adding a subject kind: one `Subject` below, its `SubjectKind` and the assessment's link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from assessments.models import SUBJECT_FIELD, Assessment
+from criteria.titles import SUBJECT_OF, SubjectKind
+from places.models import Place
+from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
+
+Where = tuple[Place, Place | None, str]
+NOTHING = Q(pk__in=[])
+
+
+def _short_person(name: str) -> str:
+    """ "Nguyễn Thị Hương" → "Nguyễn T. H.": enough to recognise, not to identify."""
+    parts = name.split()
+    if len(parts) <= 1:
+        return name
+    return " ".join([parts[0], *(f"{p[0]}." for p in parts[1:])])
+
+
+def _head_name(household: Household | None) -> str:
+    return household.head.full_name if household and household.head else ""
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str
+    model: type[Model]
+    # (commune that reviews it, its village or None, its display name)
+    where: Callable[[Any], Where]
+    # everything of `place` that may bid in `year` (bulk registration)
+    candidates: Callable[[Place, int], QuerySet[Any]]
+    # (id, label) of every such subject of a commune (a commune's share of them)
+    in_commune: Callable[[int], QuerySet[Any]]
+    # the households and the people that belong to an assessed subject (derived criteria)
+    households: Callable[[Assessment], Q]
+    people: Callable[[Assessment], Q]
+    # the decision's annex: its plural noun, its columns and one row
+    plural: str
+    annex_columns: tuple[str, str, str, str]
+    annex_row: Callable[[Assessment], tuple[str, str, str]]
+    # how the public verification page and the certificate name it
+    public_name: Callable[[Assessment], str] = lambda a: a.subject_name
+    certificate_name: Callable[[Assessment], str] = lambda a: a.subject_name
+
+    @property
+    def field(self) -> str:
+        """The assessment's link to a subject of this kind."""
+        return SUBJECT_FIELD[self.kind]
+
+
+def _village_of(a: Assessment) -> str:
+    return a.village.name if a.village else ""
+
+
+def _household_public(a: Assessment) -> str:
+    head = _head_name(a.household)
+    return f"Hộ {_short_person(head)}" if head else "Hộ gia đình"
+
+
+def _household_certificate(a: Assessment) -> str:
+    head = _head_name(a.household)
+    return f"Gia đình ông/bà {head}" if head else a.subject_name
+
+
+HOUSEHOLD = Subject(
+    kind=SubjectKind.HOUSEHOLD,
+    model=Household,
+    where=lambda s: (s.commune, s.village, str(s)),
+    candidates=lambda place, year: (
+        Household.objects.in_place(place)
+        .filter(dissolved_on__isnull=True)
+        .select_related("commune", "village", "head")
+    ),
+    in_commune=lambda commune_id: Household.objects.filter(
+        commune_id=commune_id, dissolved_on__isnull=True
+    ).values_list("id", "code"),
+    households=lambda a: Q(pk=a.household_id),
+    people=lambda a: Q(household_id=a.household_id),
+    plural="hộ gia đình",
+    annex_columns=("TT", "Họ và tên chủ hộ", "Mã hộ", "Thôn, tổ dân phố"),
+    annex_row=lambda a: (
+        _head_name(a.household) or a.subject_name,
+        a.household.code if a.household else "",
+        _village_of(a),
+    ),
+    public_name=_household_public,
+    certificate_name=_household_certificate,
+)
+
+CITIZEN = Subject(
+    kind=SubjectKind.CITIZEN,
+    model=Citizen,
+    where=lambda s: (s.commune, s.village, s.full_name),
+    candidates=lambda place, year: (
+        Citizen.objects.in_place(place)
+        .active()
+        .filter(birth_year__lte=year - 15)
+        .select_related("commune", "village")
+    ),
+    in_commune=lambda commune_id: Citizen.objects.filter(
+        commune_id=commune_id, status=ResidenceStatus.ACTIVE
+    ).values_list("id", "full_name"),
+    households=lambda a: NOTHING,
+    people=lambda a: NOTHING,
+    plural="công dân",
+    annex_columns=("TT", "Họ và tên", "Năm sinh", "Thôn, tổ dân phố"),
+    annex_row=lambda a: (
+        a.subject_name,
+        str(a.citizen.birth_year) if a.citizen else "",
+        _village_of(a),
+    ),
+    public_name=lambda a: _short_person(a.subject_name),
+)
+
+CLAN = Subject(
+    kind=SubjectKind.CLAN,
+    model=Clan,
+    where=lambda s: (s.commune, s.home_village, str(s)),
+    candidates=lambda place, year: Clan.objects.in_place(place).select_related(
+        "commune", "home_village"
+    ),
+    in_commune=lambda commune_id: Clan.objects.filter(commune_id=commune_id).values_list(
+        "id", "name"
+    ),
+    households=lambda a: Q(clan_id=a.clan_id),
+    people=lambda a: Q(household__clan_id=a.clan_id),
+    plural="dòng họ",
+    annex_columns=("TT", "Dòng họ", "Trưởng họ", "Thôn gốc"),
+    annex_row=lambda a: (
+        a.subject_name,
+        a.clan.head.full_name if a.clan and a.clan.head else "",
+        _village_of(a),
+    ),
+)
+
+VILLAGE = Subject(
+    kind=SubjectKind.VILLAGE,
+    model=Place,
+    where=lambda s: (s.parent, s, s.name),
+    candidates=lambda place, year: (
+        Place.objects.current().villages().within(place).select_related("parent")
+    ),
+    in_commune=lambda commune_id: (
+        Place.objects.current().villages().filter(parent_id=commune_id).values_list("id", "name")
+    ),
+    households=lambda a: Q(village_id=a.village_subject_id),
+    people=lambda a: Q(village_id=a.village_subject_id),
+    plural="thôn, tổ dân phố",
+    annex_columns=("TT", "Thôn, tổ dân phố", "Xã, phường", ""),
+    annex_row=lambda a: (a.subject_name, a.commune.name, ""),
+)
+
+ORGANISATION = Subject(
+    kind=SubjectKind.ORGANISATION,
+    model=Organisation,
+    where=lambda s: (s.commune, None, s.name),
+    candidates=lambda place, year: (
+        Organisation.objects.in_place(place)
+        .filter(closed_on__isnull=True)
+        .select_related("commune")
+    ),
+    # a commune's share counts its own units (province-level ones are the province's)
+    in_commune=lambda commune_id: Organisation.objects.filter(
+        commune_id=commune_id, closed_on__isnull=True, level="commune"
+    ).values_list("id", "name"),
+    households=lambda a: NOTHING,
+    people=lambda a: Q(workplace_id=a.organisation_id),
+    plural="đơn vị",
+    annex_columns=("TT", "Tên đơn vị", "Loại hình", "Xã, phường"),
+    annex_row=lambda a: (
+        a.subject_name,
+        a.organisation.get_kind_display() if a.organisation else "",
+        a.commune.name,
+    ),
+)
+
+COMMUNE = Subject(
+    kind=SubjectKind.COMMUNE,
+    model=Place,
+    where=lambda s: (s, None, s.name),
+    candidates=lambda place, year: Place.objects.current().communes().within(place),
+    in_commune=lambda commune_id: Place.objects.filter(pk=commune_id).values_list("id", "name"),
+    households=lambda a: Q(commune_id=a.commune_subject_id),
+    people=lambda a: Q(commune_id=a.commune_subject_id),
+    plural="xã, phường",
+    annex_columns=("TT", "Xã, phường", "Mức độ", ""),
+    annex_row=lambda a: (a.subject_name, a.band or f"Mức độ {a.level}", ""),
+)
+
+SUBJECTS: dict[str, Subject] = {
+    s.kind: s for s in (HOUSEHOLD, CITIZEN, CLAN, VILLAGE, ORGANISATION, COMMUNE)
+}
+assert set(SUBJECTS) == set(SubjectKind.values), "every subject kind is declared"
+
+
+def subject_of(title: str) -> Subject:
+    """The kind of subject `title` is given to."""
+    return SUBJECTS[SUBJECT_OF[title]]
