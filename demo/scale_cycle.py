@@ -30,7 +30,7 @@ from core.bulk import RowTemplate, copy_field, copy_lines, insert_rows, reserve_
 from core.text import fold
 from criteria.engine import DerivedValue, SetSpec, _threshold, score, spec_of
 from criteria.models import CriteriaSet, CriterionKind
-from criteria.titles import PopulationGroup, SubjectKind, Title
+from criteria.titles import SUBJECT_OF, PopulationGroup, SubjectKind, Title
 from demo import names
 from demo.scale_registry import CommuneRows
 from recognition.models import Certificate
@@ -290,14 +290,7 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
     # the folded search key last: computed once per subject, not once per year
     for title, pool in subjects.items():
         subjects[title] = [(*s, fold(s[4])[:400]) for s in pool]
-    kinds: dict[str, str] = {
-        Title.GDHT: SubjectKind.HOUSEHOLD,
-        Title.CDHT: SubjectKind.CITIZEN,
-        Title.DHHT: SubjectKind.CLAN,
-        Title.CDHT_THON: SubjectKind.VILLAGE,
-        Title.DVHT: SubjectKind.ORGANISATION,
-        Title.XA_HT: SubjectKind.COMMUNE,
-    }
+    kinds: dict[str, str] = SUBJECT_OF
     # draw every record's state first (small ints) so the decisions are known before writing
     plan: list[tuple[str, int, list[tuple[int, str]]]] = []
     decisions: dict[tuple[str, int], int] = {}
