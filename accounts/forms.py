@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ROLE_PLACE_KIND, Role, normalize_phone
-from places.models import Place
+from places.models import Place, PlaceKind
 
 
 class LoginForm(AuthenticationForm):
@@ -55,8 +55,6 @@ class RoleForm(forms.Form):
 
 
 def _kind_label(kind: str) -> str:
-    from places.models import PlaceKind
-
     return str(PlaceKind(kind).label).lower()
 
 

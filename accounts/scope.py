@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, RoleAssignment
+from places.models import Place, PlaceKind
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from places.models import Place
 
 PROVINCE_ROLES: set[str] = {Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER}
 OFFICER_ROLES: set[str] = {*PROVINCE_ROLES, Role.COMMUNE_OFFICER, Role.VILLAGE_OFFICER}
+# Roles that create, rename, merge and close villages (within their places).
+VILLAGE_MANAGERS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 # Roles an officer can hand out, by the officer's own role.
 GRANTABLE: dict[str, set[str]] = {
     Role.PROVINCE_ADMIN: set(Role.values),
@@ -61,7 +63,20 @@ class Scope:
         return any(place.path.startswith(path) for path in self.paths(wanted))
 
     def can_manage_villages(self, commune: Place) -> bool:
-        return self.covers(commune, {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER})
+        return self.covers(commune, VILLAGE_MANAGERS)
+
+    @property
+    def manages_villages(self) -> bool:
+        return bool(self.roles & VILLAGE_MANAGERS)
+
+    def can_register_place(self, place: Place) -> bool:
+        """A commune or village registered for its community title: by the officers above
+        it, and a village also by its own officer."""
+        village = {Role.VILLAGE_OFFICER} if place.kind == PlaceKind.VILLAGE else set()
+        return self.covers(place, VILLAGE_MANAGERS | village)
+
+    def officer_places(self) -> list[Place]:
+        return [a.place for a in self.assignments if a.role in OFFICER_ROLES]
 
     def grantable_roles(self, place: Place) -> set[str]:
         granted: set[str] = set()
@@ -109,8 +124,6 @@ class Scope:
         officer's rows are `commune_id = …` (served by the (commune, …) indexes, no join to
         places), a village officer's `village_id = …`, a district's a semi-join on its
         communes, the province's everything. Matches nothing without an officer role."""
-        from places.models import Place, PlaceKind
-
         condition: Q | None = None
         for a in self.assignments:
             if a.role not in OFFICER_ROLES:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -82,11 +81,7 @@ def list_assessments(request: AuthedRequest, params: Query[AssessmentFilter]) ->
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Một hồ sơ và kết quả")
 def get_assessment(request: AuthedRequest, assessment_id: Id) -> Assessment:
-    return get_object_or_404(Assessment.objects.visible_to(request.user), pk=assessment_id)
-
-
-def _visible(request: AuthedRequest, assessment_id: Id) -> Assessment:
-    return get_object_or_404(Assessment.objects.visible_to(request.user), pk=assessment_id)
+    return can.get_assessment_or_404(request.user, assessment_id)
 
 
 @router.post(
@@ -95,7 +90,8 @@ def _visible(request: AuthedRequest, assessment_id: Id) -> Assessment:
     summary="Lưu (và nộp) bản tự đánh giá",
 )
 def save_answers(request: AuthedRequest, assessment_id: Id, payload: AnswersIn) -> Any:
-    assessment = _visible(request, assessment_id)
+    # Read, not write: the service checks the version (422) before the right (403).
+    assessment = can.get_assessment_or_404(request.user, assessment_id)
     try:
         saved = services.save_answers(
             actor=request.user,
@@ -117,9 +113,7 @@ def save_answers(request: AuthedRequest, assessment_id: Id, payload: AnswersIn) 
     summary="Trả lại để sửa, lý do theo tiêu chí",
 )
 def return_assessment(request: AuthedRequest, assessment_id: Id, payload: ReturnIn) -> Any:
-    assessment = _visible(request, assessment_id)
-    if not (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)):
-        return Status(403, {"detail": _("Bạn không có quyền trả lại hồ sơ này.")})
+    assessment = can.get_assessment_or_404(request.user, assessment_id, write="return")  # 403
     try:
         done = services.return_for_correction(
             actor=request.user,
@@ -141,7 +135,7 @@ STEPS = {"submit": services.submit, "verify": services.verify, "propose": servic
     summary="Bước bình xét: submit, verify, propose",
 )
 def take_step(request: AuthedRequest, assessment_id: Id, step: Code, payload: StepIn) -> Any:
-    assessment = _visible(request, assessment_id)
+    assessment = can.get_assessment_or_404(request.user, assessment_id)
     function = STEPS.get(step)
     if function is None:
         return Status(404, {"detail": _("Không có bước “%(s)s”.") % {"s": step}})

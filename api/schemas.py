@@ -6,6 +6,8 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
+from registry.privacy import View
+
 # Bounds for every number the API reads, so an out-of-range value is a 422 naming the
 # field, never a database overflow (a 500). Ids are BigAutoField; a page may start at
 # most MAX_PAGE * MAX_PAGE_SIZE rows in; years are those the forms accept.
@@ -72,8 +74,6 @@ class CitizenOut(Schema):
 
 
 def _view(context: Any) -> Any:
-    from registry.privacy import View
-
     request = context["request"]
     cached = getattr(request, "_privacy_view", None)
     if cached is None:

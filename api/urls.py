@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from accounts.scope import scope_of
 from api.assessments import router as assessments_router
 from api.auth import TokenAuth
 from api.registry import router as registry_router
@@ -212,8 +213,6 @@ api.add_router("/", stats_router)
 
 @api.get("/me", tags=["Tài khoản"], summary="Người dùng của khóa API")
 def me(request: HttpRequest) -> dict[str, object]:
-    from accounts.scope import scope_of
-
     user = request.user
     return {
         "username": user.get_username(),

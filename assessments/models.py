@@ -9,10 +9,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from core.search import Searchable, SearchQuerySet
 from criteria.models import CriteriaSet
 from criteria.titles import SubjectKind, Title
 from places.models import Place
+from registry.access import acts_for_household
 from registry.models import Citizen, Clan, Household, Organisation
 
 
@@ -112,8 +114,6 @@ class Decision(models.Model):
 
 class AssessmentQuerySet(SearchQuerySet):
     def visible_to(self, user: Any) -> Self:
-        from accounts.scope import scope_of
-
         scope = scope_of(user)
         # By path (`(village or commune).path`, byte-ordered): a commune's records are one
         # range of the (title, year, path, state) index, in the review list's order.
@@ -132,7 +132,7 @@ class AssessmentQuerySet(SearchQuerySet):
         if citizen is not None:
             # A citizen sees their own titles and, as household head, the household's.
             condition |= Q(citizen_id=citizen.pk)
-            if citizen.relation == "head" and citizen.household_id:
+            if acts_for_household(citizen):
                 condition |= Q(household_id=citizen.household_id)
         return self.filter(condition)
 

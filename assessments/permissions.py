@@ -1,13 +1,23 @@
-"""Who may take which step on an assessment (the scope part; the state part is in services)."""
+"""Who may take which step on an assessment (the scope part; the state part is in services),
+and the gates through which pages, the API, the portal and the recognition documents reach
+one assessment (`get_assessment_or_404`) or one decision (`get_decision_or_404`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scope import scope_of
-from assessments.models import Assessment, AuthorityRule
+from assessments import queries
+from assessments.models import Assessment, AuthorityRule, Decision
 from criteria.titles import SubjectKind, Title
+from registry.access import ReadOnly, acts_for_household
 
 COMMUNE_EDITORS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 
@@ -20,7 +30,7 @@ def is_self(actor: Any, assessment: Assessment) -> bool:
     if assessment.subject_kind == SubjectKind.CITIZEN:
         return assessment.citizen_id == citizen.pk
     if assessment.subject_kind == SubjectKind.HOUSEHOLD:
-        return assessment.household_id == citizen.household_id and citizen.relation == "head"
+        return acts_for_household(citizen, assessment.household_id)
     return False
 
 
@@ -75,6 +85,11 @@ def can_propose(actor: Any, assessment: Assessment) -> bool:
     return is_commune_editor(actor, assessment)
 
 
+def can_return(actor: Any, assessment: Assessment) -> bool:
+    """Send back for correction: whoever verifies or proposes it."""
+    return can_verify(actor, assessment) or can_propose(actor, assessment)
+
+
 def authority_level(title: str, org_level: str = "") -> str:
     rule = (
         AuthorityRule.objects.filter(title=title, org_level=org_level).first()
@@ -94,3 +109,74 @@ def can_decide(actor: Any, assessment: Assessment) -> bool:
     if authority_level(assessment.title, org_level) == "province":
         return is_province_admin(actor)
     return is_commune_editor(actor, assessment)
+
+
+Check = Callable[[Any, Assessment], bool]
+# What `write=` asks of an assessment: the permission, and the refusal the API answers (403).
+WRITES: dict[str, tuple[Check, Promise]] = {
+    "fill": (can_fill, gettext_lazy("Bạn không có quyền sửa bản tự đánh giá này.")),
+    "submit": (can_fill, gettext_lazy("Bạn không có quyền nộp hồ sơ này.")),
+    "verify": (can_verify, gettext_lazy("Bạn không có quyền xác nhận hồ sơ này.")),
+    "propose": (can_propose, gettext_lazy("Bạn không có quyền đề nghị công nhận hồ sơ này.")),
+    "return": (can_return, gettext_lazy("Bạn không có quyền trả lại hồ sơ này.")),
+    "decide": (can_decide, gettext_lazy("Bạn không có quyền quyết định về hồ sơ này.")),
+}
+
+
+def get_assessment_or_404(
+    user: Any, pk: int, *, write: bool | str = False, own: bool = False
+) -> Assessment:
+    """An assessment the user sees (404 otherwise).
+
+    `write=True` (fill in) or a step of WRITES ("submit", "verify", "propose", "return",
+    "decide"): also one the user may take that step on, `ReadOnly` otherwise (404 on a
+    page, 403 with the step's refusal on the API). `own`: only as its subject, the
+    citizen or the household's head (the portal), 404 otherwise."""
+    assessment = queries.get_assessment_or_404(user, pk)
+    if own and not is_self(user, assessment):
+        raise Http404
+    if write:
+        allowed, refusal = WRITES["fill" if write is True else str(write)]
+        if not allowed(user, assessment):
+            raise ReadOnly(str(refusal))
+    return assessment
+
+
+def sees_whole_decision(user: Any, decision: Decision) -> bool:
+    """The province's admin and viewer, and the officers of the issuing commune: the
+    decision page lists them every row, so the decision's documents (with the whole
+    annex) are theirs too. A citizen, a household head, a clan or organisation manager
+    and a village officer see only their own rows, and get none of the documents."""
+    scope = scope_of(user)
+    return scope.is_province or scope.covers(decision.authority_place)
+
+
+def may_print_certificates(user: Any, decision: Decision) -> bool:
+    """Who may decide may print: the province admin, and for a commune's decision that
+    commune's officer (a province-level decision is the province admin's alone). The
+    province viewer reads, and does not print."""
+    scope = scope_of(user)
+    return scope.is_province_admin or scope.covers(decision.authority_place, COMMUNE_EDITORS)
+
+
+def get_decision_or_404(
+    user: Any, pk: int, *, whole: bool = False, write: bool = False
+) -> Decision:
+    """A decision, to one who sees at least one of its rows (the province sees them all).
+
+    `whole`: to one whose decision page lists every row (`sees_whole_decision`: its
+    documents, with the whole annex). `write`: to one who may also issue its certificates
+    (`may_print_certificates`), `ReadOnly` (a page's 404) otherwise. Anyone else: 404."""
+    decision = get_object_or_404(
+        Decision.objects.select_related("authority_place", "issued_by"), pk=pk
+    )
+    if whole or write:
+        if not sees_whole_decision(user, decision):
+            raise Http404
+    elif not (scope_of(user).is_province or decision.assessments.visible_to(user).exists()):
+        raise Http404
+    if write and not may_print_certificates(user, decision):
+        raise ReadOnly(
+            str(gettext_lazy("Bạn không có quyền in giấy công nhận của quyết định này."))
+        )
+    return decision

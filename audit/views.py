@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from audit.gates import gate_for
+from audit.gates import gate_for, masked
 from audit.models import AuditEvent
 from core.http import AuthedRequest
 
@@ -16,10 +16,8 @@ def object_history(request: AuthedRequest, label: str, pk: int) -> HttpResponse:
     if gate is None:
         raise Http404
     obj = get_object_or_404(gate(request.user), pk=pk)
-    from registry.privacy import mask_changes
-
     events = AuditEvent.objects.for_object(obj).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     for event in page.object_list:  # personal fields as masked as on the record's page
-        event.changes = mask_changes(request.user, event.changes)
+        event.changes = masked(request.user, event.changes)
     return render(request, "audit/history.html", {"obj": obj, "page": page})

@@ -9,7 +9,7 @@ from recognition import config_views
 from recognition import views as recognition_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("dang-nhap/", account_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -250,7 +250,7 @@ def build_indexes(definitions: list[str], workers: int = 2) -> None:
     }
 
     def work() -> None:
-        import psycopg
+        import psycopg  # PostgreSQL only: a SQLite process never loads the driver
 
         try:
             with psycopg.connect(

@@ -19,7 +19,9 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    # django-stubs' mypy plugin reads `_User` as settings.AUTH_USER_MODEL (accounts.User),
+    # so core names no app above it.
+    from django.contrib.auth.models import _User as User
 
     class AuthedRequest(HttpRequest):
         """What a view behind login_required receives (for the type checker)."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from criteria.io import export
 from criteria.models import CriteriaSet, CriterionKind, ResultMode, SetStatus
 
 ZERO = Decimal(0)
@@ -171,8 +172,6 @@ def spec_from_data(data: dict[str, Any]) -> SetSpec:
 
 def spec_of(criteria_set: CriteriaSet) -> SetSpec:
     """The set's spec; published sets never change, so theirs is read once per process."""
-    from criteria.io import export
-
     if criteria_set.status == SetStatus.PUBLISHED:
         return _published_spec(criteria_set.pk)
     return spec_from_data(export(criteria_set))
@@ -180,8 +179,6 @@ def spec_of(criteria_set: CriteriaSet) -> SetSpec:
 
 @lru_cache(maxsize=256)
 def _published_spec(pk: int) -> SetSpec:
-    from criteria.io import export
-
     return spec_from_data(export(CriteriaSet.objects.get(pk=pk)))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from criteria.engine import SetSpec
 from criteria.models import CriteriaSet, Criterion, CriterionKind
 from criteria.rules import RULES
 
@@ -131,3 +132,87 @@ class CriterionForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp bộ tiêu chí (.json hoặc .toml)"))
+
+
+# The answers form of a criteria set: the criteria editor previews it, the assessment
+# pages (officers and the citizen portal) fill it in.
+YES_NO = [("", "—"), ("true", _("Có")), ("false", _("Không"))]
+
+
+def answers_form_class(spec: SetSpec) -> type[forms.Form]:
+    """A form with one field per criterion the subject answers (derived ones are computed)."""
+    fields: dict[str, forms.Field] = {}
+    for criterion in spec.criteria:
+        label = f"{criterion.code}. {criterion.text}"
+        name = f"c_{criterion.code}"
+        if criterion.kind == CriterionKind.YESNO:
+            fields[name] = forms.ChoiceField(
+                label=label, choices=YES_NO, required=False, widget=forms.RadioSelect
+            )
+        elif criterion.kind == CriterionKind.NUMBER:
+            fields[name] = forms.DecimalField(
+                label=f"{label} ({criterion.unit})" if criterion.unit else label,
+                min_value=0,
+                required=False,
+                error_messages={
+                    "min_value": _("Không được là số âm."),
+                    "invalid": _("Phải là một số."),
+                },
+            )
+        elif criterion.kind == CriterionKind.SCORE:
+            fields[name] = forms.DecimalField(
+                label=label,
+                min_value=0,
+                max_value=criterion.points,
+                decimal_places=1,
+                required=False,
+                error_messages={
+                    "min_value": _("Điểm phải từ 0 đến %(m)s.")
+                    % {"m": f"{criterion.points.normalize():f}"},
+                    "max_value": _("Điểm phải từ 0 đến %(m)s.")
+                    % {"m": f"{criterion.points.normalize():f}"},
+                    "invalid": _("Phải là một số."),
+                    "max_decimal_places": _("Chấm đến nửa điểm (một chữ số thập phân)."),
+                },
+                help_text=_("Tự chấm từ 0 đến %(m)s điểm")
+                % {"m": f"{criterion.points.normalize():f}"},
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+            )
+        elif criterion.kind == CriterionKind.CHOICE:
+            choices = [("", "—")] + [
+                (str(i), o.get("label", "")) for i, o in enumerate(criterion.options)
+            ]
+            fields[name] = forms.ChoiceField(
+                label=label, choices=choices, required=False, widget=forms.RadioSelect
+            )
+    fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+    return type("AnswersForm", (forms.Form,), fields)
+
+
+def initial_answers(spec: SetSpec, answers: dict[str, Any], version: int) -> dict[str, Any]:
+    initial: dict[str, Any] = {"version": version}
+    for criterion in spec.criteria:
+        value = answers.get(criterion.code)
+        if value is None:
+            continue
+        if criterion.kind == CriterionKind.YESNO:
+            initial[f"c_{criterion.code}"] = "true" if value else "false"
+        else:
+            initial[f"c_{criterion.code}"] = value
+    return initial
+
+
+def answers_from(spec: SetSpec, cleaned: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for criterion in spec.criteria:
+        key = f"c_{criterion.code}"
+        if key not in cleaned:
+            continue
+        value = cleaned[key]
+        if value in (None, ""):
+            out[criterion.code] = None
+        elif criterion.kind == CriterionKind.YESNO:
+            out[criterion.code] = value == "true"
+        else:
+            out[criterion.code] = str(value)
+    return out

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scope import scope_of
-from assessments.forms import answers_form_class
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest, attachment
 from criteria import services
 from criteria.engine import spec_of
-from criteria.forms import CriterionForm, GroupForm, ImportForm, SetForm
+from criteria.forms import CriterionForm, GroupForm, ImportForm, SetForm, answers_form_class
 from criteria.io import export_json, parse
 from criteria.models import CriteriaGroup, CriteriaSet, Criterion
 

@@ -1,12 +1,14 @@
 from django.apps import AppConfig
 
+from audit.gates import register
+
 
 class MovementConfig(AppConfig):
     name = "movement"
     verbose_name = "Phong trào"
 
     def ready(self) -> None:
-        from audit.gates import register
+        # Models load only once the app registry is ready, hence imports here.
         from movement import models as m
 
         register("movement.learningcentre", lambda u: m.LearningCentre.objects.visible_to(u))

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Searchable, SearchQuerySet
+from movement.access import visible_q
 from places.models import Place
 
 
@@ -25,8 +26,6 @@ class MovementQuerySet(SearchQuerySet):
     village_rule = ""  # "commune": village officers read their commune's rows; "village": their own
 
     def visible_to(self, user: Any) -> Self:
-        from movement.access import visible_q
-
         return self.filter(
             visible_q(user, shared=self.shared_with_communes, village_rule=self.village_rule)
         )

@@ -5,8 +5,8 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.scope import scope_of
 from places.models import Place, PlaceKind
+from places.scope import scope_of
 
 
 def get_place_or_404(user: Any, pk: int) -> Place:

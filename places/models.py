@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -9,9 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Searchable, SearchQuerySet
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from places.scope import scope_of
 
 REFORM_DATE = dt.date(2025, 7, 1)
 """The day Vietnam's district level ended and Hưng Yên merged with Thái Bình."""
@@ -48,9 +46,7 @@ class PlaceQuerySet(SearchQuerySet):
         """The place and everything below it (materialised path prefix)."""
         return self.filter(path__startswith=place.path)
 
-    def visible_to(self, user: User | Any) -> Self:
-        from accounts.scope import scope_of
-
+    def visible_to(self, user: Any) -> Self:
         return scope_of(user).filter_places(self)
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from accounts.scope import scope_of
 from places.models import Place, PlaceKind, PlaceSuccession
+from places.scope import scope_of
 
 
 def children(place: Place, query: str = "") -> QuerySet[Place]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.scope import scope_of
 from audit.services import record, snapshot
 from core.text import collapse_spaces, fold
 from places.models import VILLAGE_TYPES, Place, PlaceKind, PlaceSuccession
+from places.scope import scope_of
 
 
 def split_village_name(name: str, unit_type: str) -> tuple[str, str]:
@@ -26,7 +26,7 @@ def split_village_name(name: str, unit_type: str) -> tuple[str, str]:
     return clean, unit_type or "Thôn"
 
 
-def _check_commune(actor: User, commune: Place) -> None:
+def _check_commune(actor: Any, commune: Place) -> None:
     if commune.kind != PlaceKind.COMMUNE or not commune.is_current:
         raise ValidationError(_("Chỉ tạo thôn trong một xã/phường đang có hiệu lực."))
     if not scope_of(actor).can_manage_villages(commune):
@@ -57,7 +57,7 @@ def _validate_type(unit_type: str) -> None:
 @transaction.atomic
 def create_village(
     *,
-    actor: User,
+    actor: Any,
     commune: Place,
     name: str,
     unit_type: str = "",
@@ -84,7 +84,7 @@ def create_village(
     return village
 
 
-def _lock_village(actor: User, village: Place) -> Place:
+def _lock_village(actor: Any, village: Place) -> Place:
     locked = Place.objects.select_for_update().get(pk=village.pk)
     if locked.kind != PlaceKind.VILLAGE:
         raise ValidationError(_("Đây không phải là thôn/tổ dân phố."))
@@ -96,7 +96,7 @@ def _lock_village(actor: User, village: Place) -> Place:
 
 
 @transaction.atomic
-def rename_village(*, actor: User, village: Place, name: str, unit_type: str = "") -> Place:
+def rename_village(*, actor: Any, village: Place, name: str, unit_type: str = "") -> Place:
     locked = _lock_village(actor, village)
     short_name, kind_label = split_village_name(name, unit_type or locked.unit_type)
     _validate_type(kind_label)
@@ -119,7 +119,7 @@ def rename_village(*, actor: User, village: Place, name: str, unit_type: str = "
 
 
 @transaction.atomic
-def close_village(*, actor: User, village: Place, on: dt.date | None = None, reason: str) -> Place:
+def close_village(*, actor: Any, village: Place, on: dt.date | None = None, reason: str) -> Place:
     locked = _lock_village(actor, village)
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do.")})
@@ -141,7 +141,7 @@ def close_village(*, actor: User, village: Place, on: dt.date | None = None, rea
 @transaction.atomic
 def merge_villages(
     *,
-    actor: User,
+    actor: Any,
     sources: Sequence[Place],
     into: Place | None = None,
     new_name: str = "",

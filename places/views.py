@@ -9,20 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scope import OFFICER_ROLES, scope_of
 from core.forms import apply_errors
 from core.http import AuthedRequest, xlsx_response
 from places import imports, queries, services
 from places.access import get_managed_commune_or_404, get_managed_village_or_404, get_place_or_404
 from places.forms import UploadForm, VillageCloseForm, VillageForm, VillageMergeForm
 from places.models import Place, PlaceKind
+from places.scope import scope_of
 
 
 @login_required
 def place_home(request: AuthedRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    places = [a.place for a in scope.assignments if a.role in OFFICER_ROLES]
+    places = scope_of(request.user).officer_places()
     if not places:
         raise Http404
     return redirect("places:detail", pk=min(places, key=lambda p: p.depth).pk)
@@ -56,12 +54,7 @@ def place_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and place.is_current
             and scope_of(request.user).can_manage_villages(place)
         ),
-        "can_register": place.is_current
-        and scope_of(request.user).covers(
-            place,
-            {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
-            | ({Role.VILLAGE_OFFICER} if place.kind == PlaceKind.VILLAGE else set()),
-        ),
+        "can_register": place.is_current and scope_of(request.user).can_register_place(place),
         "can_manage_village": (
             place.kind == PlaceKind.VILLAGE
             and place.is_current
@@ -184,7 +177,7 @@ def village_merge(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def village_import(request: AuthedRequest) -> HttpResponse:
-    if not scope_of(request.user).roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}:
+    if not scope_of(request.user).manages_villages:
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
     report = None

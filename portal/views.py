@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.scope import scope_of
 from assessments import services as cycle
-from assessments.forms import answers_form_class, answers_from, initial_answers
 from assessments.models import Assessment, State
+from assessments.permissions import get_assessment_or_404
 from audit.services import record
 from core import ratelimit
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from criteria.engine import spec_of
+from criteria.forms import answers_form_class, answers_from, initial_answers
 from criteria.titles import PopulationGroup, Title, group_for_occupation
 from places.models import Place
 from portal import mydata, services
@@ -39,6 +40,7 @@ from portal.forms import (
 )
 from portal.models import AccountRequest, ChangeRequest, RequestStatus
 from registry import privacy
+from registry.access import acts_for_household, get_citizen_or_404
 from registry.models import Citizen, ResidenceStatus
 
 BACKEND = "accounts.backends.UsernameOrPhoneBackend"
@@ -164,7 +166,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         {
             "citizen": citizen,
             "rows": rows,
-            "is_head": citizen.relation == "head" and citizen.household_id is not None,
+            "is_head": acts_for_household(citizen),
             "has_cdht": mine.filter(title=Title.CDHT, year=year, citizen=citizen).exists(),
             "year": year,
             "site_url": request.build_absolute_uri("/")[:-1],
@@ -205,7 +207,7 @@ def start_cdht(request: AuthedRequest) -> HttpResponse:
 @login_required
 def household(request: AuthedRequest) -> HttpResponse:
     citizen = _citizen(request)
-    if citizen.relation != "head" or citizen.household is None:
+    if not acts_for_household(citizen) or citizen.household is None:
         raise Http404
     year = timezone.localdate().year
     members = list(
@@ -255,24 +257,11 @@ def resume_step(assessment: Assessment) -> int:
     return len(screens) + 1
 
 
-def _own_assessment(request: AuthedRequest, pk: int) -> Assessment:
-    citizen = _citizen(request)
-    assessment = get_object_or_404(Assessment.objects.select_related("criteria_set"), pk=pk)
-    mine = assessment.citizen_id == citizen.pk or (
-        assessment.household_id is not None
-        and assessment.household_id == citizen.household_id
-        and citizen.relation == "head"
-    )
-    if not mine:
-        raise Http404
-    return assessment
-
-
 @login_required
 def step(request: AuthedRequest, pk: int, step: int) -> HttpResponse:
     """One competency (criteria group) per screen; every "next" saves, so a dropped
     connection or a logout loses nothing and the form resumes where it stopped."""
-    assessment = _own_assessment(request, pk)
+    assessment = get_assessment_or_404(request.user, pk, own=True)
     spec = spec_of(assessment.criteria_set)
     groups = _screens(spec)
     editable = assessment.state in (State.REGISTERED, State.RETURNED)
@@ -353,7 +342,7 @@ def _summary(
 @login_required
 @require_POST
 def submit(request: AuthedRequest, pk: int) -> HttpResponse:
-    assessment = _own_assessment(request, pk)
+    assessment = get_assessment_or_404(request.user, pk, own=True)
     version = request.POST.get("version", "")
     try:
         cycle.submit(
@@ -474,9 +463,7 @@ def review_change(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def password_reset(request: AuthedRequest, citizen_pk: int) -> HttpResponse:
     _officer_villages(request)
-    citizen = get_object_or_404(
-        Citizen.objects.visible_to(request.user).select_related("user", "village"), pk=citizen_pk
-    )
+    citizen = get_citizen_or_404(request.user, citizen_pk)
     try:
         password = services.reset_password(actor=request.user, citizen=citizen)
     except (ValidationError, PermissionDenied) as exc:

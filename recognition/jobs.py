@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from assessments.models import Decision
 from core.tasks import fresh_connection
 from recognition.models import BatchStatus, CertificateBatch
-from recognition.services import render_certificates, storage_dir
+from recognition.services import document_for, render_certificates, storage_dir
 
 
 @task()
@@ -35,8 +36,5 @@ def build_batch(batch_id: int) -> None:
 @task()
 def build_document(decision_id: int) -> None:
     """Render a new decision's files right away, so its hash is known from the start."""
-    from assessments.models import Decision
-    from recognition.services import document_for
-
     fresh_connection()
     document_for(Decision.objects.get(pk=decision_id))

@@ -6,15 +6,16 @@ what a recognised citizen needs from it is their own certificate. So:
 
 - the decision's documents (PDF and Word, with the whole annex) are served only to the
   roles whose decision page lists every row: the province's admin and viewer and the
-  officers of the issuing commune (`access.sees_whole_decision`); anyone else in the
-  decision (a citizen, a household head, a clan or organisation manager, a village
-  officer) sees only their own rows on the page, no link to the documents, and gets 404;
+  officers of the issuing commune (`get_decision_or_404(..., whole=True)`); anyone
+  else in the decision (a citizen, a household head, a clan or organisation manager, a
+  village officer) sees only their own rows on the page, no link to the documents, and
+  gets 404;
 - one certificate is served to whoever sees its record (the citizen, the household head,
-  their officers), nothing more;
+  their officers: `get_assessment_or_404`), nothing more;
 - a batch of certificates is started only by those who may issue them
-  (`access.may_print_certificates`: province admin, the commune's officer; the
+  (`get_decision_or_404(..., write=True)`: province admin, the commune's officer; the
   province viewer reads and does not write) and served to its requester and the
-  decision's commune editors (`access.may_get_batch`); everyone else gets 404, the
+  decision's commune editors (`access.get_batch_or_404`); everyone else gets 404, the
   answer of the assessment steps to those who may not take them.
 """
 
@@ -24,34 +25,29 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments.models import Assessment, Decision, State
+from assessments.models import State
+from assessments.permissions import get_assessment_or_404, get_decision_or_404
 from core import ratelimit
 from core.http import AuthedRequest
-from places.models import Place
-from recognition import access, pdf, services
+from places.access import get_place_or_404
+from places.models import PlaceKind
+from recognition import pdf, services
+from recognition.access import get_batch_or_404
 from recognition.codes import normalize
 from recognition.jobs import build_batch
 from recognition.models import BatchStatus, CertificateBatch
-
-
-def _whole_decision_or_404(request: AuthedRequest, pk: int) -> Decision:
-    """The decision, to a user whose decision page lists all of its rows."""
-    decision = get_object_or_404(Decision.objects.select_related("authority_place"), pk=pk)
-    if not access.sees_whole_decision(request.user, decision):
-        raise Http404
-    return decision
 
 
 @login_required
 def decision_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
     if kind not in ("pdf", "docx"):
         raise Http404
-    decision = _whole_decision_or_404(request, pk)
+    decision = get_decision_or_404(request.user, pk, whole=True)
     document = services.document_for(decision, request.user)
     name = document.pdf_name if kind == "pdf" else document.docx_name
     content_type = (
@@ -71,16 +67,15 @@ def decision_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
 @login_required
 @require_POST
 def batch_start(request: AuthedRequest, pk: int) -> HttpResponse:
-    decision = _whole_decision_or_404(request, pk)
-    if not access.may_print_certificates(request.user, decision):
-        raise Http404
+    decision = get_decision_or_404(request.user, pk, write=True)
     village = None
     raw = request.POST.get("village", "")
     if raw.isdigit():
-        villages = Place.objects.visible_to(request.user).villages()
-        village = get_object_or_404(
-            villages.filter(path__startswith=decision.authority_place.path), pk=int(raw)
-        )
+        village = get_place_or_404(request.user, int(raw))
+        if village.kind != PlaceKind.VILLAGE or not village.path.startswith(
+            decision.authority_place.path
+        ):
+            raise Http404
     count = services.certificates_for(decision, village).count()
     batch = CertificateBatch.objects.create(
         decision=decision, village=village, requested_by=request.user, count=count
@@ -89,25 +84,16 @@ def batch_start(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("recognition:batch", pk=batch.pk)
 
 
-def _batch_or_404(request: AuthedRequest, pk: int) -> CertificateBatch:
-    batch = get_object_or_404(
-        CertificateBatch.objects.select_related("decision__authority_place", "village"), pk=pk
-    )
-    if not access.may_get_batch(request.user, batch):
-        raise Http404
-    return batch
-
-
 @login_required
 def batch_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    batch = _batch_or_404(request, pk)
+    batch = get_batch_or_404(request.user, pk)
     template = "recognition/_batch.html" if request.htmx else "recognition/batch.html"
     return render(request, template, {"batch": batch})
 
 
 @login_required
 def batch_file(request: AuthedRequest, pk: int) -> FileResponse:
-    batch = _batch_or_404(request, pk)
+    batch = get_batch_or_404(request.user, pk)
     if batch.status != BatchStatus.DONE:
         raise Http404
     return FileResponse(
@@ -121,11 +107,9 @@ def batch_file(request: AuthedRequest, pk: int) -> FileResponse:
 def certificate_file(request: AuthedRequest, pk: int) -> HttpResponse:
     """One subject's certificate (the portal's download, an officer's reprint), to whoever
     sees its record: a citizen gets their own, never their neighbours'."""
-    assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user), pk=pk, state=State.RECOGNISED
-    )
+    assessment = get_assessment_or_404(request.user, pk)
     certificate = getattr(assessment, "certificate", None)
-    if certificate is None:
+    if assessment.state != State.RECOGNISED or certificate is None:
         raise Http404
     data = pdf.certificates_pdf(services.certificate_items(iter([certificate])))
     response = HttpResponse(data, content_type="application/pdf")

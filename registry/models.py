@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import Scope, scope_of
 from core.search import Searchable, SearchQuerySet
 from core.text import fold
 from places.models import Place
-
-if TYPE_CHECKING:
-    from accounts.scope import Scope
 
 
 class Gender(models.TextChoices):
@@ -62,8 +60,6 @@ class OrganisationLevel(models.TextChoices):
 
 
 def _scope(user: Any) -> Scope:
-    from accounts.scope import scope_of
-
     return scope_of(user)
 
 

@@ -32,6 +32,7 @@ from registry.models import (
     Relation,
     ResidenceStatus,
 )
+from registry.signals import citizen_merged
 
 CITIZEN_FIELDS = [
     "full_name",
@@ -534,8 +535,6 @@ def merge_citizens(*, actor: User, keep: Citizen, other: Citizen) -> Citizen:
     Household.objects.filter(head=gone).update(head=kept)
     Clan.objects.filter(head=gone).update(head=kept)
     Organisation.objects.filter(head=gone).update(head=kept)
-    from registry.signals import citizen_merged
-
     citizen_merged.send(sender=Citizen, keep=kept, gone=gone)
     gone_id = gone.pk
     gone.delete()

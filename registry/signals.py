@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the merge transaction before `gone` is deleted: re-point your links
 # from `gone` to `keep` (assessments, accounts...).
 citizen_merged = Signal()
+
+# Sent inside the purge transaction (purge_departed) before the records lose their personal
+# data: delete what you keep about these `citizens` (the portal's change requests...).
+personal_data_purged = Signal()

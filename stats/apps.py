@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 
+from audit.gates import register
+
 
 class StatsConfig(AppConfig):
     name = "stats"
     verbose_name = "Chỉ tiêu, số liệu, báo cáo"
 
     def ready(self) -> None:
+        # Models load only once the app registry is ready, hence imports here.
         from accounts.scope import scope_of
-        from audit.gates import register
         from stats.models import StatReport
 
         def visible(user):  # type: ignore[no-untyped-def]

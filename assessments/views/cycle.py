@@ -18,20 +18,14 @@ from accounts.scope import scope_of
 from assessments import permissions as can
 from assessments import queries, services
 from assessments.evidence import FOLDER, add_evidence
-from assessments.forms import (
-    EvidenceForm,
-    ReasonForm,
-    VersionForm,
-    answers_form_class,
-    answers_from,
-    initial_answers,
-)
+from assessments.forms import EvidenceForm, ReasonForm, VersionForm
 from assessments.models import EDITABLE_STATES, OPEN_STATES, Assessment, State
 from core import uploads
 from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
 from core.paging import ids_first_page
 from criteria.engine import spec_of
+from criteria.forms import answers_form_class, answers_from, initial_answers
 from criteria.titles import Title
 from places.models import Place
 
@@ -168,8 +162,7 @@ def _detail_context(
         "can_submit": editable,
         "can_verify": state == State.SUBMITTED and can.can_verify(request.user, assessment),
         "can_propose": state == State.VERIFIED and can.can_propose(request.user, assessment),
-        "can_return": state in services.RETURNABLE
-        and (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)),
+        "can_return": state in services.RETURNABLE and can.can_return(request.user, assessment),
         "can_revoke": state == State.RECOGNISED and can.can_decide(request.user, assessment),
         "is_open": state in OPEN_STATES,
         "failing": assessment.result.get("failing", []),
@@ -180,10 +173,10 @@ def _detail_context(
 
 @login_required
 def assessment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    assessment = queries.get_assessment_or_404(request.user, pk)
+    assessment = can.get_assessment_or_404(request.user, pk, write=request.method == "POST")
     form = None
     if request.method == "POST":
-        if not (assessment.state in EDITABLE_STATES and can.can_fill(request.user, assessment)):
+        if assessment.state not in EDITABLE_STATES:
             raise Http404
         spec = spec_of(assessment.criteria_set)
         form = answers_form_class(spec)(request.POST)
@@ -219,19 +212,20 @@ def _answer_errors(form: Any, exc: ValidationError | PermissionDenied) -> None:
 @login_required
 def derived_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
     """Recomputed derived values while the assessment is open (polled by the page)."""
-    assessment = queries.get_assessment_or_404(request.user, pk)
+    assessment = can.get_assessment_or_404(request.user, pk)
     if assessment.state in OPEN_STATES:
         services.recompute(assessment)
     context = _detail_context(request, assessment)
     return render(request, "assessments/_result.html", context)
 
 
+STEPS = {"submit": services.submit, "verify": services.verify, "propose": services.propose}
+
+
 def _step(
     request: AuthedRequest, assessment: Assessment, step: str, version: int | None
 ) -> HttpResponse:
-    function = {"submit": services.submit, "verify": services.verify, "propose": services.propose}[
-        step
-    ]
+    function = STEPS[step]
     try:
         function(actor=request.user, assessment=assessment, version=version)
     except (ValidationError, PermissionDenied) as exc:
@@ -251,10 +245,9 @@ def _step(
 @login_required
 @require_POST
 def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
-    assessment = queries.get_assessment_or_404(request.user, pk)
-    allowed = {"submit": can.can_fill, "verify": can.can_verify, "propose": can.can_propose}
-    if step not in allowed or not allowed[step](request.user, assessment):
+    if step not in STEPS:
         raise Http404
+    assessment = can.get_assessment_or_404(request.user, pk, write=step)
     form = VersionForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -263,9 +256,7 @@ def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    assessment = queries.get_assessment_or_404(request.user, pk)
-    if not (can.can_verify(request.user, assessment) or can.can_propose(request.user, assessment)):
-        raise Http404
+    assessment = can.get_assessment_or_404(request.user, pk, write="return")
     spec = spec_of(assessment.criteria_set)
     error = ""
     if request.method == "POST":
@@ -298,9 +289,7 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
-    assessment = queries.get_assessment_or_404(request.user, pk)
-    if not can.can_decide(request.user, assessment):
-        raise Http404
+    assessment = can.get_assessment_or_404(request.user, pk, write="decide")
     form = ReasonForm(request.POST or None, initial={"version": assessment.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,9 +310,7 @@ def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
-    assessment = queries.get_assessment_or_404(request.user, pk)
-    if not can.can_fill(request.user, assessment):
-        raise Http404
+    assessment = can.get_assessment_or_404(request.user, pk, write=True)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -344,7 +331,7 @@ def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_file(request: AuthedRequest, pk: int, evidence_pk: int) -> FileResponse:
-    assessment = queries.get_assessment_or_404(request.user, pk)
+    assessment = can.get_assessment_or_404(request.user, pk)
     item = get_object_or_404(assessment.evidence, pk=evidence_pk)
     return uploads.file_response(
         FOLDER, item.stored_name, content_type=item.content_type, name=item.original_name

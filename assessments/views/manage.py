@@ -133,14 +133,10 @@ def decision_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(
-        Decision.objects.select_related("authority_place", "issued_by"), pk=pk
-    )
+    decision = can.get_decision_or_404(request.user, pk)
     items = decision.assessments.visible_to(request.user).select_related(
         "village", "household__head", "organisation"
     )
-    if not items.exists() and not scope_of(request.user).is_province:
-        raise Http404
     return render(
         request, "assessments/decision_detail.html", {"decision": decision, "items": items}
     )

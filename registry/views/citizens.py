@@ -13,7 +13,7 @@ from core.forms import apply_errors
 from core.http import AuthedRequest
 from places.models import Place
 from registry import privacy, queries, services
-from registry.access import can_edit_village, get_citizen_or_404, get_household_or_404
+from registry.access import can_edit_citizen, get_citizen_or_404, get_household_or_404
 from registry.columns import CITIZEN_COLUMNS, citizen_rows
 from registry.forms import CitizenForm, MergeForm, StatusForm, citizen_initial
 from registry.models import (
@@ -172,7 +172,7 @@ def citizen_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 and not view.reveal_identity
                 and bool(citizen.identity_number),
             },
-            "can_edit": can_edit_village(request.user, citizen.village),
+            "can_edit": can_edit_citizen(request.user, citizen),
             "household_visible": citizen.household_id is not None
             and Household.objects.visible_to(request.user).filter(pk=citizen.household_id).exists(),
             "workplace_visible": citizen.workplace_id is not None
@@ -188,9 +188,7 @@ def citizen_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def citizen_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    citizen = get_citizen_or_404(request.user, pk)
-    if not can_edit_village(request.user, citizen.village):
-        raise Http404
+    citizen = get_citizen_or_404(request.user, pk, write=True)
     villages = editable_villages(request.user, citizen.commune)
     form = CitizenForm(
         request.POST or None,
@@ -214,8 +212,8 @@ def citizen_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def citizen_status(request: AuthedRequest, pk: int, status: str) -> HttpResponse:
-    citizen = get_citizen_or_404(request.user, pk)
-    if status not in ResidenceStatus.values or not can_edit_village(request.user, citizen.village):
+    citizen = get_citizen_or_404(request.user, pk, write=True)
+    if status not in ResidenceStatus.values:
         raise Http404
     form = StatusForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -241,9 +239,7 @@ def citizen_status(request: AuthedRequest, pk: int, status: str) -> HttpResponse
 
 @login_required
 def citizen_merge(request: AuthedRequest, pk: int) -> HttpResponse:
-    citizen = get_citizen_or_404(request.user, pk)
-    if not can_edit_village(request.user, citizen.village):
-        raise Http404
+    citizen = get_citizen_or_404(request.user, pk, write=True)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

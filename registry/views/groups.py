@@ -76,9 +76,7 @@ def clan_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def clan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    clan = get_clan_or_404(request.user, pk)
-    if not can_edit_clan(request.user, clan):
-        raise Http404
+    clan = get_clan_or_404(request.user, pk, write=True)
     form = ClanForm(
         request.POST or None,
         commune=clan.commune,
@@ -126,9 +124,7 @@ def clan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    clan = get_clan_or_404(request.user, pk)
-    if not can_edit_clan(request.user, clan):
-        raise Http404
+    clan = get_clan_or_404(request.user, pk, write=True)
     form = HouseholdRefForm(request.POST)
     if form.is_valid():
         code = form.cleaned_data["household_code"].strip()
@@ -168,9 +164,7 @@ def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def clan_household_remove(request: AuthedRequest, pk: int, household_pk: int) -> HttpResponse:
-    clan = get_clan_or_404(request.user, pk)
-    if not can_edit_clan(request.user, clan):
-        raise Http404
+    clan = get_clan_or_404(request.user, pk, write=True)
     household = Household.objects.filter(pk=household_pk, clan=clan).first()
     if household is None:
         raise Http404
@@ -236,9 +230,7 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation_or_404(request.user, pk)
-    if not can_edit_organisation(request.user, organisation):
-        raise Http404
+    organisation = get_organisation_or_404(request.user, pk, write=True)
     initial = {
         f: getattr(organisation, f) for f in ("name", "kind", "level", "declared_staff", "address")
     }
@@ -287,9 +279,7 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation_or_404(request.user, pk)
-    if not can_edit_organisation(request.user, organisation):
-        raise Http404
+    organisation = get_organisation_or_404(request.user, pk, write=True)
     form = StaffForm(request.POST)
     if form.is_valid():
         try:
@@ -309,9 +299,7 @@ def staff_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_remove(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
-    organisation = get_organisation_or_404(request.user, pk)
-    if not can_edit_organisation(request.user, organisation):
-        raise Http404
+    organisation = get_organisation_or_404(request.user, pk, write=True)
     citizen = Citizen.objects.filter(pk=citizen_pk, workplace=organisation).first()
     if citizen is None:
         raise Http404

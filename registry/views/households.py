@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from registry import queries, services
-from registry.access import can_edit_village, get_citizen_or_404, get_household_or_404
+from registry.access import can_edit_household, get_citizen_or_404, get_household_or_404
 from registry.columns import HOUSEHOLD_COLUMNS, household_rows
 from registry.forms import HouseholdForm, MemberAddForm, MoveForm
 from registry.models import Citizen, Clan, Household, Relation, ResidenceStatus
@@ -82,9 +82,7 @@ def household_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    household = get_household_or_404(request.user, pk)
-    if not can_edit_village(request.user, household.village):
-        raise Http404
+    household = get_household_or_404(request.user, pk, write=True)
     form = HouseholdForm(
         request.POST or None,
         villages=editable_villages(request.user, household.commune),
@@ -132,7 +130,7 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "members": current,
             "former": former,
             "events": events,
-            "can_edit": can_edit_village(request.user, household.village),
+            "can_edit": can_edit_household(request.user, household),
             "add_form": MemberAddForm(),
             "move_form": MoveForm(),
             "relations": Relation.choices,
@@ -143,9 +141,7 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    household = get_household_or_404(request.user, pk)
-    if not can_edit_village(request.user, household.village):
-        raise Http404
+    household = get_household_or_404(request.user, pk, write=True)
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -170,9 +166,7 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
-    citizen = get_citizen_or_404(request.user, pk)
-    if not can_edit_village(request.user, citizen.village):
-        raise Http404
+    citizen = get_citizen_or_404(request.user, pk, write=True)
     form = MoveForm(request.POST)
     back = citizen.household_id
     if form.is_valid():
@@ -210,9 +204,7 @@ def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def head_change(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
-    household = get_household_or_404(request.user, pk)
-    if not can_edit_village(request.user, household.village):
-        raise Http404
+    household = get_household_or_404(request.user, pk, write=True)
     citizen = get_citizen_or_404(request.user, citizen_pk)
     previous = request.POST.get("previous_relation", Relation.OTHER)
     if previous not in Relation.values or previous == Relation.HEAD:

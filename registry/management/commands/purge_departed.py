@@ -9,8 +9,9 @@ Why: personal data may be kept only as long as its purpose needs (Nghị định
 RETENTION_YEARS years keeps what the statistics and past titles need (the record's
 id, commune, village, birth year, gender, its assessments) and loses the name,
 identity number, phone, exact birth date, ethnicity, workplace, household link and
-portal account; that person's pending and past change requests are deleted. One
-audit event per purged record says who ran it and when.
+portal account; that person's pending and past change requests are deleted (by the
+portal, on registry.signals.personal_data_purged). One audit event per purged record
+says who ran it and when.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_many
-from portal.models import ChangeRequest
-from registry.models import ResidenceStatus
+from registry.models import Citizen, ResidenceStatus
 from registry.retention import PURGED_NAME, due_for_purge
+from registry.signals import personal_data_purged
 
 
 class Command(BaseCommand):
@@ -61,7 +62,7 @@ class Command(BaseCommand):
 @transaction.atomic
 def purge(due: Any, cutoff: dt.date) -> int:
     citizens = list(due.select_for_update(of=("self",)))
-    ChangeRequest.objects.filter(citizen__in=citizens).delete()
+    personal_data_purged.send(sender=Citizen, citizens=citizens)
     for citizen in citizens:
         citizen.full_name = PURGED_NAME
         citizen.identity_number = None
