@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test test-pg test-browser bench bench-stats bench-docs bench-import lint typecheck pytest install places-data clean serve
+.PHONY: run test test-steps test-pg test-browser bench bench-stats bench-docs bench-import lint typecheck pytest install places-data clean serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,19 +54,33 @@ lint: install
 typecheck: install
 	SECRET_KEY=checks-only $(VENV)/bin/mypy .
 
-pytest: install
-	$(PY) -m pytest
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; auto = one per CPU, 2 on the
+# 2-core machine), each with its own test database; the security figures are added up
+# across them (conftest.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS)
 
+pytest: install
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+
+# Prints its own wall time at the end (the suite prints the tests' alone).
 test: install
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; status=$$?; \
+	took=$$(( $$(date +%s) - start )); \
+	echo "make test: thời gian chạy $$((took / 60)) phút $$((took % 60)) giây"; exit $$status
+
+test-steps:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	SECRET_KEY=checks-only $(VENV)/bin/mypy .
 	SECRET_KEY=ci-only $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 # The PostgreSQL suite; the browser walk runs once, on SQLite, in `make test`.
+# pytest-django gives each worker its own database (hoctap_test_gw0, hoctap_test_gw1, …).
 test-pg: install
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" $(PYTEST_PARALLEL)
 
 # Only the browser tests (headless Chromium at 360×740; screenshots in test-artifacts/).
 test-browser: install

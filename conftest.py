@@ -10,8 +10,11 @@ oscar  outsider, no role
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -250,8 +253,61 @@ def rollups_agree(request):
         assert differences() == []
 
 
+def process_start() -> float:
+    """When this process started (time.time() scale): pytest's own start-up, plugins and
+    Django included, which happen before this file is read. Linux's /proc; elsewhere, now."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.time()
+
+
+STARTED = process_start()
+
+
+def pytest_configure(config):
+    """The tests run only with the test settings, never with a server's by accident."""
+    from django.conf import settings
+
+    if not settings.TESTING:
+        raise pytest.UsageError(
+            "the tests need the test settings (HOCTAP_TESTING): run them with "
+            "DJANGO_SETTINGS_MODULE=config.test_settings, as pyproject.toml sets it"
+        )
+
+
+# The suite runs in several processes (pytest-xdist, `-n` in Makefile): each worker has its
+# own test database (the session fixture above loads the map into each) and its own
+# security figures, which it hands to the controller when it finishes; the controller
+# adds them up, so the printed figures are those of a run in one process.
+def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its figures go to the controller
+        from core.tests.security_figures import worker_figures
+
+        workeroutput["security_figures"] = worker_figures()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker finished (the controller's side of the hook above)."""
+    from core.tests.security_figures import merge_figures
+
+    figures = getattr(node, "workeroutput", {}).get("security_figures")
+    if figures is not None:
+        merge_figures(figures)
+
+
+def wall_time(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} phút {seconds} giây" if minutes else f"{seconds} giây"
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """The security figures (doors checked, fuzz cases, faults injected, rows lost)."""
+    """The security figures (doors checked, fuzz cases, faults injected, rows lost), then
+    the suite's wall time."""
     from core.tests.security_figures import summary_lines
 
     lines = summary_lines()
@@ -259,3 +315,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("security figures")
         for line in lines:
             terminalreporter.write_line(line)
+    workers = getattr(config.option, "numprocesses", None)
+    processes = f" ({workers} tiến trình song song)" if workers else ""
+    terminalreporter.write_line(f"thời gian chạy: {wall_time(time.time() - STARTED)}{processes}")

@@ -16,8 +16,9 @@ from accounts.models import Role
 from accounts.scope import scope_of
 from assessments import queries
 from assessments.models import Assessment, AuthorityRule, Decision
-from criteria.titles import SubjectKind, Title
-from registry.access import ReadOnly, acts_for_household
+from assessments.subjects import subject_of
+from criteria.titles import TITLES, SubjectKind
+from registry.access import ReadOnly
 
 COMMUNE_EDITORS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 
@@ -27,11 +28,7 @@ def is_self(actor: Any, assessment: Assessment) -> bool:
     citizen = getattr(actor, "citizen_record", None)
     if citizen is None:
         return False
-    if assessment.subject_kind == SubjectKind.CITIZEN:
-        return assessment.citizen_id == citizen.pk
-    if assessment.subject_kind == SubjectKind.HOUSEHOLD:
-        return acts_for_household(citizen, assessment.household_id)
-    return False
+    return subject_of(assessment.title).acts_as_self(citizen, assessment)
 
 
 def is_commune_editor(actor: Any, assessment: Assessment) -> bool:
@@ -64,7 +61,7 @@ def is_subject_manager(actor: Any, assessment: Assessment) -> bool:
 
 def can_fill(actor: Any, assessment: Assessment) -> bool:
     """Register, fill in and submit the self-assessment."""
-    if assessment.title == Title.XA_HT:
+    if TITLES[assessment.title].reviewed_by == "province":  # the commune is the subject
         return is_commune_editor(actor, assessment)
     return (
         is_self(actor, assessment)
@@ -74,13 +71,13 @@ def can_fill(actor: Any, assessment: Assessment) -> bool:
 
 
 def can_verify(actor: Any, assessment: Assessment) -> bool:
-    if assessment.title == Title.XA_HT:
+    if TITLES[assessment.title].reviewed_by == "province":
         return is_province_admin(actor)
     return is_subject_manager(actor, assessment) or is_commune_editor(actor, assessment)
 
 
 def can_propose(actor: Any, assessment: Assessment) -> bool:
-    if assessment.title == Title.XA_HT:
+    if TITLES[assessment.title].reviewed_by == "province":
         return is_province_admin(actor)
     return is_commune_editor(actor, assessment)
 
@@ -97,7 +94,7 @@ def authority_level(title: str, org_level: str = "") -> str:
     )
     if rule is not None:
         return rule.level
-    return "province" if title == Title.XA_HT else "commune"
+    return TITLES[title].default_authority
 
 
 def can_decide(actor: Any, assessment: Assessment) -> bool:

@@ -19,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from assessments.models import SUBJECT_FIELD, Assessment
 from criteria.titles import SUBJECT_OF, SubjectKind
 from places.models import Place
+from registry.access import acts_for_household
 from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
 
 Where = tuple[Place, Place | None, str]
@@ -54,9 +55,14 @@ class Subject:
     plural: str
     annex_columns: tuple[str, str, str, str]
     annex_row: Callable[[Assessment], tuple[str, str, str]]
+    # the records a user may pick a subject from (registering one from its own page)
+    visible: Callable[[Any], QuerySet[Any]]
     # how the public verification page and the certificate name it
     public_name: Callable[[Assessment], str] = lambda a: a.subject_name
     certificate_name: Callable[[Assessment], str] = lambda a: a.subject_name
+    # whether this citizen is the subject acting for itself (their own record, their
+    # household as its head); nobody is, for the other kinds
+    acts_as_self: Callable[[Citizen, Assessment], bool] = lambda citizen, a: False
 
     @property
     def field(self) -> str:
@@ -99,8 +105,10 @@ HOUSEHOLD = Subject(
         a.household.code if a.household else "",
         _village_of(a),
     ),
+    visible=lambda user: Household.objects.visible_to(user),
     public_name=_household_public,
     certificate_name=_household_certificate,
+    acts_as_self=lambda citizen, a: acts_for_household(citizen, a.household_id),
 )
 
 CITIZEN = Subject(
@@ -125,7 +133,9 @@ CITIZEN = Subject(
         str(a.citizen.birth_year) if a.citizen else "",
         _village_of(a),
     ),
+    visible=lambda user: Citizen.objects.visible_to(user),
     public_name=lambda a: _short_person(a.subject_name),
+    acts_as_self=lambda citizen, a: a.citizen_id == citizen.pk,
 )
 
 CLAN = Subject(
@@ -147,6 +157,7 @@ CLAN = Subject(
         a.clan.head.full_name if a.clan and a.clan.head else "",
         _village_of(a),
     ),
+    visible=lambda user: Clan.objects.visible_to(user),
 )
 
 VILLAGE = Subject(
@@ -164,6 +175,7 @@ VILLAGE = Subject(
     plural="thôn, tổ dân phố",
     annex_columns=("TT", "Thôn, tổ dân phố", "Xã, phường", ""),
     annex_row=lambda a: (a.subject_name, a.commune.name, ""),
+    visible=lambda user: Place.objects.visible_to(user).villages().current(),
 )
 
 ORGANISATION = Subject(
@@ -188,6 +200,7 @@ ORGANISATION = Subject(
         a.organisation.get_kind_display() if a.organisation else "",
         a.commune.name,
     ),
+    visible=lambda user: Organisation.objects.visible_to(user),
 )
 
 COMMUNE = Subject(
@@ -201,6 +214,7 @@ COMMUNE = Subject(
     plural="xã, phường",
     annex_columns=("TT", "Xã, phường", "Mức độ", ""),
     annex_row=lambda a: (a.subject_name, a.band or f"Mức độ {a.level}", ""),
+    visible=lambda user: Place.objects.visible_to(user).communes().current(),
 )
 
 SUBJECTS: dict[str, Subject] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +14,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env.load_dotenv(BASE_DIR / ".env")
 
 DEBUG = env.boolean("DEBUG", False)
-TESTING = "pytest" in sys.modules
+# The test run's behaviour (fast password hashing, no rate limits, development defaults) is
+# switched on only by HOCTAP_TESTING=1, which config/test_settings.py sets while the tests
+# read these settings (pytest-django loads it: pyproject.toml). manage.py, the server and the
+# worker never set it, whatever modules happen to be importable.
+TESTING = env.boolean("HOCTAP_TESTING", False)
 SECRET_KEY = env.string("SECRET_KEY", "dev-only-insecure-key" if DEBUG or TESTING else None)
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS")

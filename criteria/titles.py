@@ -39,8 +39,11 @@ class TitleSpec:
     chosen_by: str = ""
     # Recognised at a level (1 or 2) that later years build on (learning communes).
     leveled: bool = False
-    # Who recognises it when the province has set no rule (criteria.AuthorityRule).
+    # Who recognises it when the province has set no rule (assessments.AuthorityRule).
     default_authority: str = "commune"
+    # Who verifies and proposes it: the commune (its subjects and their managers fill it
+    # in), or the province (the commune itself is the subject: its officers fill it in).
+    reviewed_by: str = "commune"
 
 
 TITLES: dict[str, TitleSpec] = {
@@ -51,7 +54,13 @@ TITLES: dict[str, TitleSpec] = {
         TitleSpec(Title.CDHT_THON, SubjectKind.VILLAGE),
         TitleSpec(Title.DVHT, SubjectKind.ORGANISATION, chosen_by="org_level"),
         TitleSpec(Title.CDHT, SubjectKind.CITIZEN, chosen_by="population_group"),
-        TitleSpec(Title.XA_HT, SubjectKind.COMMUNE, leveled=True, default_authority="province"),
+        TitleSpec(
+            Title.XA_HT,
+            SubjectKind.COMMUNE,
+            leveled=True,
+            default_authority="province",
+            reviewed_by="province",
+        ),
     )
 }
 assert set(TITLES) == set(Title.values), "every title is declared"

@@ -66,19 +66,36 @@ def decide(client, assessment, number):
     return assessment
 
 
-CASES = [
-    # title, subject getter, who fills, who verifies, who proposes/decides
+# title, subject getter, who fills, who verifies, who proposes/decides
+RECOGNISED_CASES = [
     ("GDHT", lambda w: w.households["a1"].pk, "van", "van", "cuong"),
     ("CDHT", lambda w: w.citizens["binh"].pk, "olga", "olga", "cuong"),
-    ("DHHT", lambda w: w.clan_a.pk, "hoa", "hoa", "cuong"),
-    ("CDHT_THON", lambda w: w.village_a1.pk, "van", "van", "cuong"),
     ("DVHT", lambda w: w.org_a.pk, "olga", "olga", "cuong"),
-    ("XA_HT", lambda w: w.commune_a.pk, "cuong", "alice", "alice"),
+]
+# Derived criteria count recognised households/citizens/staff, and the test world has none
+# recognised, so these fail on exactly those criteria whatever is answered: the outcome is
+# known, and each is walked through the refusal instead.
+NOT_RECOGNISED_CASES = [
+    ("DHHT", lambda w: w.clan_a.pk, "hoa", "hoa", "cuong", ["1", "3"]),
+    ("CDHT_THON", lambda w: w.village_a1.pk, "van", "van", "cuong", ["1", "2"]),
+    (
+        "XA_HT",
+        lambda w: w.commune_a.pk,
+        "cuong",
+        "alice",
+        "alice",
+        ["4.1", "4.2", "4.3", "4.4", "4.5"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("title", "subject", "filler", "verifier", "decider"), CASES)
-def test_whole_cycle_through_the_pages(world, as_user, title, subject, filler, verifier, decider):
+def test_the_whole_cycle_cases_cover_every_title():
+    titles = [case[0] for case in RECOGNISED_CASES + NOT_RECOGNISED_CASES]
+    assert sorted(titles) == sorted(SUBJECT_FIELD_NAMES)
+
+
+def walk_to_proposed(world, as_user, title, subject, filler, verifier, decider):
+    """Register, fill and submit, verify, propose: each step through its page."""
     open_years(world)
     fill_client = as_user(filler)
     assessment = register(fill_client, title, subject(world))
@@ -86,8 +103,6 @@ def test_whole_cycle_through_the_pages(world, as_user, title, subject, filler, v
     page = fill_client.get(f"/binh-xet/{assessment.pk}/")
     assert page.status_code == 200
     assert "Tự đánh giá" in page.content.decode()
-    # derived criteria decide nothing here: make every subject's derived values pass by
-    # recognising what they count on would take the whole province; instead test the path:
     response = fill_client.post(
         f"/binh-xet/{assessment.pk}/", {**answers_post(assessment), "and_submit": "1"}
     )
@@ -98,40 +113,79 @@ def test_whole_cycle_through_the_pages(world, as_user, title, subject, filler, v
     assert assessment.state == State.VERIFIED
     assessment = step(as_user(decider), assessment, "propose")
     assert assessment.state == State.PROPOSED
-    decider_client = as_user(decider)
-    if assessment.passed:
-        assessment = decide(decider_client, assessment, f"{title}/QĐ-UBND")
-        assert assessment.state == State.RECOGNISED
-        assert assessment.valid_until == dt.date(
-            YEAR + assessment.criteria_set.validity_years - 1, 12, 31
-        )
-        assert Decision.objects.get(number=f"{title}/QĐ-UBND").assessments.count() == 1
-    else:
-        failing = [code for code, _r in assessment.result["failing"]]
-        response = decider_client.post(
-            f"/binh-xet/quyet-dinh/moi/?nam={YEAR}&danh_hieu={title}",
-            {
-                "number": f"{title}-K/QĐ-UBND",
-                "signed_on": "20/11/2026",
-                "authority": "UBND",
-                "signer_name": "A",
-                "signer_title": "Chủ tịch",
-                "ids": [assessment.pk],
-                f"refuse_{assessment.pk}": "on",
-                f"reason_{assessment.pk}": f"Chưa đạt {failing}",
-            },
-        )
-        assert response.status_code == 302
-        assessment.refresh_from_db()
-        assert assessment.state == State.NOT_RECOGNISED
+    return assessment
+
+
+def assert_cycle_audited(assessment, last_action):
     actions = list(AuditEvent.objects.for_object(assessment).values_list("action", flat=True))
     for expected in (
         "assessment.register",
         "assessment.submit",
         "assessment.verify",
         "assessment.propose",
+        last_action,
     ):
         assert expected in actions
+
+
+@pytest.mark.parametrize(("title", "subject", "filler", "verifier", "decider"), RECOGNISED_CASES)
+def test_whole_cycle_through_the_pages_ends_recognised(
+    world, as_user, title, subject, filler, verifier, decider
+):
+    assessment = walk_to_proposed(world, as_user, title, subject, filler, verifier, decider)
+    assert assessment.passed is True and assessment.result["failing"] == []
+    assessment = decide(as_user(decider), assessment, f"{title}/QĐ-UBND")
+    assert assessment.state == State.RECOGNISED
+    assert assessment.valid_until == dt.date(
+        YEAR + assessment.criteria_set.validity_years - 1, 12, 31
+    )
+    decision = Decision.objects.get(number=f"{title}/QĐ-UBND")
+    assert list(decision.assessments.all()) == [assessment]
+    assert_cycle_audited(assessment, "assessment.recognise")
+
+
+@pytest.mark.parametrize(
+    ("title", "subject", "filler", "verifier", "decider", "failing"), NOT_RECOGNISED_CASES
+)
+def test_whole_cycle_through_the_pages_ends_not_recognised(
+    world, as_user, title, subject, filler, verifier, decider, failing
+):
+    assessment = walk_to_proposed(world, as_user, title, subject, filler, verifier, decider)
+    assert assessment.passed is False
+    assert [code for code, _r in assessment.result["failing"]] == failing
+    decider_client = as_user(decider)
+    decision_data = {
+        "number": f"{title}-K/QĐ-UBND",
+        "signed_on": "20/11/2026",
+        "authority": "UBND",
+        "signer_name": "A",
+        "signer_title": "Chủ tịch",
+        "ids": [assessment.pk],
+    }
+    url = f"/binh-xet/quyet-dinh/moi/?nam={YEAR}&danh_hieu={title}"
+    # recognising it is refused, naming the criteria it misses, and changes nothing
+    refused = decider_client.post(url, decision_data)
+    assert refused.status_code == 200
+    assert "chưa đạt tiêu chí" in refused.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.state == State.PROPOSED
+    assert not Decision.objects.filter(number=f"{title}-K/QĐ-UBND").exists()
+    # closing it as not recognised, with the reason, goes through
+    response = decider_client.post(
+        url,
+        {
+            **decision_data,
+            f"refuse_{assessment.pk}": "on",
+            f"reason_{assessment.pk}": f"Chưa đạt {failing}",
+        },
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.state == State.NOT_RECOGNISED
+    assert assessment.decision_reason == f"Chưa đạt {failing}"
+    assert assessment.decision == Decision.objects.get(number=f"{title}-K/QĐ-UBND")
+    assert assessment.valid_until is None
+    assert_cycle_audited(assessment, "assessment.not_recognised")
 
 
 def test_gdht_recognised_end_to_end(world, as_user):

@@ -19,33 +19,17 @@ from assessments import permissions as can
 from assessments import queries, services
 from assessments.forms import DecisionForm, YearForm
 from assessments.models import AuthorityRule, CycleYear, Decision, State
+from assessments.subjects import subject_of
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
-from criteria.titles import SUBJECT_OF, PopulationGroup, SubjectKind, Title
+from criteria.titles import PopulationGroup, Title
 from places.models import Place
-from registry.models import Citizen, Clan, Household, Organisation
-
-SUBJECT_MODELS: dict[str, Any] = {
-    SubjectKind.HOUSEHOLD: Household,
-    SubjectKind.CITIZEN: Citizen,
-    SubjectKind.CLAN: Clan,
-    SubjectKind.ORGANISATION: Organisation,
-    SubjectKind.VILLAGE: Place,
-    SubjectKind.COMMUNE: Place,
-}
 
 
 def _subject(user: Any, title: str, raw: str) -> Any:
-    kind = SUBJECT_OF[title]
     if not raw.isdigit():
         raise Http404
-    model = SUBJECT_MODELS[kind]
-    qs = model.objects.visible_to(user)
-    if kind == SubjectKind.VILLAGE:
-        qs = qs.villages().current()
-    elif kind == SubjectKind.COMMUNE:
-        qs = qs.communes().current()
-    return get_object_or_404(qs, pk=int(raw))
+    return get_object_or_404(subject_of(title).visible(user), pk=int(raw))
 
 
 @login_required

@@ -8,6 +8,10 @@ the others scale with it: the importer's generated workbooks ×10/3, each form's
 ×1/12 and each page's query string ×1/24 (at least one each). Unset, it is the small
 CI sample FUZZ_EXAMPLES_CI (12: about 2,000 cases in all, ~45 s) that `make test`
 runs; `make fuzz` sets FUZZ_EXAMPLES=300 (10,000 cases or more).
+
+In a parallel run (pytest-xdist) each worker counts its own tests; conftest.py hands each
+worker's `worker_figures()` to the controller, which `merge_figures()` them: the printed
+figures are those of a run in one process.
 """
 
 from __future__ import annotations
@@ -80,6 +84,28 @@ def count_case(fuzzer: str, fault: tuple[str, str] | None = None) -> None:
     if fault is not None and (fuzzer, *fault) not in FAULTS:
         FAULTS.add((fuzzer, *fault))
         add_figure(ERRORS[fuzzer])
+
+
+def worker_figures() -> dict[str, object]:
+    """This process's figures, for the controller of a parallel run (pytest-xdist): the
+    counters, and the distinct faults themselves (a fault two workers found counts once)."""
+    counts = {key: amount for key, amount in FIGURES.items() if key not in ERRORS.values()}
+    return {"figures": counts, "faults": sorted(list(fault) for fault in FAULTS)}
+
+
+def merge_figures(figures: dict[str, object]) -> None:
+    """Add one worker's `worker_figures()` to this process's: counters summed, faults
+    counted once across workers, so the totals are those of a run in one process."""
+    counts = figures.get("figures", {})
+    assert isinstance(counts, dict)
+    for key, amount in counts.items():
+        add_figure(key, amount)
+    faults = figures.get("faults", [])
+    assert isinstance(faults, list)
+    for fuzzer, where, error in faults:
+        if (fuzzer, where, error) not in FAULTS:
+            FAULTS.add((fuzzer, where, error))
+            add_figure(ERRORS[fuzzer])
 
 
 def fuzz_lines() -> list[str]:

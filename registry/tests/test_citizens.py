@@ -217,16 +217,45 @@ def test_no_duplicate_warning_when_year_village_or_name_differs(world, as_user, 
     data = person(world, full_name="Nguyễn Văn An", birth="1975")
     if changes.get("village") == "a2":
         changes = {"village": world.village_a2.pk}
-    response = as_user("cuong").post(CREATE, {**data, **changes})
-    assert response.status_code == 302
+    data = {**data, **changes}
+    an = world.citizens["an"]
+    before = set(Citizen.objects.values_list("pk", flat=True))
+    client = as_user("cuong")
+    response = client.post(CREATE, data)
+    # saved at once, without the confirmation box: exactly one new record, audited
+    (created,) = Citizen.objects.exclude(pk__in=before)
+    assert response["Location"] == f"/so/cong-dan/{created.pk}/"
+    assert (created.full_name, created.birth_year, created.village_id) == (
+        data["full_name"],
+        int(data["birth"]),
+        data["village"],
+    )
+    event = AuditEvent.objects.get(action="citizen.create")
+    assert event.object_id == str(created.pk) and event.actor == world.users["cuong"]
+    # and the new record's page does not point at An as a possible duplicate
+    page = client.get(response["Location"]).content.decode()
+    assert "hãy gộp hồ sơ" not in page and f"(mã {an.pk})" not in page
 
 
 def test_deceased_namesake_is_no_duplicate(world, as_user):
     an = world.citizens["an"]
     an.status = "deceased"
     an.save()
-    response = as_user("cuong").post(CREATE, person(world, full_name="Nguyễn Văn An", birth="1975"))
-    assert response.status_code == 302
+    client = as_user("cuong")
+    response = client.post(CREATE, person(world, full_name="Nguyễn Văn An", birth="1975"))
+    # saved at once, without the confirmation box: a second An, alive, beside the deceased one
+    (created,) = Citizen.objects.filter(full_name="Nguyễn Văn An").exclude(pk=an.pk)
+    assert response["Location"] == f"/so/cong-dan/{created.pk}/"
+    assert (created.birth_year, created.village, created.status) == (
+        1975,
+        world.village_a1,
+        "active",
+    )
+    assert AuditEvent.objects.get(action="citizen.create").object_id == str(created.pk)
+    an.refresh_from_db()
+    assert an.status == "deceased"  # the namesake's record is untouched
+    page = client.get(response["Location"]).content.decode()
+    assert "hãy gộp hồ sơ" not in page
 
 
 def test_decomposed_input_is_stored_composed(world, as_user):

@@ -257,7 +257,13 @@ def test_same_organisation_name_in_another_commune_is_fine(world, as_user):
         "/so/don-vi/them/",
         {"name": "Trường Tiểu học Phố Hiến", "kind": "school", "level": "commune"},
     )
-    assert response.status_code == 302
+    # saved in commune B beside commune A's namesake, which is untouched
+    org = Organisation.objects.get(name="Trường Tiểu học Phố Hiến", commune=world.commune_b)
+    assert response["Location"] == f"/so/don-vi/{org.pk}/"
+    assert org.kind == "school"
+    assert Organisation.objects.filter(name="Trường Tiểu học Phố Hiến").count() == 2
+    assert Organisation.objects.get(pk=world.org_a.pk).commune == world.commune_a
+    assert only_event("organisation.create", org).actor == world.users["binh"]
 
 
 @pytest.mark.parametrize(

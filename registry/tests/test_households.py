@@ -314,8 +314,11 @@ def test_change_head_to_a_non_member_is_refused(world, as_user, a1):
 
 
 def test_head_change_is_get_proof(world, as_user, a1):
+    before = audit_count()
     response = as_user("cuong").get(f"/so/ho/{a1.pk}/chu-ho/{world.citizens['binh'].pk}/")
     assert response.status_code == 405
+    a1.refresh_from_db()
+    assert a1.head == world.citizens["an"] and audit_count() == before
 
 
 # --- death and move-away -----------------------------------------------------------------
