@@ -21,7 +21,7 @@ class AccountRequest(models.Model):
     request holds no user name and blocks nobody else's claim."""
 
     class Kind(models.TextChoices):
-        CLAIM = "claim", _("Nhận tài khoản (số điện thoại khác sổ)")
+        CLAIM = "claim", _("Nhận tài khoản (đã có tên trong sổ)")
         REGISTER = "register", _("Đăng ký mới (chưa có trong sổ)")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -274,7 +274,8 @@ def _open_account(
         status=RequestStatus.REJECTED,
         decided_at=now,
         decided_by=actor,
-        note=_("Hồ sơ đã có tài khoản (nhận ngày %(d)s).") % {"d": now.strftime("%d/%m/%Y")},
+        note=_("Hồ sơ đã có tài khoản (nhận ngày %(d)s).")
+        % {"d": timezone.localtime(now).strftime("%d/%m/%Y")},
         password_hash="",
     )
     record(
