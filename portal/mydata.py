@@ -176,5 +176,5 @@ def as_pdf(data: dict[str, Any]) -> bytes:
             style = ParagraphStyle("i", parent=body, leftIndent=indent * 6 * mm)
             story.append(Paragraph(escape(fonts.text(line)), style))
         story.append(Spacer(1, 3 * mm))
-    document.build(story)
+    document.build(story, canvasmaker=fonts.canvas)
     return buffer.getvalue()

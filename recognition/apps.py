@@ -6,4 +6,4 @@ class RecognitionConfig(AppConfig):
     verbose_name = "Quyết định, giấy công nhận"
 
     def ready(self) -> None:
-        from recognition import receivers  # noqa: F401 - certificates follow decisions
+        from recognition import checks, receivers  # noqa: F401 - typeface check; certificates follow decisions

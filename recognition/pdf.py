@@ -117,6 +117,7 @@ def decision_pdf(content: DecisionContent) -> bytes:
     header.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), fonts.SERIF),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -144,7 +145,13 @@ def decision_pdf(content: DecisionContent) -> bytes:
     signature += [Spacer(1, 28 * mm), _p(content.signer_name, s["center_bold"])]
     sign_table = Table([[recipients, signature]], colWidths=[width * 0.45, width * 0.55])
     sign_table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), fonts.SERIF),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
     )
     story += [Spacer(1, 10), sign_table]
     if content.annex_rows:
@@ -155,7 +162,7 @@ def decision_pdf(content: DecisionContent) -> bytes:
             Spacer(1, 8),
         ]
         story.append(annex_table(content, s, width))
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer, canvasmaker=fonts.canvas)
     return buffer.getvalue()
 
 
@@ -169,6 +176,7 @@ def annex_table(content: DecisionContent, s: dict[str, ParagraphStyle], width: f
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD),
                 ("FONT", (0, 1), (-1, -1), fonts.SERIF, 12),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -210,7 +218,7 @@ def certificates_pdf(
     fonts.register()
     buffer = io.BytesIO()
     page = landscape(A4)
-    canvas = Canvas(buffer, pagesize=page, invariant=True)
+    canvas = fonts.canvas(buffer, pagesize=page, invariant=True)
     canvas.setTitle("Giấy công nhận")
     w, h = page
     for count, item in enumerate(items, start=1):

@@ -1,5 +1,6 @@
-"""The decision as an editable Word file, in the same layout as the PDF (Times New Roman,
-the font Nghị định 30/2020/NĐ-CP prescribes and every office computer has)."""
+"""The decision as an editable Word file, in the same layout as the PDF: Times New Roman,
+the font Nghị định 30/2020/NĐ-CP prescribes and every office computer has; the PDF embeds
+its metric twin (`recognition.fonts`), so both copies break their lines alike."""
 
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from recognition.content import DecisionContent
+from recognition.fonts import WORD_FONT as FONT
 from recognition.fonts import text as nfc
-
-FONT = "Times New Roman"
 
 
 def _paragraph(

@@ -334,7 +334,7 @@ def annual_pdf(d: AnnualData) -> bytes:
                 ]
             )
         story.append(_table(section_rows, [150 * mm, 100 * mm]))
-    doc.build(story)
+    doc.build(story, canvasmaker=fonts.canvas)
     return buffer.getvalue()
 
 
@@ -343,6 +343,7 @@ def _table(rows: list[list[Any]], widths: list[float]) -> LongTable:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, 0), fonts.SERIF_BOLD),
                 ("FONT", (0, 1), (-1, -1), fonts.SERIF, 10),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -445,7 +446,8 @@ def review_pdf(first: int, last: int, place: Place | None = None) -> bytes:
             Paragraph(escape(fonts.text(f"SƠ KẾT GIAI ĐOẠN {first}–{last}")), s["title"]),
             Spacer(1, 8),
             _table(table_rows, widths),
-        ]
+        ],
+        canvasmaker=fonts.canvas,
     )
     return buffer.getvalue()
 

@@ -11,7 +11,7 @@ from assessments import services
 from assessments.tests.helpers import YEAR, good_answers, open_years
 from recognition import content, pdf, word
 from recognition.models import Certificate, DecisionDocument
-from recognition.services import document_for
+from recognition.services import document_for, render_certificates
 
 
 @pytest.fixture
@@ -100,6 +100,49 @@ def test_decision_pdf_and_docx_say_it_in_vietnamese(decision, caplog):
     assert "missing glyph" not in caplog.text
 
 
+LIBERATION = (
+    "LiberationSerif",
+    "LiberationSerif-Bold",
+    "LiberationSerif-Italic",
+    "LiberationSerif-BoldItalic",
+)
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The base names of the fonts a PDF embeds, without their subset tag (ABCDEF+)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def test_pdf_and_docx_of_a_decision_are_set_in_one_typeface(decision):
+    """Decree 30/2020: Times New Roman. The Word copy names it; the PDF embeds its metric
+    twin Liberation Serif and nothing else, so both copies break their lines alike."""
+    from recognition.services import storage_dir
+
+    document = document_for(decision)
+    pdf_bytes = (storage_dir("decisions") / document.pdf_name).read_bytes()
+    assert pdf_fonts(pdf_bytes) <= set(LIBERATION)
+    assert "LiberationSerif" in pdf_fonts(pdf_bytes)
+    docx = Document(io.BytesIO((storage_dir("decisions") / document.docx_name).read_bytes()))
+
+    def face(paragraph, run):  # a run without its own font takes its style's, up the chain
+        style = paragraph.style
+        while run.font.name is None and style is not None and style.font.name is None:
+            style = style.base_style
+        return run.font.name or (style.font.name if style is not None else None)
+
+    paragraphs = [*docx.paragraphs]
+    for table in docx.tables:
+        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    named = {face(p, run) for p in paragraphs for run in p.runs if run.text.strip()}
+    xml = docx.element.xml
+    named |= set(re.findall(r'w:ascii="([^"]+)"', xml))
+    assert named == {"Times New Roman"}
+
+
 def test_decision_document_is_generated_once_and_kept(decision):
     first = document_for(decision)
     second = document_for(decision)
@@ -117,6 +160,8 @@ def test_every_recognised_subject_gets_a_certificate(decision):
     assert Certificate.objects.filter(assessment__decision=decision).count() == 2
     codes = set(Certificate.objects.values_list("code", flat=True))
     assert all(len(c) == 26 for c in codes) and len(codes) == 2
+    printed, _ = render_certificates(decision)
+    assert pdf_fonts(printed) <= set(LIBERATION) and len(PdfReader(io.BytesIO(printed)).pages) == 2
 
 
 def long_content(rows: int) -> content.DecisionContent:
