@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import scope_of
 from core.search import Searchable, SearchQuerySet
 from criteria.models import CriteriaSet
-from criteria.titles import SubjectKind, Title
+from criteria.titles import SubjectKind, title_choices
 from places.models import Place
 from registry.access import acts_for_household
 from registry.models import Citizen, Clan, Household, Organisation
@@ -90,7 +90,7 @@ class Decision(models.Model):
         blank=True,
         choices=[("", _("Ký trực tiếp")), ("KT.", "KT."), ("TM.", "TM.")],
     )
-    title = models.CharField(_("danh hiệu"), max_length=12, choices=Title.choices)
+    title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
     year = models.PositiveSmallIntegerField(_("năm"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -162,7 +162,7 @@ SUBJECT_FIELD: dict[str, str] = {
 class Assessment(Searchable):
     """One subject's bid for one title in one year, through the whole cycle."""
 
-    title = models.CharField(_("danh hiệu"), max_length=12, choices=Title.choices)
+    title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
     year = models.PositiveSmallIntegerField(_("năm"))
     subject_kind = models.CharField(max_length=12, choices=SubjectKind.choices)
     household = models.ForeignKey(
@@ -306,7 +306,7 @@ class Rollup(models.Model):
     )
     # village id or 0: a NULL would make the unique key below useless
     village_key = models.PositiveBigIntegerField(default=0)
-    title = models.CharField(max_length=12, choices=Title.choices)
+    title = models.CharField(max_length=12, choices=title_choices)
     state = models.CharField(max_length=16, choices=State.choices)
     count = models.IntegerField(default=0)
 
@@ -340,7 +340,7 @@ class Rollup(models.Model):
 class AuthorityRule(models.Model):
     """Who recognises a title (after the 2025 reform: mostly the commune chair) — configuration."""
 
-    title = models.CharField(_("danh hiệu"), max_length=12, choices=Title.choices)
+    title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
     org_level = models.CharField(_("cấp đơn vị"), max_length=10, blank=True)
     level = models.CharField(
         _("cấp công nhận"),

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from criteria.titles import PopulationGroup, Title
+from criteria.titles import PopulationGroup, title_choices
 
 
 class SetStatus(models.TextChoices):
@@ -44,7 +44,7 @@ class CriteriaSet(models.Model):
         _("mã bộ"), max_length=40, help_text=_("Các phiên bản của cùng một bộ có chung mã.")
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    title = models.CharField(_("danh hiệu"), max_length=12, choices=Title.choices)
+    title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
     name = models.CharField(_("tên bộ tiêu chí"), max_length=200)
     legal_basis = models.TextField(_("căn cứ"))
     is_default = models.BooleanField(_("bộ mặc định (tỉnh cần xác nhận)"), default=False)

@@ -68,6 +68,17 @@ assert set(TITLES) == set(Title.values), "every title is declared"
 SUBJECT_OF: dict[str, str] = {title: spec.subject for title, spec in TITLES.items()}
 
 
+def title_choices() -> list[tuple[str, str]]:
+    """The `choices` of every model's `title` field. A callable: migrations record its
+    name, not the list, so adding a title needs no migration."""
+    return list(Title.choices)
+
+
+def title_choices_or_any() -> list[tuple[str, str]]:
+    """`title_choices` with a blank first choice, for rules that hold for every title."""
+    return [("", str(_("Mọi danh hiệu"))), *Title.choices]
+
+
 class PopulationGroup(models.TextChoices):
     """The four forms of the learning-citizen criteria (QĐ 324/QĐ-KHVN)."""
 

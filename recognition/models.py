@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Decision
-from criteria.titles import Title
+from criteria.titles import title_choices_or_any
 from places.models import Place
 from recognition.codes import display, new_code
 
@@ -22,7 +22,7 @@ class LegalBasis(models.Model):
         _("danh hiệu"),
         max_length=12,
         blank=True,
-        choices=[("", _("Mọi danh hiệu")), *Title.choices],
+        choices=title_choices_or_any,
     )
     year_from = models.PositiveSmallIntegerField(_("từ năm"), default=2021)
     year_to = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
