@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,9 +27,14 @@ WORKER_OCCUPATIONS = (Occupation.FARMER, Occupation.WORKER)
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
+    """The share as shown, rounded to 0.01 %; the engine compares `_exact_percent`."""
     if whole == 0:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _exact_percent(part: int, whole: int) -> Fraction | None:
+    return None if whole == 0 else Fraction(part * 100, whole)
 
 
 def _households(assessment: Assessment) -> QuerySet[Household]:
@@ -58,6 +64,7 @@ def _share_of_people(assessment: Assessment, people: QuerySet[Citizen], what: st
     value = _percent(len(holders), len(ids))
     return DerivedValue(
         value,
+        exact=_exact_percent(len(holders), len(ids)),
         numerator=len(holders),
         denominator=len(ids),
         records=[(name, pk in holders) for pk, name in rows[:MAX_RECORDS]],
@@ -119,6 +126,7 @@ def member_households_title_share(assessment: Assessment, params: dict[str, Any]
     value = _percent(len(holders), len(ids))
     return DerivedValue(
         value,
+        exact=_exact_percent(len(holders), len(ids)),
         numerator=len(holders),
         denominator=len(ids),
         records=[
@@ -149,6 +157,7 @@ def commune_title_share(assessment: Assessment, params: dict[str, Any]) -> Deriv
     value = _percent(len(holders), len(ids))
     return DerivedValue(
         value,
+        exact=_exact_percent(len(holders), len(ids)),
         numerator=len(holders),
         denominator=len(ids),
         records=[(label, pk in holders) for pk, label in rows[:MAX_RECORDS]],

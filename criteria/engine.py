@@ -9,7 +9,8 @@ what passed and why not — the reasons people are shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -74,13 +75,24 @@ class SetSpec:
 
 @dataclass
 class DerivedValue:
-    """A value computed from other records, with the records behind it."""
+    """A value computed from other records, with the records behind it.
+
+    `value` is what is shown (a share rounded to 0.01 %); `exact`, when given, is what
+    is compared with the threshold: 2,333 of 3,333 is 69.9969… %, shown as 70,00 %,
+    and does not reach 70 %."""
 
     value: Decimal | None
     numerator: int = 0
     denominator: int = 0
     records: list[tuple[str, bool]] = field(default_factory=list)  # (label, counts towards)
     note: str = ""
+    exact: Fraction | None = None
+
+    @property
+    def compared(self) -> Fraction | None:
+        if self.exact is not None:
+            return self.exact
+        return None if self.value is None else Fraction(self.value)
 
 
 @dataclass
@@ -173,12 +185,14 @@ def spec_from_data(data: dict[str, Any]) -> SetSpec:
 def spec_of(criteria_set: CriteriaSet) -> SetSpec:
     """The set's spec; published sets never change, so theirs is read once per process."""
     if criteria_set.status == SetStatus.PUBLISHED:
-        return _published_spec(criteria_set.pk)
+        return _published_spec(criteria_set.pk, criteria_set.family, criteria_set.version)
     return spec_from_data(export(criteria_set))
 
 
 @lru_cache(maxsize=256)
-def _published_spec(pk: int) -> SetSpec:
+def _published_spec(pk: int, family: str, version: int) -> SetSpec:
+    """Keyed by the set's identity too: a number a deleted set once had (a rolled-back
+    test, SQLite reusing the highest id) must not bring back that set's rules."""
     return spec_from_data(export(CriteriaSet.objects.get(pk=pk)))
 
 
@@ -222,6 +236,22 @@ def _fmt(number: Decimal) -> str:
     return text.replace(".", ",")
 
 
+def _missed_by(exact: Fraction, shown: Decimal, threshold: Decimal, comparison: str) -> Decimal:
+    """A value that failed its threshold, with as many decimals as it takes to show that
+    it did: 2 of 3 against ≥ 66.67 % reads "66,6666", not "66,67"."""
+    if shown != threshold:
+        return shown
+    rounding = ROUND_DOWN if comparison != "<=" else ROUND_UP
+    for places in range(3, 9):
+        digits = Decimal(1).scaleb(-places)
+        nearer = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+            digits, rounding=rounding
+        )
+        if nearer != threshold:
+            return nearer
+    return shown
+
+
 def _threshold(criterion: CriterionSpec, level: int | None) -> Decimal | None:
     """A derived rule's threshold ("p"), per level where the set has levels."""
     p = criterion.params.get("p", criterion.threshold)
@@ -262,10 +292,10 @@ def evaluate(
             return made(False, None, points=ZERO, passed=False, reason=note)
         threshold = _threshold(criterion, level)
         comparison = criterion.params.get("compare", ">=")
-        passed = (
-            value <= threshold
-            if comparison == "<=" and threshold is not None
-            else (threshold is None or value >= threshold)
+        exact = derived.compared if derived is not None else None
+        assert exact is not None  # value is not None
+        passed = threshold is None or (
+            exact <= Fraction(threshold) if comparison == "<=" else exact >= Fraction(threshold)
         )
         reason = ""
         if not passed and derived is not None and derived.note:
@@ -273,7 +303,7 @@ def evaluate(
         elif not passed:
             unit = criterion.unit or ""
             reason = _("Đạt %(v)s%(u)s, yêu cầu %(op)s %(t)s%(u)s.") % {
-                "v": _fmt(value),
+                "v": _fmt(_missed_by(exact, value, threshold or ZERO, comparison)),
                 "u": unit,
                 "op": "≤" if comparison == "<=" else "≥",
                 "t": _fmt(threshold or ZERO),

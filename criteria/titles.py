@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,15 +69,15 @@ assert set(TITLES) == set(Title.values), "every title is declared"
 SUBJECT_OF: dict[str, str] = {title: spec.subject for title, spec in TITLES.items()}
 
 
-def title_choices() -> list[tuple[str, str]]:
+def title_choices() -> list[tuple[str, Any]]:
     """The `choices` of every model's `title` field. A callable: migrations record its
     name, not the list, so adding a title needs no migration."""
     return list(Title.choices)
 
 
-def title_choices_or_any() -> list[tuple[str, str]]:
+def title_choices_or_any() -> list[tuple[str, Any]]:
     """`title_choices` with a blank first choice, for rules that hold for every title."""
-    return [("", str(_("Mọi danh hiệu"))), *Title.choices]
+    return [("", _("Mọi danh hiệu")), *Title.choices]
 
 
 class PopulationGroup(models.TextChoices):

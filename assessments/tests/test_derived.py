@@ -73,6 +73,24 @@ def test_clan_share_rule_60_percent(world):
     )
 
 
+def test_a_share_is_compared_exactly_not_as_shown(world):
+    """2 of 3 households is 66.666… %: shown as 66,67 %, it does not reach 66.67 %."""
+    open_years(world)
+    clan_set("66.67")
+    clan, households = five_household_clan(world)
+    for household in households[3:]:
+        household.clan = None
+        household.save(update_fields=["clan"])
+    alice = world.users["alice"]
+    for household in households[:2]:
+        recognise(world, services.register(actor=alice, title="GDHT", year=YEAR, subject=household))
+    assessment = services.register(actor=alice, title="DHHT", year=YEAR, subject=clan)
+    value = assessment.derived["1"]
+    assert (value["numerator"], value["denominator"], value["value"]) == (2, 3, "66.67")
+    assert assessment.passed is False
+    assert dict(assessment.result["failing"])["1"] == "Đạt 66,666%, yêu cầu ≥ 66,67%."
+
+
 def test_clan_members_in_other_communes_count(world):
     """KC-001 (commune B) and PH-001 (commune A) are both members of clan A."""
     open_years(world)

@@ -244,3 +244,21 @@ def test_learning_commune_failing_names_the_indicator():
     spec = load("xa_ht.toml")
     result = score(spec, answers_all(spec), xa_derived(69, 65, 65, 80, 40))
     assert result.failing == [("4.1", "Đạt 69%, yêu cầu ≥ 70%.")]
+
+
+# --- Shares are compared exactly; only the display is rounded ------------------------------
+def test_a_share_rounded_up_to_the_threshold_does_not_reach_it():
+    """2,333 of 3,333 households is 69.9969… %: shown as 70,00 %, it is below 70 %."""
+    from fractions import Fraction
+
+    spec = load("dhht.toml")
+    below = DerivedValue(Decimal("70.00"), 2333, 3333, exact=Fraction(233300, 3333))
+    result = score(
+        spec, answers_all(spec), {"1": below, "2": DerivedValue(Decimal(0)), "3": share(40)}
+    )
+    assert result.passed is False
+    assert [code for code, _reason in result.failing] == ["1"]
+    at = DerivedValue(Decimal("70.00"), 2333, 3333 - 1, exact=Fraction(233300, 3332))
+    assert score(
+        spec, answers_all(spec), {"1": at, "2": DerivedValue(Decimal(0)), "3": share(40)}
+    ).passed
