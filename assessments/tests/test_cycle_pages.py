@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 
 from assessments.models import Assessment, CycleYear, Decision, State
+from assessments.subjects import subject_of
 from assessments.tests.helpers import YEAR, good_answers, open_years
 from audit.models import AuditEvent
 from criteria.engine import spec_of
+from criteria.titles import Title
 
 
 def answers_post(assessment, **overrides):
@@ -28,14 +30,7 @@ def register(client, title, subject_pk):
     )
 
 
-SUBJECT_FIELD_NAMES = {
-    "GDHT": "household",
-    "CDHT": "citizen",
-    "DHHT": "clan",
-    "CDHT_THON": "village_subject",
-    "DVHT": "organisation",
-    "XA_HT": "commune_subject",
-}
+SUBJECT_FIELD_NAMES = {title: subject_of(title).field for title in Title.values}
 
 
 def step(client, assessment, name):
