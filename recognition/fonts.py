@@ -100,4 +100,11 @@ def canvas(*args: object, **kwargs: object) -> Canvas:
     register()
     if kwargs.get("initialFontName") is None:  # a doc template passes None
         kwargs["initialFontName"] = SERIF
-    return Canvas(*args, **kwargs)  # type: ignore[arg-type]
+    return Canvas(*args, **kwargs)
+
+
+def width(value: str, font: str = SERIF, size: float = 13) -> float:
+    """The printed width in points; the same in Times New Roman (metric-compatible), so
+    the Word copy sizes its rules from it too."""
+    register()
+    return float(pdfmetrics.stringWidth(text(value), font, size))

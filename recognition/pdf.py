@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    HRFlowable,
     LongTable,
     PageBreak,
     Paragraph,
@@ -29,6 +30,9 @@ from recognition import fonts
 from recognition.content import DecisionContent
 
 T = fonts.text
+# Decree 30/2020/NĐ-CP, Appendix I: the national name and the motto.
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -39,6 +43,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "base": base,
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "national": ParagraphStyle(
+            "national", parent=base, alignment=TA_CENTER, fontName=fonts.SERIF_BOLD, fontSize=12
+        ),
         "center_bold": ParagraphStyle(
             "center_bold", parent=base, alignment=TA_CENTER, fontName=fonts.SERIF_BOLD
         ),
@@ -82,10 +89,18 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(T(text)).replace("\n", "<br/>"), style)
 
 
-def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    """Decree 30/2020, Appendix I: pages numbered from the second, centred in the top
+    margin, size 13–14."""
     if doc.page > 1:
-        canvas.setFont(fonts.SERIF, 11)
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, str(doc.page))
+        canvas.setFont(fonts.SERIF, 13)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, str(doc.page))
+
+
+def _rule(width: float) -> HRFlowable:
+    """A thin solid line, centred: under the authority's name and the "Về việc" line
+    (1/3–1/2 of the line above) and under the motto (as long as the motto)."""
+    return HRFlowable(width=width, thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=3)
 
 
 def decision_pdf(content: DecisionContent) -> bytes:
@@ -104,13 +119,16 @@ def decision_pdf(content: DecisionContent) -> bytes:
         invariant=True,
     )
     width = A4[0] - 45 * mm
-    left = [_p(content.authority_lines[0], s["center"])]
-    left += [_p(line, s["center_bold"]) for line in content.authority_lines[1:]]
-    left += [_p("———", s["center"]), _p(content.number_line, s["center"])]
+    # The issuing authority's name (all its lines bold), a short rule, the number.
+    authority_width = max(fonts.width(x, fonts.SERIF_BOLD, 13) for x in content.authority_lines)
+    left: list = [_p(line, s["center_bold"]) for line in content.authority_lines]
+    left += [_rule(authority_width * 0.4), _p(content.number_line, s["center"])]
+    # The national name on one line (size 12–13), the motto with a rule as long as itself.
     right = [
-        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["center_bold"]),
-        Paragraph(f"<u>{escape(T('Độc lập - Tự do - Hạnh phúc'))}</u>", s["center_bold"]),
-        Spacer(1, 4),
+        _p(NATIONAL_NAME, s["national"]),
+        _p(MOTTO, s["center_bold"]),
+        _rule(fonts.width(MOTTO, fonts.SERIF_BOLD, 13)),
+        Spacer(1, 2),
         _p(content.place_date, s["italic_center"]),
     ]
     header = Table([[left, right]], colWidths=[width * 0.4, width * 0.6])
@@ -118,6 +136,7 @@ def decision_pdf(content: DecisionContent) -> bytes:
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), fonts.SERIF),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -128,7 +147,7 @@ def decision_pdf(content: DecisionContent) -> bytes:
         header,
         _p("QUYẾT ĐỊNH", s["title"]),
         _p(content.subject_line, s["center_bold"]),
-        _p("———", s["center"]),
+        _rule(min(fonts.width(content.subject_line, fonts.SERIF_BOLD, 13), width) * 0.4),
         Spacer(1, 6),
     ]
     story.append(_p(content.issuer_line, s["title"]))
@@ -162,7 +181,7 @@ def decision_pdf(content: DecisionContent) -> bytes:
             Spacer(1, 8),
         ]
         story.append(annex_table(content, s, width))
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer, canvasmaker=fonts.canvas)
+    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number, canvasmaker=fonts.canvas)
     return buffer.getvalue()
 
 

@@ -14,11 +14,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
+from recognition import fonts
 from recognition.content import DecisionContent
 from recognition.fonts import WORD_FONT as FONT
 from recognition.fonts import text as nfc
+from recognition.pdf import MOTTO, NATIONAL_NAME
 
 
 def _paragraph(
@@ -43,6 +45,48 @@ def _paragraph(
         run.font.size = Pt(size)
         run.font.name = FONT
     return paragraph
+
+
+def _rule(container: Any, length: float, box: float) -> None:
+    """A thin solid line of `length` points centred in a `box` points wide: the bottom
+    border of an empty paragraph indented from both sides (as the PDF draws it)."""
+    paragraph = container.add_paragraph()
+    side = max(box - length, 0) / 2
+    paragraph.paragraph_format.left_indent = Pt(side)
+    paragraph.paragraph_format.right_indent = Pt(side)
+    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="5" w:space="0" '
+            'w:color="000000"/></w:pBdr>'
+        )
+    )
+
+
+def _column_widths(table: Any, widths: list[Any]) -> None:
+    """Fixed widths, in the grid (which LibreOffice reads) and in every cell (Word)."""
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _number_pages_from_the_second(section: Any) -> None:
+    """Decree 30/2020, Appendix I: page numbers centred in the top margin, from page 2."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:rPr>'
+            f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/><w:sz w:val="26"/>'
+            "</w:rPr><w:t>2</w:t></w:r></w:fldSimple>"
+        )
+    )
 
 
 def _no_borders(table: Any) -> None:
@@ -80,29 +124,29 @@ def decision_docx(content: DecisionContent) -> bytes:
     style.font.size = Pt(13)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
+    _number_pages_from_the_second(section)
+    text_width = Mm(165).pt
     header = document.add_table(rows=1, cols=2)
     _no_borders(header)
+    _column_widths(header, [Mm(66), Mm(99)])
     left, right = header.rows[0].cells
-    left.paragraphs[0].text = ""
-    _paragraph(left, content.authority_lines[0], align=WD_ALIGN_PARAGRAPH.CENTER)
-    for line in content.authority_lines[1:]:
+    left._tc.remove(left.paragraphs[0]._p)
+    right._tc.remove(right.paragraphs[0]._p)
+    for line in content.authority_lines:
         _paragraph(left, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    authority = max(fonts.width(x, fonts.SERIF_BOLD, 13) for x in content.authority_lines)
+    _rule(left, authority * 0.4, Mm(66).pt)
     _paragraph(left, content.number_line, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(
-        right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
-    _paragraph(
-        right,
-        "Độc lập - Tự do - Hạnh phúc",
-        bold=True,
-        underline=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
+    _paragraph(right, NATIONAL_NAME, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
+    _paragraph(right, MOTTO, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _rule(right, fonts.width(MOTTO, fonts.SERIF_BOLD, 13), Mm(99).pt)
     _paragraph(right, content.place_date, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     _paragraph(document, "QUYẾT ĐỊNH", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
     _paragraph(document, content.subject_line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, content.issuer_line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    subject = min(fonts.width(content.subject_line, fonts.SERIF_BOLD, 13), text_width)
+    _rule(document, subject * 0.4, text_width)
+    _paragraph(document, content.issuer_line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
     for basis in content.bases:
         _paragraph(document, basis, italic=True, indent=True)
     _paragraph(document, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
@@ -135,6 +179,8 @@ def decision_docx(content: DecisionContent) -> bytes:
         table = document.add_table(rows=0, cols=columns)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            column.w = Twips(width)
         # The header row repeats on every page (w:tblHeader); rows are built as XML at once:
         # python-docx's row-by-row API takes minutes for a 5,000-row annex.
         head = "<w:trPr><w:tblHeader/></w:trPr>" + "".join(

@@ -2,6 +2,7 @@ import datetime as dt
 import io
 import logging
 import re
+from typing import Any
 
 import pytest
 from docx import Document
@@ -112,7 +113,8 @@ def pdf_fonts(data: bytes) -> set[str]:
     """The base names of the fonts a PDF embeds, without their subset tag (ABCDEF+)."""
     names = set()
     for page in PdfReader(io.BytesIO(data)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
     return names
 
@@ -211,3 +213,23 @@ def test_long_annex_in_word_marks_the_header_row_to_repeat():
         is not None
     )
     assert table.rows[300].cells[0].text == "300"
+
+
+def test_decree_30_layout_national_name_on_one_line_pages_numbered_from_the_second():
+    """Decree 30/2020/NĐ-CP, Appendix I: the national name on one line; pages numbered
+    from the second, at the top; the Word copy numbers its pages the same way."""
+    data = pdf.decision_pdf(long_content(120))
+    reader = PdfReader(io.BytesIO(data))
+    first = reader.pages[0].extract_text().splitlines()
+    assert any(line.strip().endswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") for line in first)
+    assert not any(line.strip() == "1" for line in first)
+    for number, page in enumerate(reader.pages[1:], start=2):
+        top: list[tuple[float, str]] = []
+        page.extract_text(visitor_text=lambda t, cm, tm, fd, fs, top=top: top.append((tm[5], t)))
+        highest = max((y, t) for y, t in top if t.strip())
+        assert highest[1].strip() == str(number)
+    document = Document(io.BytesIO(word.decision_docx(long_content(120))))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer is True
+    assert 'w:instr="PAGE"' in section.header._element.xml
+    assert not section.first_page_header._element.xml.count("PAGE")
