@@ -45,12 +45,14 @@ from registry.access import (
     get_household_or_404,
     get_organisation_or_404,
 )
+from registry.fields import CITIZEN, CLAN, HOUSEHOLD, ORGANISATION, Registry
 from registry.forms import (
     CitizenForm,
     ClanForm,
     HouseholdForm,
     OrganisationForm,
     citizen_initial,
+    form_initial,
 )
 from registry.models import Citizen, Clan, Household, Organisation
 from registry.queries import in_place, search_allowed, search_citizens
@@ -117,18 +119,24 @@ def _clean(payload: dict[str, Any]) -> dict[str, Any]:
     return {key: nfc_any(value) for key, value in payload.items()}
 
 
-def _citizen_form_data(payload: dict[str, Any]) -> dict[str, Any]:
+def _form_data(registry: Registry, payload: dict[str, Any]) -> dict[str, Any]:
+    """API names to the form's (`village_id` → `village`), text in NFC, None as blank."""
     data = _clean(payload)
-    in_school = data.pop("in_school", None)
-    data["in_school"] = "" if in_school is None else ("true" if in_school else "false")
-    data["village"] = data.pop("village_id", None)
-    data["workplace"] = data.pop("workplace_id", None) or ""
+    for spec in registry.form_fields:
+        name = registry.api_name(spec)
+        if name != spec.name and name in data:
+            data[spec.name] = data.pop(name)
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def _citizen_form_data(payload: dict[str, Any]) -> dict[str, Any]:
+    data = _form_data(CITIZEN, payload)
     for box in ("confirm_duplicate", "confirm_login_change"):
         if data.get(box):
             data[box] = "on"
         else:
             data.pop(box, None)
-    return {k: ("" if v is None else v) for k, v in data.items()}
+    return data
 
 
 NOT_YOURS = {"detail": str(NOT_HERE)}
@@ -236,14 +244,9 @@ def create_citizen(request: AuthedRequest, payload: CitizenIn) -> Any:
 )
 def update_citizen(request: AuthedRequest, citizen_id: Id, payload: CitizenPatch) -> Any:
     citizen = get_citizen_or_404(request.user, citizen_id, write=True)  # 403 NOT_YOURS
-    initial = citizen_initial(citizen)
-    birth = initial.pop("birth")
-    initial["birth"] = birth[0].strftime("%d/%m/%Y") if birth[0] else str(birth[1])
-    initial["village_id"] = initial.pop("village")
-    initial["workplace_id"] = initial.pop("workplace")
-    initial["in_school"] = citizen.in_school
-    changes = payload.dict(exclude_unset=True)
-    return _save_citizen(request, _citizen_form_data({**initial, **changes}), citizen)
+    current = _form_data(CITIZEN, citizen_initial(citizen))
+    data = {**current, **_citizen_form_data(payload.dict(exclude_unset=True))}
+    return _save_citizen(request, data, citizen)
 
 
 @router.get("/households", response=page_of(HouseholdOut), summary="Danh sách hộ")
@@ -280,14 +283,7 @@ def _household_form(request: AuthedRequest, data: dict[str, Any]) -> HouseholdFo
     "/households", response={201: HouseholdOut, 403: Message, 422: Errors}, summary="Thêm hộ"
 )
 def create_household(request: AuthedRequest, payload: HouseholdIn) -> Any:
-    data = _clean(
-        {
-            "code": payload.code,
-            "village": payload.village_id,
-            "address": payload.address,
-            "clan": payload.clan_id or "",
-        }
-    )
+    data = _form_data(HOUSEHOLD, payload.dict())
     village = Place.objects.visible_to(request.user).filter(pk=payload.village_id).first()
     if village is not None and not can_edit_village(request.user, village):
         return Status(403, NOT_YOURS)
@@ -311,18 +307,9 @@ def create_household(request: AuthedRequest, payload: HouseholdIn) -> Any:
 )
 def update_household(request: AuthedRequest, household_id: Id, payload: HouseholdPatch) -> Any:
     household = get_household_or_404(request.user, household_id, write=True)  # 403 NOT_YOURS
-    current = {
-        "code": household.code,
-        "village": household.village_id,
-        "address": household.address,
-        "clan": household.clan_id or "",
-    }
-    changes = payload.dict(exclude_unset=True)
-    if "village_id" in changes:
-        changes["village"] = changes.pop("village_id")
-    if "clan_id" in changes:
-        changes["clan"] = changes.pop("clan_id") or ""
-    form = _household_form(request, _clean({**current, **changes}))
+    current = _form_data(HOUSEHOLD, form_initial(HOUSEHOLD, household))
+    changes = _form_data(HOUSEHOLD, payload.dict(exclude_unset=True))
+    form = _household_form(request, {**current, **changes})
     if form is None:
         return Status(
             422, {"errors": {"village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
@@ -371,16 +358,7 @@ def create_clan(request: AuthedRequest, payload: ClanIn) -> Any:
         return Status(
             422, {"errors": {"home_village_id": [_("Không có thôn này trong phạm vi của bạn.")]}}
         )
-    form = ClanForm(
-        _clean(
-            {
-                "name": payload.name,
-                "branch_name": payload.branch_name,
-                "home_village": payload.home_village_id,
-            }
-        ),
-        commune=commune,
-    )
+    form = ClanForm(_form_data(CLAN, payload.dict()), commune=commune)
     if not form.is_valid():
         return _errors(form)
     try:
@@ -396,15 +374,9 @@ def update_clan(request: AuthedRequest, clan_id: Id, payload: ClanPatch) -> Any:
     # Read, not write: the service refuses a clan not the user's (403), after the form
     # (422) as before.
     clan = get_clan_or_404(request.user, clan_id)
-    data = {
-        "name": clan.name,
-        "branch_name": clan.branch_name,
-        "home_village": clan.home_village_id,
-    }
-    changes = payload.dict(exclude_unset=True)
-    if "home_village_id" in changes:
-        changes["home_village"] = changes.pop("home_village_id")
-    form = ClanForm(_clean({**data, **changes}), commune=clan.commune)
+    data = _form_data(CLAN, form_initial(CLAN, clan))
+    changes = _form_data(CLAN, payload.dict(exclude_unset=True))
+    form = ClanForm({**data, **changes}, commune=clan.commune)
     if not form.is_valid():
         return _errors(form)
     try:
@@ -448,7 +420,7 @@ def create_organisation(request: AuthedRequest, payload: OrganisationIn) -> Any:
         raise Http404
     if not can_edit_commune(request.user, commune):
         return Status(403, {"detail": _("Bạn không quản lý sổ của %(c)s.") % {"c": commune}})
-    form = OrganisationForm(_clean(payload.dict(exclude={"commune_id"})))
+    form = OrganisationForm(_form_data(ORGANISATION, payload.dict(exclude={"commune_id"})))
     if not form.is_valid():
         return _errors(form)
     try:
@@ -472,10 +444,9 @@ def update_organisation(
 ) -> Any:
     # Read, not write: the service refuses as for clans.
     organisation = get_organisation_or_404(request.user, organisation_id)
-    data = {
-        f: getattr(organisation, f) for f in ("name", "kind", "level", "declared_staff", "address")
-    }
-    form = OrganisationForm(_clean({**data, **payload.dict(exclude_unset=True)}))
+    data = _form_data(ORGANISATION, form_initial(ORGANISATION, organisation))
+    changes = _form_data(ORGANISATION, payload.dict(exclude_unset=True))
+    form = OrganisationForm({**data, **changes})
     if not form.is_valid():
         return _errors(form)
     try:

@@ -3,9 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from ninja import Schema
 from pydantic import Field
 
+from registry.fields import CITIZEN, CLAN, HOUSEHOLD, ORGANISATION, Registry
 from registry.privacy import View
 
 # Bounds for every number the API reads, so an out-of-range value is a 422 naming the
@@ -38,25 +41,73 @@ class Message(Schema):
     detail: str
 
 
-class CitizenOut(Schema):
-    id: int
-    full_name: str
-    gender: str
-    birth_date: dt.date | None
-    birth_year: int
-    identity_number: str | None
-    phone: str
-    ethnicity: str
-    occupation: str
-    in_school: bool | None
-    commune_id: int
-    village_id: int
-    household_id: int | None
-    relation: str
-    workplace_id: int | None
-    status: str
-    status_date: dt.date | None
+# --- the registries' schemas, from their field specs (registry.fields) ----------------
 
+INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+
+
+def value_type(model_field: models.Field[Any, Any], *, write: bool = False) -> Any:
+    """A model field's JSON type. Written numbers are bounded as the database stores them
+    (an out-of-range value is a 422 naming the field, not an overflow); a link is its id."""
+    if model_field.is_relation:
+        return Id if write else int
+    if isinstance(model_field, models.BooleanField):
+        return bool
+    if isinstance(model_field, models.IntegerField):
+        low, high = INTEGER_RANGES[model_field.get_internal_type()]
+        return Annotated[int, Field(ge=low, le=high)] if write else int
+    if isinstance(model_field, models.DateTimeField):
+        return dt.datetime
+    if isinstance(model_field, models.DateField):
+        return dt.date
+    if isinstance(model_field, models.FloatField | models.DecimalField):
+        return float
+    return str
+
+
+def read_schema(registry: Registry) -> type[Schema]:
+    """The record as the API gives it: its id and every field of the spec (links by id)."""
+    annotations: dict[str, Any] = {"id": int}
+    for spec in registry.fields:
+        for column in spec.columns:
+            model_field = registry.model_field(column)
+            kind = value_type(model_field)
+            annotations[model_field.attname] = kind | None if model_field.null else kind
+    return type(f"{registry.model.__name__}Fields", (Schema,), {"__annotations__": annotations})
+
+
+def write_schema(registry: Registry, *, partial: bool = False) -> type[Schema]:
+    """The record as the API takes it: the spec's form fields (links by id), required as
+    the model requires them, else defaulted as the model defaults them; `partial` (a
+    PATCH): each one optional. A value the model keeps in several fields is written as
+    the form reads it, as text (the birth: "dd/mm/yyyy" or "yyyy")."""
+    annotations: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    for spec in registry.form_fields:
+        name = registry.api_name(spec)
+        model_field = registry.model_field(spec.columns[0])
+        kind = str if spec.stored_in else value_type(model_field, write=True)
+        if partial:
+            annotations[name], defaults[name] = kind | None, None
+        elif registry.required(spec):
+            annotations[name] = kind
+        elif kind is str:
+            annotations[name], defaults[name] = str, model_field.get_default() or ""
+        elif model_field.has_default():
+            annotations[name], defaults[name] = kind, model_field.get_default()
+        else:
+            annotations[name], defaults[name] = kind | None, None
+    suffix = "PatchFields" if partial else "InFields"
+    return type(
+        f"{registry.model.__name__}{suffix}",
+        (Schema,),
+        {"__annotations__": annotations, **defaults},
+    )
+
+
+# The classes below add what is not a field of the record; mypy cannot see a base made
+# from the spec (hence the ignores).
+class CitizenOut(read_schema(CITIZEN)):  # type: ignore[misc]
     # Personal fields are masked for roles that do not need them (registry/privacy.py).
     @staticmethod
     def resolve_identity_number(obj: Any, context: Any) -> str | None:
@@ -81,111 +132,51 @@ def _view(context: Any) -> Any:
     return cached
 
 
-class CitizenIn(Schema):
-    full_name: str
-    gender: str
-    birth: str  # dd/mm/yyyy or yyyy
-    identity_number: str = ""
-    phone: str = ""
-    ethnicity: str = ""
-    occupation: str = "other"
-    in_school: bool | None = None
-    village_id: Id
-    relation: str = ""
-    workplace_id: Id | None = None
-    household_id: Id | None = None
+class CitizenIn(write_schema(CITIZEN)):  # type: ignore[misc]
+    household_id: Id | None = None  # the household the new person joins
     confirm_duplicate: bool = False
 
 
-class CitizenPatch(Schema):
-    full_name: str | None = None
-    gender: str | None = None
-    birth: str | None = None
-    identity_number: str | None = None
-    phone: str | None = None
-    ethnicity: str | None = None
-    occupation: str | None = None
-    in_school: bool | None = None
-    village_id: Id | None = None
-    relation: str | None = None
-    workplace_id: Id | None = None
+class CitizenPatch(write_schema(CITIZEN, partial=True)):  # type: ignore[misc]
     confirm_duplicate: bool = False
     # A new phone or identity number that is the person's login: the officer confirms it.
     confirm_login_change: bool = False
 
 
-class HouseholdOut(Schema):
-    id: int
-    code: str
-    commune_id: int
-    village_id: int
-    address: str
-    clan_id: int | None
-    head_id: int | None
-    dissolved_on: dt.date | None
+class HouseholdOut(read_schema(HOUSEHOLD)):  # type: ignore[misc]
+    pass
 
 
-class HouseholdIn(Schema):
-    code: str
-    village_id: Id
-    address: str = ""
-    clan_id: Id | None = None
+class HouseholdIn(write_schema(HOUSEHOLD)):  # type: ignore[misc]
+    pass
 
 
-class HouseholdPatch(Schema):
-    code: str | None = None
-    village_id: Id | None = None
-    address: str | None = None
-    clan_id: Id | None = None
+class HouseholdPatch(write_schema(HOUSEHOLD, partial=True)):  # type: ignore[misc]
+    pass
 
 
-class ClanOut(Schema):
-    id: int
-    name: str
-    branch_name: str
-    commune_id: int
-    home_village_id: int
-    head_id: int | None
+class ClanOut(read_schema(CLAN)):  # type: ignore[misc]
+    pass
 
 
-class ClanIn(Schema):
-    name: str
-    branch_name: str = ""
-    home_village_id: Id
+class ClanIn(write_schema(CLAN)):  # type: ignore[misc]
+    pass
 
 
-class ClanPatch(Schema):
-    name: str | None = None
-    branch_name: str | None = None
-    home_village_id: Id | None = None
+class ClanPatch(write_schema(CLAN, partial=True)):  # type: ignore[misc]
+    pass
 
 
-class OrganisationOut(Schema):
-    id: int
-    name: str
-    kind: str
-    level: str
-    commune_id: int
-    declared_staff: int
-    address: str
-    head_id: int | None
+class OrganisationOut(read_schema(ORGANISATION)):  # type: ignore[misc]
+    pass
 
 
-class OrganisationIn(Schema):
-    name: str
-    kind: str
-    level: str = "commune"
-    commune_id: Id
-    declared_staff: Count = 0
-    address: str = ""
+class OrganisationIn(write_schema(ORGANISATION)):  # type: ignore[misc]
+    commune_id: Id  # the commune it is created in
 
 
-class OrganisationPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    level: str | None = None
-    declared_staff: Count | None = None
-    address: str | None = None
+class OrganisationPatch(write_schema(ORGANISATION, partial=True)):  # type: ignore[misc]
+    pass
 
 
 def page_of(schema: type[Schema]) -> type[Schema]:

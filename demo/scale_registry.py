@@ -21,6 +21,26 @@ from registry.identity import PROVINCE_CODES, make_identity
 from registry.models import Citizen, Clan, Household, Occupation, Organisation
 
 ADULT_AGE = 18
+# The citizen columns `build_commune` fills, in the order of its tuples; every other
+# field of the spec (registry.fields.CITIZEN) keeps its model default.
+GENERATED_CITIZEN_COLUMNS = [
+    "id",
+    "full_name",
+    "gender",
+    "birth_date",
+    "birth_year",
+    "identity_number",
+    "phone",
+    "ethnicity",
+    "occupation",
+    "in_school",
+    "village_id",
+    "household_id",
+    "relation",
+    "workplace_id",
+    "user_id",
+    "search_key",
+]
 OTHER_PROVINCES = sorted(PROVINCE_CODES - {"033", "034"})
 SCHOOL_LEVELS = ["Mầm non", "Tiểu học", "THCS"]
 SUFFIXES = ["", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9"]
@@ -303,28 +323,7 @@ def build_commune(
         ["id", "village_id", "code", "head_id", "address", "clan_id", "search_key"],
         constants,
     ).insert(household_rows)
-    RowTemplate(
-        Citizen,
-        [
-            "id",
-            "full_name",
-            "gender",
-            "birth_date",
-            "birth_year",
-            "identity_number",
-            "phone",
-            "ethnicity",
-            "occupation",
-            "in_school",
-            "village_id",
-            "household_id",
-            "relation",
-            "workplace_id",
-            "user_id",
-            "search_key",
-        ],
-        constants,
-    ).insert(citizen_rows)
+    RowTemplate(Citizen, GENERATED_CITIZEN_COLUMNS, constants).insert(citizen_rows)
     out.organisations = [(oid, name) for oid, _kind, name in organisations]
     out.clans = [
         (cid, commune.id, home.id, home.path, f"Họ {surname}" + (f" — {branch}" if branch else ""))

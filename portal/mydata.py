@@ -4,9 +4,11 @@ and the list of who saw or exported their personal data."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.db import models
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -15,9 +17,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from assessments.models import Assessment
 from audit.models import AuditEvent
+from core.text import fold
 from portal.models import AccountRequest, ChangeRequest
 from recognition import fonts
 from registry import privacy
+from registry.fields import CITIZEN
 from registry.models import Citizen
 
 
@@ -27,6 +31,47 @@ def _date(value: Any) -> str | None:
 
 def _when(value: Any) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+def key_of(label: str) -> str:
+    """A label as a key of the export: "số CCCD" → "so_cccd"."""
+    return fold(label).replace(" ", "_").replace("/", "_")
+
+
+# Fields the record section writes its own way: (key, value).
+SHOWN: dict[str, tuple[str, Callable[[Citizen], Any]]] = {
+    "village": ("noi_o", lambda c: f"{c.village.name}, {c.commune.name}"),
+}
+
+
+def _value(citizen: Citizen, name: str) -> Any:
+    """A field as a person reads it: a choice by its label, a date as dd/mm/yyyy, a link
+    by its name."""
+    field = CITIZEN.model_field(name)
+    if field.choices:
+        return getattr(citizen, f"get_{name}_display")()
+    value = getattr(citizen, name)
+    if isinstance(field, models.DateField):
+        return _date(value)
+    if field.is_relation:
+        return str(value) if value is not None else None
+    return value
+
+
+def record_of(citizen: Citizen) -> dict[str, Any]:
+    """The record section: every field of the spec marked `mine` (registry.fields),
+    keyed by its model field's name in Vietnamese ("ho_va_ten")."""
+    out: dict[str, Any] = {}
+    for field in CITIZEN.fields:
+        if not field.mine:
+            continue
+        if field.name in SHOWN:
+            key, shown = SHOWN[field.name]
+            out[key] = shown(citizen)
+            continue
+        for name in field.columns:
+            out[key_of(str(CITIZEN.model_field(name).verbose_name))] = _value(citizen, name)
+    return out
 
 
 def collect(citizen: Citizen) -> dict[str, Any]:
@@ -41,19 +86,7 @@ def collect(citizen: Citizen) -> dict[str, Any]:
         "xuat_luc": _when(timezone.now()),
         "ho_so": {
             "ma": citizen.pk,
-            "ho_va_ten": citizen.full_name,
-            "gioi_tinh": citizen.get_gender_display(),
-            "ngay_sinh": _date(citizen.birth_date),
-            "nam_sinh": citizen.birth_year,
-            "so_cccd": citizen.identity_number,
-            "so_dien_thoai": citizen.phone,
-            "dan_toc": citizen.ethnicity,
-            "nghe_nghiep": citizen.get_occupation_display(),
-            "dang_di_hoc": citizen.in_school,
-            "noi_o": f"{citizen.village.name}, {citizen.commune.name}",
-            "quan_he_voi_chu_ho": citizen.get_relation_display(),
-            "noi_lam_viec": str(citizen.workplace) if citizen.workplace else None,
-            "tinh_trang_cu_tru": citizen.get_status_display(),
+            **record_of(citizen),
             "tai_khoan": user.get_username() if user else None,
         },
         "ho_gia_dinh": None

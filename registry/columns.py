@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from django.db import models
 from django.db.models import TextChoices
 
 from core.text import fold
 from core.xlsx import Column
 from places.models import Place
-from registry.models import (
-    Citizen,
-    Clan,
-    Gender,
-    Household,
-    Occupation,
-    Organisation,
-    OrganisationKind,
-    OrganisationLevel,
-    Relation,
-    ResidenceStatus,
+from registry.fields import (
+    CITIZEN,
+    CLAN,
+    HOUSEHOLD,
+    ORGANISATION,
+    REGISTRIES,
+    FieldSpec,
+    Registry,
 )
+from registry.models import Citizen, Clan, Household, Organisation
+
+YES_NO = ("Có", "Không")
 
 
 def labels(choices: type[TextChoices]) -> tuple[str, ...]:
@@ -37,103 +38,38 @@ ID = Column(
     help="Để trống khi thêm mới. Giữ nguyên khi sửa tệp đã xuất từ hệ thống.",
 )
 
-CITIZEN_COLUMNS = [
-    ID,
-    Column(
-        "household_code",
-        "Mã hộ",
-        aliases=("mã hộ gia đình", "số hộ", "ma ho"),
-        width=12,
-        help="Mã hộ trong xã. Hộ chưa có sẽ được tạo mới ở thôn ghi trên dòng.",
-    ),
-    Column(
-        "full_name", "Họ và tên", required=True, aliases=("họ tên", "tên", "ho va ten"), width=26
-    ),
-    Column(
-        "gender",
-        "Giới tính",
-        required=True,
-        aliases=("gt", "giới"),
-        choices=labels(Gender),
-        width=10,
-    ),
-    Column(
-        "birth",
-        "Ngày sinh",
-        required=True,
-        aliases=("ngày tháng năm sinh", "năm sinh", "ngay sinh"),
-        width=13,
-        help="dd/mm/yyyy, hoặc chỉ năm sinh (yyyy).",
-    ),
-    Column(
-        "identity_number",
-        "Số CCCD",
-        aliases=("cccd", "số căn cước", "số định danh", "so cccd", "căn cước công dân"),
-        width=15,
-        help="12 chữ số. Định dạng ô là Văn bản để không mất số 0 ở đầu.",
-    ),
-    Column("phone", "Số điện thoại", aliases=("điện thoại", "sđt", "sdt"), width=13),
-    Column("ethnicity", "Dân tộc", width=10, help="Để trống: Kinh."),
-    Column(
-        "occupation",
-        "Nghề nghiệp",
-        aliases=("nhóm nghề nghiệp", "nghề"),
-        choices=labels(Occupation),
-        width=30,
-    ),
-    Column(
-        "in_school",
-        "Đang đi học",
-        aliases=("đi học",),
-        choices=("Có", "Không"),
-        width=11,
-        help="Với trẻ em và học sinh: Có/Không.",
-    ),
-    Column(
-        "village",
-        "Thôn",
-        required=True,
-        aliases=("thôn/tổ dân phố", "thôn, tổ dân phố", "tổ dân phố", "thon"),
-        width=20,
-    ),
-    Column(
-        "relation",
-        "Quan hệ với chủ hộ",
-        aliases=("quan hệ", "quan he voi chu ho"),
-        choices=labels(Relation),
-        width=16,
-    ),
-    Column(
-        "workplace",
-        "Nơi làm việc",
-        aliases=("đơn vị công tác", "cơ quan"),
-        width=28,
-        help="Tên đơn vị đã có trong sổ đơn vị của xã.",
-    ),
-    Column(
-        "status",
-        "Tình trạng cư trú",
-        aliases=("tình trạng",),
-        choices=labels(ResidenceStatus),
-        width=16,
-    ),
-]
 
-HOUSEHOLD_COLUMNS = [
-    ID,
-    Column("code", "Mã hộ", required=True, aliases=("mã hộ gia đình", "số hộ"), width=12),
-    Column("village", "Thôn", required=True, aliases=("thôn/tổ dân phố", "tổ dân phố"), width=20),
-    Column("address", "Địa chỉ", width=36),
-    Column(
-        "clan",
-        "Dòng họ",
-        aliases=("họ",),
-        width=22,
-        help=(
-            "Tên dòng họ (và chi) đã có trong sổ dòng họ của xã, ví dụ “Nguyễn — Chi 2”; "
-            "dòng họ ở xã khác ghi kèm mã xã trong ngoặc vuông, ví dụ “Nguyễn — Chi 2 [11953]”."
-        ),
-    ),
+def column(registry: Registry, field: FieldSpec) -> Column:
+    """A field's column, from its `Sheet` and its model field."""
+    sheet = field.sheet
+    assert sheet is not None
+    model_field = registry.model_field(field.columns[0])
+    choices: tuple[str, ...] = ()
+    if field.stored_in:
+        pass
+    elif model_field.choices:
+        choices = tuple(str(label) for _value, label in model_field.flatchoices)
+    elif isinstance(model_field, models.BooleanField):
+        choices = YES_NO
+    return Column(
+        registry.sheet_key(field),
+        sheet.header or registry.label(field),
+        required=registry.required(field),
+        aliases=sheet.aliases,
+        help=sheet.help,
+        choices=choices,
+        width=sheet.width,
+    )
+
+
+def sheet_columns(registry: Registry, *shown: Column) -> list[Column]:
+    """The system id, the spec's fields, and columns only to read (`shown`)."""
+    return [ID, *(column(registry, f) for f in registry.sheet_fields), *shown]
+
+
+CITIZEN_COLUMNS = sheet_columns(CITIZEN)
+HOUSEHOLD_COLUMNS = sheet_columns(
+    HOUSEHOLD,
     Column(
         "head_name",
         "Chủ hộ",
@@ -141,39 +77,11 @@ HOUSEHOLD_COLUMNS = [
         width=24,
         help="Chỉ để xem: chủ hộ được ghi ở sổ công dân.",
     ),
-]
-
-CLAN_COLUMNS = [
-    ID,
-    Column("name", "Dòng họ", required=True, aliases=("tên dòng họ", "họ"), width=18),
-    Column("branch_name", "Chi/nhánh", aliases=("chi", "chi họ", "nhánh"), width=18),
-    Column("home_village", "Thôn gốc", required=True, aliases=("thôn",), width=20),
-    Column("head_identity", "CCCD trưởng họ", aliases=("cccd trưởng họ",), width=15),
-    Column("head_name", "Trưởng họ", width=24, help="Chỉ để xem."),
-]
-
-ORGANISATION_COLUMNS = [
-    ID,
-    Column("name", "Tên đơn vị", required=True, aliases=("đơn vị", "tên cơ quan"), width=36),
-    Column(
-        "kind",
-        "Loại hình",
-        required=True,
-        aliases=("loại",),
-        choices=labels(OrganisationKind),
-        width=24,
-    ),
-    Column("level", "Cấp", choices=labels(OrganisationLevel), width=10, help="Để trống: Cấp xã."),
-    Column(
-        "declared_staff",
-        "Số cán bộ, người lao động",
-        aliases=("số lao động", "số cán bộ", "số người"),
-        width=14,
-    ),
-    Column("address", "Địa chỉ", width=30),
-    Column("head_identity", "CCCD thủ trưởng", width=15),
-    Column("head_name", "Thủ trưởng", width=24, help="Chỉ để xem."),
-]
+)
+CLAN_COLUMNS = sheet_columns(CLAN, Column("head_name", "Trưởng họ", width=24, help="Chỉ để xem."))
+ORGANISATION_COLUMNS = sheet_columns(
+    ORGANISATION, Column("head_name", "Thủ trưởng", width=24, help="Chỉ để xem.")
+)
 
 VILLAGE_EXTRA_HELP = "Tên thôn như trong danh sách thôn của xã (có hoặc không có chữ “Thôn”)."
 
@@ -220,22 +128,30 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "nghi huu": "retired",
     },
 }
-CHOICES: dict[str, type[TextChoices]] = {
-    "gender": Gender,
-    "occupation": Occupation,
-    "relation": Relation,
-    "status": ResidenceStatus,
-    "kind": OrganisationKind,
-    "level": OrganisationLevel,
-}
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """Each choice column's (code, label) pairs, by column key, from the model fields."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for registry in REGISTRIES.values():
+        for field in registry.sheet_fields:
+            model_field = registry.model_field(field.columns[0])
+            if not field.stored_in and model_field.choices:
+                pairs = [(str(v), str(label)) for v, label in model_field.flatchoices]
+                key = registry.sheet_key(field)
+                assert found.setdefault(key, pairs) == pairs, f"two choice lists named {key}"
+    return found
+
+
+CHOICES = _choices()
 
 
 @cache
 def choice_lookup(key: str) -> dict[str, str]:
     """folded label or code → code, for one choice column."""
     choices = CHOICES[key]
-    table = {fold(str(label)): value for value, label in choices.choices}
-    table.update({fold(value): value for value in choices.values})
+    table = {fold(label): value for value, label in choices}
+    table.update({fold(value): value for value, _label in choices})
     table.update(SYNONYMS.get(key, {}))
     return table
 
@@ -244,50 +160,74 @@ def label_of(choices: type[TextChoices], value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
+Cell = Callable[[Any], Any]
+
+
+def cell_of(registry: Registry, field: FieldSpec) -> Cell:
+    """How the export writes a plain field of a record: a choice by its label, yes/no as
+    "Có"/"Không", a date as dd/mm/yyyy, a link by its name, blank as ""."""
+    name = field.name
+    model_field = registry.model_field(name)
+    if model_field.choices:
+        table = dict(CHOICES[registry.sheet_key(field)])
+        return lambda obj: table.get(getattr(obj, name), "")
+    if isinstance(model_field, models.BooleanField):
+        return lambda obj: {True: "Có", False: "Không"}.get(getattr(obj, name), "")
+    if isinstance(model_field, models.DateField):
+        return lambda obj: value.strftime("%d/%m/%Y") if (value := getattr(obj, name)) else ""
+    if model_field.is_relation:
+        return lambda obj: str(getattr(obj, name) or "")
+    return lambda obj: "" if (value := getattr(obj, name)) is None else value
+
+
+def sheet_rows(
+    registry: Registry, records: Iterable[Any], cells: dict[str, Cell], *shown: Cell
+) -> Iterable[list[Any]]:
+    """Rows in `sheet_columns` order: the id, each field (`cells` where the sheet writes
+    it its own way, else `cell_of`), then the columns only to read."""
+    order = [cells.get(f.name) or cell_of(registry, f) for f in registry.sheet_fields]
+    order += shown
+    for record in records:
+        yield [record.pk, *(cell(record) for cell in order)]
+
+
 def citizen_rows(citizens: Iterable[Citizen], view: Any = None) -> Iterable[list[Any]]:
     """Rows of the citizen sheet; `view` (registry.privacy.View) masks what its reader
     may not see in full (None: everything in full, for the round trip's own tests)."""
-    for c in citizens:
-        yield [
-            c.pk,
-            c.household.code if c.household else "",
-            c.full_name,
-            label_of(Gender, c.gender),
-            (c.birth_date.strftime("%d/%m/%Y") if c.birth_date else str(c.birth_year))
-            if view is None
-            else view.birth_text(c),
-            (c.identity_number or "") if view is None else view.identity_number(c),
-            c.phone if view is None else view.phone_number(c),
-            c.ethnicity,
-            label_of(Occupation, c.occupation),
-            {True: "Có", False: "Không"}.get(c.in_school, "") if c.in_school is not None else "",
-            c.village.name,
-            label_of(Relation, c.relation),
-            c.workplace.name if c.workplace else "",
-            label_of(ResidenceStatus, c.status),
-        ]
+    cells: dict[str, Cell] = {
+        "household": lambda c: c.household.code if c.household else "",
+        "village": lambda c: c.village.name,
+        "workplace": lambda c: c.workplace.name if c.workplace else "",
+    }
+    if view is None:
+        cells["birth"] = lambda c: c.birth_display
+        cells["identity_number"] = lambda c: c.identity_number or ""
+    else:
+        cells["birth"] = view.birth_text
+        cells["identity_number"] = view.identity_number
+        cells["phone"] = view.phone_number
+    return sheet_rows(CITIZEN, citizens, cells)
 
 
 def household_rows(households: Iterable[Household]) -> Iterable[list[Any]]:
     commune_codes: dict[int, str] = {}  # one query per other commune, not per row
-    for h in households:
+
+    def clan(h: Household) -> str:
         clan = h.clan
+        if clan is None:
+            return ""
         code = ""
-        if clan is not None and clan.commune_id != h.commune_id:
+        if clan.commune_id != h.commune_id:
             if clan.commune_id not in commune_codes:
                 commune_codes[clan.commune_id] = (
                     Place.objects.filter(pk=clan.commune_id).values_list("code", flat=True).first()
                     or ""
                 )
             code = commune_codes[clan.commune_id]
-        yield [
-            h.pk,
-            h.code,
-            h.village.name,
-            h.address,
-            clan_label(clan, code) if clan else "",
-            h.head_name,
-        ]
+        return clan_label(clan, code)
+
+    cells: dict[str, Cell] = {"village": lambda h: h.village.name, "clan": clan}
+    return sheet_rows(HOUSEHOLD, households, cells, lambda h: h.head_name)
 
 
 def clan_label(clan: Clan, commune_code: str = "") -> str:
@@ -303,29 +243,20 @@ def _identity(view: Any, person: Citizen | None) -> str:
     return (person.identity_number or "") if view is None else view.identity_number(person)
 
 
+def _head_name(record: Clan | Organisation) -> str:
+    return record.head.full_name if record.head else ""
+
+
 def clan_rows(clans: Iterable[Clan], view: Any = None) -> Iterable[list[Any]]:
-    for c in clans:
-        yield [
-            c.pk,
-            c.name,
-            c.branch_name,
-            c.home_village.name,
-            _identity(view, c.head),
-            c.head.full_name if c.head else "",
-        ]
+    cells: dict[str, Cell] = {
+        "home_village": lambda c: c.home_village.name,
+        "head": lambda c: _identity(view, c.head),
+    }
+    return sheet_rows(CLAN, clans, cells, _head_name)
 
 
 def organisation_rows(
     organisations: Iterable[Organisation], view: Any = None
 ) -> Iterable[list[Any]]:
-    for o in organisations:
-        yield [
-            o.pk,
-            o.name,
-            label_of(OrganisationKind, o.kind),
-            label_of(OrganisationLevel, o.level),
-            o.declared_staff,
-            o.address,
-            _identity(view, o.head),
-            o.head.full_name if o.head else "",
-        ]
+    cells: dict[str, Cell] = {"head": lambda o: _identity(view, o.head)}
+    return sheet_rows(ORGANISATION, organisations, cells, _head_name)

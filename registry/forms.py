@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from core.text import collapse_spaces
 from places.models import Place
-from registry.fields import BirthField, IdentityField, PhoneField, YesNoField
-from registry.identity import IdentityError, check_identity
-from registry.models import (
-    Citizen,
-    Clan,
-    Gender,
-    Occupation,
-    Organisation,
-    OrganisationKind,
-    OrganisationLevel,
-    Relation,
+from registry.fields import (
+    CITIZEN,
+    CLAN,
+    HOUSEHOLD,
+    ORGANISATION,
+    BirthField,
+    IdentityField,
+    PhoneField,
+    Registry,
+    YesNoField,
+    YesNoSelect,
 )
+from registry.identity import IdentityError, check_identity
+from registry.models import Citizen, Clan, Organisation, Relation
 
 BLANK = [("", "—")]
+F = TypeVar("F", bound=type[forms.Form])
 
 
 class NameField(forms.CharField):
@@ -31,31 +38,75 @@ class NameField(forms.CharField):
         return collapse_spaces(super().to_python(value) or "")
 
 
-class CitizenFieldsForm(forms.Form):
-    """The person's own data; places and links are resolved by the caller."""
+def form_field(model_field: models.Field[Any, Any]) -> forms.Field:
+    """The form field of a model field, as the registry forms write it: text with its
+    spaces collapsed, yes/no as "Có"/"Không", a blank choice as "—"."""
+    if isinstance(model_field, models.BooleanField):
+        return YesNoField(required=False, widget=YesNoSelect())
+    kwargs: dict[str, Any] = {}
+    if type(model_field) is models.CharField and not model_field.choices:
+        kwargs["form_class"] = NameField
+    field = model_field.formfield(**kwargs)
+    assert field is not None, model_field
+    if isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0][0] == "":
+            field.choices = BLANK + choices[1:]
+    return field
 
-    full_name = NameField(label=_("Họ và tên"), max_length=120)
-    gender = forms.ChoiceField(label=_("Giới tính"), choices=Gender.choices)
-    birth = BirthField(label=_("Ngày sinh"), help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh"))
-    identity_number = IdentityField(label=_("Số CCCD"))
-    phone = PhoneField(label=_("Số điện thoại"))
-    ethnicity = NameField(label=_("Dân tộc"), max_length=40, required=False)
-    occupation = forms.ChoiceField(label=_("Nghề nghiệp"), choices=Occupation.choices)
-    in_school = YesNoField(
-        label=_("Đang đi học"),
-        required=False,
-        widget=forms.Select(choices=[("", "—"), ("true", _("Có")), ("false", _("Không"))]),
-    )
-    relation = forms.ChoiceField(
-        label=_("Quan hệ với chủ hộ"), choices=BLANK + list(Relation.choices), required=False
-    )
+
+def spec_form(registry: Registry, *, links: bool = False) -> Callable[[F], F]:
+    """The form's fields from the registry's spec (`registry.fields`), in its order: a
+    field the form declares is kept (its label, if it has none, from the spec), any other
+    is built from its model field (`form_field`). A link is declared by a form with
+    `links` (it scopes the records offered) and left out of one without. Fields of the
+    form's own (confirmation boxes) follow."""
+
+    def build(form_class: F) -> F:
+        declared = dict(form_class.declared_fields)
+        fields: dict[str, forms.Field] = {}
+        for spec in registry.form_fields:
+            if spec.name in declared:
+                field = declared.pop(spec.name)
+            elif registry.is_link(spec):
+                if links:
+                    raise ImproperlyConfigured(
+                        f"{form_class.__name__} must declare the link {spec.name!r} "
+                        "with the records it may offer"
+                    )
+                continue
+            elif spec.stored_in:
+                raise ImproperlyConfigured(
+                    f"{form_class.__name__} must declare {spec.name!r} (kept in "
+                    f"{', '.join(spec.stored_in)})"
+                )
+            else:
+                field = form_field(registry.model_field(spec.name))
+                field.label = None
+            if field.label is None:
+                field.label = registry.label(spec)
+            fields[spec.name] = field
+        fields.update(declared)
+        form_class.declared_fields = form_class.base_fields = fields
+        return form_class
+
+    return build
+
+
+@spec_form(CITIZEN)
+class CitizenFieldsForm(forms.Form):
+    """The person's own data; places and links are resolved by the caller. The fields
+    are the spec's (`registry.fields.CITIZEN`); those declared here read values their
+    model field alone would not."""
+
+    birth = BirthField(help_text=_("dd/mm/yyyy, hoặc chỉ năm sinh"))
+    identity_number = IdentityField()
+    phone = PhoneField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for field, message in citizen_cross_check(data).items():
             self.add_error(field, message)
-        if not data.get("ethnicity"):
-            data["ethnicity"] = "Kinh"
         return data
 
 
@@ -71,11 +122,10 @@ def citizen_cross_check(data: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+@spec_form(CITIZEN, links=True)
 class CitizenForm(CitizenFieldsForm):
-    village = forms.ModelChoiceField(label=_("Thôn nơi ở"), queryset=Place.objects.none())
-    workplace = forms.ModelChoiceField(
-        label=_("Nơi làm việc"), queryset=Organisation.objects.none(), required=False
-    )
+    village = forms.ModelChoiceField(queryset=Place.objects.none())
+    workplace = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
     confirm_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây là người khác, vẫn lưu"), required=False
     )
@@ -87,20 +137,6 @@ class CitizenForm(CitizenFieldsForm):
         ),
         required=False,
     )
-
-    field_order = [
-        "full_name",
-        "gender",
-        "birth",
-        "identity_number",
-        "phone",
-        "ethnicity",
-        "occupation",
-        "in_school",
-        "village",
-        "relation",
-        "workplace",
-    ]
 
     def __init__(
         self,
@@ -126,37 +162,34 @@ class CitizenForm(CitizenFieldsForm):
         ).order_by("name")
 
 
+def form_initial(registry: Registry, record: Any) -> dict[str, Any]:
+    """A record's values as its form reads them: links by id, a value kept in several
+    model fields as their tuple."""
+    names = [s.name for s in registry.form_fields if not s.stored_in]
+    initial = model_to_dict(record, fields=names)
+    for spec in registry.form_fields:
+        if spec.stored_in:
+            initial[spec.name] = tuple(getattr(record, c) for c in spec.stored_in)
+    return initial
+
+
 def citizen_initial(citizen: Citizen) -> dict[str, Any]:
-    return {
-        "full_name": citizen.full_name,
-        "gender": citizen.gender,
-        "birth": (citizen.birth_date, citizen.birth_year),
-        "identity_number": citizen.identity_number or "",
-        "phone": citizen.phone,
-        "ethnicity": citizen.ethnicity,
-        "occupation": citizen.occupation,
-        "in_school": ""
-        if citizen.in_school is None
-        else ("true" if citizen.in_school else "false"),
-        "village": citizen.village_id,
-        "relation": citizen.relation,
-        "workplace": citizen.workplace_id,
-    }
+    return form_initial(CITIZEN, citizen)
 
 
+@spec_form(HOUSEHOLD)
 class HouseholdFieldsForm(forms.Form):
     code = forms.RegexField(
-        label=_("Mã hộ"),
         max_length=30,
         regex=r"^[0-9A-Za-z._/-]+$",
         error_messages={"invalid": _("Mã hộ chỉ gồm chữ không dấu, số và . _ / -")},
     )
-    address = NameField(label=_("Địa chỉ"), max_length=200, required=False)
 
 
+@spec_form(HOUSEHOLD, links=True)
 class HouseholdForm(HouseholdFieldsForm):
-    village = forms.ModelChoiceField(label=_("Thôn"), queryset=Place.objects.none())
-    clan = forms.ModelChoiceField(label=_("Dòng họ"), queryset=Clan.objects.none(), required=False)
+    village = forms.ModelChoiceField(queryset=Place.objects.none())
+    clan = forms.ModelChoiceField(queryset=Clan.objects.none(), required=False)
 
     def __init__(
         self, *args: Any, villages: QuerySet[Place], clans: QuerySet[Clan], **kwargs: Any
@@ -166,9 +199,9 @@ class HouseholdForm(HouseholdFieldsForm):
         self.fields["clan"].queryset = clans  # type: ignore[attr-defined]
 
 
+@spec_form(CLAN)
 class ClanFieldsForm(forms.Form):
-    name = NameField(label=_("Dòng họ"), max_length=80, help_text=_("Ví dụ: Nguyễn, Trần Đình"))
-    branch_name = NameField(label=_("Chi/nhánh"), max_length=80, required=False)
+    name = NameField(max_length=80, help_text=_("Ví dụ: Nguyễn, Trần Đình"))
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -177,8 +210,9 @@ class ClanFieldsForm(forms.Form):
         return name
 
 
+@spec_form(CLAN, links=True)
 class ClanForm(ClanFieldsForm):
-    home_village = forms.ModelChoiceField(label=_("Thôn gốc"), queryset=Place.objects.none())
+    home_village = forms.ModelChoiceField(queryset=Place.objects.none())
 
     def __init__(self, *args: Any, commune: Place, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,14 +221,9 @@ class ClanForm(ClanFieldsForm):
         )
 
 
+@spec_form(ORGANISATION, links=True)
 class OrganisationFieldsForm(forms.Form):
-    name = NameField(label=_("Tên đơn vị"), max_length=200)
-    kind = forms.ChoiceField(label=_("Loại hình"), choices=OrganisationKind.choices)
-    level = forms.ChoiceField(label=_("Cấp"), choices=OrganisationLevel.choices)
-    declared_staff = forms.IntegerField(
-        label=_("Số cán bộ, người lao động"), min_value=0, max_value=1_000_000, required=False
-    )
-    address = NameField(label=_("Địa chỉ"), max_length=200, required=False)
+    declared_staff = forms.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
 
 class OrganisationForm(OrganisationFieldsForm):

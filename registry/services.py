@@ -24,6 +24,7 @@ from registry.access import (
     can_edit_village,
     require,
 )
+from registry.fields import CITIZEN, CLAN, HOUSEHOLD, ORGANISATION
 from registry.models import (
     Citizen,
     Clan,
@@ -34,26 +35,11 @@ from registry.models import (
 )
 from registry.signals import citizen_merged
 
-CITIZEN_FIELDS = [
-    "full_name",
-    "gender",
-    "birth_date",
-    "birth_year",
-    "identity_number",
-    "phone",
-    "ethnicity",
-    "occupation",
-    "in_school",
-    "village",
-    "household",
-    "relation",
-    "workplace",
-    "status",
-    "status_date",
-]
-HOUSEHOLD_FIELDS = ["code", "village", "address", "clan", "head", "dissolved_on"]
-CLAN_FIELDS = ["name", "branch_name", "home_village", "head"]
-ORGANISATION_FIELDS = ["name", "kind", "level", "declared_staff", "address", "head", "closed_on"]
+# What the audit trail keeps the before/after of: from the spec (registry.fields).
+CITIZEN_FIELDS = CITIZEN.audited
+HOUSEHOLD_FIELDS = HOUSEHOLD.audited
+CLAN_FIELDS = CLAN.audited
+ORGANISATION_FIELDS = ORGANISATION.audited
 
 
 class PossibleDuplicate(ValidationError):  # noqa: N818 - a warning the user may override, not an error
@@ -97,31 +83,15 @@ def _check_identity_free(identity: str | None, exclude: int | None = None) -> No
 
 
 def _apply_citizen_data(citizen: Citizen, data: dict[str, Any]) -> None:
-    birth = data.get("birth")
-    if birth is not None:
-        citizen.birth_date, citizen.birth_year = birth
-    for field in (
-        "full_name",
-        "gender",
-        "phone",
-        "ethnicity",
-        "occupation",
-        "in_school",
-        "relation",
-    ):
-        if field in data:
-            setattr(
-                citizen,
-                field,
-                data[field] if data[field] is not None or field == "in_school" else "",
-            )
-    if "identity_number" in data:
-        citizen.identity_number = data["identity_number"] or None
+    """The form's fields in `data` onto the record, as the model keeps them (a blank value
+    takes the field's default, `Registry.stored`); a required one given as None is left."""
+    for field in CITIZEN.form_fields:
+        if field.name not in data or (data[field.name] is None and CITIZEN.required(field)):
+            continue
+        for name, value in CITIZEN.stored(field, data[field.name]).items():
+            setattr(citizen, name, value)
     if data.get("village") is not None:
-        citizen.village = data["village"]
         citizen.commune = data["village"].parent
-    if "workplace" in data:
-        citizen.workplace = data["workplace"]
 
 
 @transaction.atomic

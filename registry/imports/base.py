@@ -20,7 +20,8 @@ from core.text import fold
 from core.xlsx import Column, ImportFileError, ImportReport, Row, read_sheet
 from places.models import Place
 from registry.access import can_edit_commune
-from registry.columns import COLUMNS, choice_lookup
+from registry.columns import CHOICES, COLUMNS, choice_lookup
+from registry.fields import Registry
 from registry.imports.audit import range_events
 
 Progress = Callable[[float, str], None]
@@ -115,6 +116,24 @@ class Importer:
                 _("“%(v)s” không hợp lệ; chọn một trong: %(o)s.") % {"v": value, "o": options},
             )
         return code or ""
+
+    def cells(self, row: Row, registry: Registry) -> dict[str, Any]:
+        """The data of the registry's form from a row's cells (its plain form fields in the
+        sheet): choice labels as codes (a blank one as the model field's default), whole
+        numbers that Excel made decimals back to whole."""
+        payload: dict[str, Any] = {}
+        for field in registry.plain_form_fields:
+            if field.sheet is None:
+                continue
+            key = registry.sheet_key(field)
+            value = row.values.get(key)
+            if key in CHOICES:
+                default = registry.model_field(field.name).get_default() or ""
+                value = self.choice(row, key, value, default=default)
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)
+            payload[field.name] = value
+        return payload
 
     def row_id(self, row: Row, *, quiet: bool = False) -> int | None:
         """The row's system id; `quiet` only looks (a bad id is reported once, later)."""

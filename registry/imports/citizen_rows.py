@@ -2,14 +2,17 @@
 validated with the page's fields.
 
 Rows stay plain dicts and tuples (100,000 people validate in seconds), but every tuple has
-a name: a person on record is a `CitizenValues`, a household a `KnownHousehold`.
+a name: a person on record is a `CitizenValues`, a household a `KnownHousehold`. What is
+compared of a person, and which cells the page's fields validate, come from the spec
+(`registry.fields.CITIZEN`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections import namedtuple
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -17,7 +20,8 @@ from django.utils.translation import gettext as _
 from core.text import fold
 from core.xlsx import Row
 from places.models import Place
-from registry.columns import choice_lookup
+from registry.columns import CHOICES, choice_lookup
+from registry.fields import CITIZEN
 from registry.forms import CitizenFieldsForm, citizen_cross_check
 from registry.identity import restore_leading_zeros
 
@@ -25,26 +29,39 @@ if TYPE_CHECKING:
     from registry.imports.base import Importer
 
 
-class CitizenValues(NamedTuple):
-    """What an import compares of a person: as on record, or as a row would leave it."""
-
-    full_name: str
-    gender: str
-    birth_date: dt.date | None
-    birth_year: int
-    identity_number: str | None
-    phone: str
-    ethnicity: str
-    occupation: str
-    in_school: bool | None
-    village_id: int
-    household_id: int | None  # -1: a household this file creates
-    relation: str
-    workplace_id: int | None
-    status: str
+# What an import compares of a person (model attnames: `village_id`), from the spec:
+# as on record (`values_list`), or as a row would leave it.
+CITIZEN_COMPARE = CITIZEN.compared
 
 
-CITIZEN_COMPARE = list(CitizenValues._fields)
+class CitizenValues(Protocol):
+    """A person on record as the import loaded them: a tuple of `CITIZEN_COMPARE`, with
+    a name for each (`citizen_values`). These are the ones the import reads by name."""
+
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def birth_date(self) -> dt.date | None: ...
+    @property
+    def birth_year(self) -> int: ...
+    @property
+    def identity_number(self) -> str | None: ...
+    @property
+    def village_id(self) -> int: ...
+    @property
+    def household_id(self) -> int | None: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def _values_type() -> Any:
+    return namedtuple("CitizenValues", CITIZEN_COMPARE)
+
+
+citizen_values: Callable[[Iterable[Any]], CitizenValues] = _values_type()._make
 
 
 class KnownHousehold(NamedTuple):
@@ -98,18 +115,12 @@ class Demotion(NamedTuple):
     household: str  # code
 
 
+# Cells whose values repeat thousands of times: their verdicts are remembered.
 REPEATING = {"gender", "birth", "ethnicity", "occupation", "in_school", "relation"}
-CITIZEN_FORM_FIELDS = [
-    "full_name",
-    "gender",
-    "birth",
-    "identity_number",
-    "phone",
-    "ethnicity",
-    "occupation",
-    "in_school",
-    "relation",
-]
+# The cells the page's fields validate (`CitizenFieldsForm`): the spec's form fields in
+# the sheet but the links, which the import resolves by name.
+CELL_FIELDS = tuple(f for f in CITIZEN.plain_form_fields if f.sheet is not None)
+CITIZEN_FORM_FIELDS = [f.name for f in CELL_FIELDS]
 
 
 def identity_text(raw: Any) -> str:
@@ -130,9 +141,13 @@ class CitizenCells:
         self.importer = importer
         self.fields = CitizenFieldsForm().fields
         self.memo: dict[tuple[str, Hashable], tuple[bool, Any]] = {}
-        self.gender_codes = choice_lookup("gender")
-        self.occupation_codes = choice_lookup("occupation")
-        self.relation_codes = choice_lookup("relation")
+        # Choice cells: (the column's codes, the code of a blank cell).
+        self.coded_cells: dict[str, tuple[dict[str, str], str]] = {}
+        for field in CELL_FIELDS:
+            key = CITIZEN.sheet_key(field)
+            if key in CHOICES:
+                default = CITIZEN.model_field(field.name).get_default() or ""
+                self.coded_cells[field.name] = (choice_lookup(key), default)
         self.status_codes = choice_lookup("status")
 
     def clean(self, row: Row) -> tuple[dict[str, Any], dict[str, list[str]], str]:
@@ -161,22 +176,20 @@ class CitizenCells:
         return cleaned, errors, status
 
     def payload(self, row: Row) -> tuple[dict[str, Any], str]:
-        """The form's data from the cells (choice labels turned into codes), and the status."""
+        """The form's data from the cells (choice labels turned into codes, whole numbers
+        that Excel made decimals back to whole), and the status."""
         values = row.values
-        identity = self.identity(row)
-        payload = {
-            "full_name": values.get("full_name"),
-            "gender": self.coded(row, "gender", values.get("gender"), self.gender_codes),
-            "birth": values.get("birth"),
-            "identity_number": identity,
-            "phone": values.get("phone"),
-            "ethnicity": values.get("ethnicity"),
-            "occupation": self.coded(
-                row, "occupation", values.get("occupation"), self.occupation_codes, "other"
-            ),
-            "in_school": values.get("in_school"),
-            "relation": self.coded(row, "relation", values.get("relation"), self.relation_codes),
-        }
+        payload: dict[str, Any] = {}
+        for field in CELL_FIELDS:
+            name = field.name
+            value = values.get(CITIZEN.sheet_key(field))
+            if name in self.coded_cells:
+                table, default = self.coded_cells[name]
+                value = self.coded(row, name, value, table, default)
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)
+            payload[name] = value
+        payload["identity_number"] = self.identity(row)
         status = self.coded(row, "status", values.get("status"), self.status_codes)
         return payload, status
 

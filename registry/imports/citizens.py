@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from core.text import fold
 from core.xlsx import Row
 from places.models import Place
+from registry.fields import CITIZEN
 from registry.forms import CitizenFieldsForm
 from registry.imports.audit import plain, some
 from registry.imports.base import Importer
 from registry.imports.citizen_rows import (
+    CELL_FIELDS,
     CITIZEN_COMPARE,
     CheckedRow,
     CitizenCells,
@@ -30,6 +32,7 @@ from registry.imports.citizen_rows import (
     Departure,
     KnownHousehold,
     PlannedHead,
+    citizen_values,
     identity_text,
 )
 from registry.imports.citizen_writes import CitizenWriter
@@ -96,7 +99,7 @@ class CitizenImporter(Importer):
         self.by_identity: dict[str, int] = {}
         self.by_person: dict[tuple[str, str, int], list[int]] = {}  # household, name, year
         self.by_name: dict[tuple[int, str, int], list[tuple[int, str]]] = {}  # village, …
-        code_of, make = self.code_of, CitizenValues._make
+        code_of, make = self.code_of, citizen_values
         for values in (
             Citizen.objects.filter(commune=self.commune)
             .values_list("id", *CITIZEN_COMPARE)
@@ -271,26 +274,21 @@ class CitizenImporter(Importer):
         return match
 
     def record(self, checked: CheckedRow, match: int | None) -> dict[str, Any]:
-        """The citizen as the row leaves it, as the columns the writer writes."""
-        cleaned, code = checked.cleaned, checked.code
-        birth_date, birth_year = cleaned["birth"]
-        return {
-            "full_name": cleaned["full_name"],
-            "gender": cleaned["gender"],
-            "birth_date": birth_date,
-            "birth_year": birth_year,
-            "identity_number": checked.identity,
-            "phone": cleaned["phone"],
-            "ethnicity": cleaned["ethnicity"] or "Kinh",
-            "occupation": cleaned["occupation"],
-            "in_school": cleaned["in_school"],
-            "village_id": checked.village.pk,
-            "household_code": code,
-            "relation": cleaned["relation"] if code else "",
-            "workplace_id": checked.workplace_id,
-            "status": checked.status
+        """The citizen as the row leaves it, as the columns the writer writes: the cells
+        the page's fields read, as the model keeps them (`Registry.stored`), and the
+        links and the status the import resolves."""
+        code = checked.code
+        record = CITIZEN.values(checked.cleaned, CELL_FIELDS)
+        record.update(
+            identity_number=checked.identity,
+            village_id=checked.village.pk,
+            household_code=code,
+            relation=record["relation"] if code else "",
+            workplace_id=checked.workplace_id,
+            status=checked.status
             or (self.existing[match].status if match else ResidenceStatus.ACTIVE),
-        }
+        )
+        return record
 
     def claim_headship(
         self, row: Row, code: str, match: int | None, record: dict[str, Any]
@@ -330,22 +328,8 @@ class CitizenImporter(Importer):
         before = self.existing[match]
         code = record["household_code"]
         known = self.households.get(code)
-        after = CitizenValues(
-            full_name=record["full_name"],
-            gender=record["gender"],
-            birth_date=record["birth_date"],
-            birth_year=record["birth_year"],
-            identity_number=record["identity_number"],
-            phone=record["phone"],
-            ethnicity=record["ethnicity"],
-            occupation=record["occupation"],
-            in_school=record["in_school"],
-            village_id=record["village_id"],
-            household_id=known.id if known else (None if not code else -1),
-            relation=record["relation"],
-            workplace_id=record["workplace_id"],
-            status=record["status"],
-        )
+        household_id = known.id if known else (None if not code else -1)  # -1: new here
+        after = [household_id if c == "household_id" else record[c] for c in CITIZEN_COMPARE]
         changes = {
             name.removesuffix("_id"): [plain(b), plain(a)]
             for name, b, a in zip(CITIZEN_COMPARE, before, after, strict=True)

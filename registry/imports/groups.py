@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from core.text import fold
 from core.xlsx import Row
 from places.models import Place
+from registry.fields import CLAN, ORGANISATION, Registry
 from registry.forms import ClanFieldsForm, OrganisationFieldsForm
 from registry.identity import restore_leading_zeros
 from registry.imports.audit import names_of, person_label
 from registry.imports.base import BATCH, Importer, RowForm
-from registry.models import Citizen, Clan, Organisation, OrganisationLevel
+from registry.models import Citizen, Clan, Organisation
 
 
 def head_by_identity(
@@ -54,6 +55,22 @@ def head_after(
     return found
 
 
+def shown_changes(
+    registry: Registry,
+    before: list[Any],
+    after: list[Any],
+    shown_before: dict[str, Any],
+    shown_after: dict[str, Any],
+) -> dict[str, list[Any]]:
+    """The audit's changes of a row (`Registry.compared` before and after), by field name
+    (`head`, not `head_id`), links as `shown_…` name them."""
+    return {
+        name.removesuffix("_id"): [shown_before.get(name, b), shown_after.get(name, a)]
+        for name, b, a in zip(registry.compared, before, after, strict=True)
+        if b != a
+    }
+
+
 class ClanImporter(Importer):
     kind = "clans"
     form_class = ClanFieldsForm
@@ -78,9 +95,7 @@ class ClanImporter(Importer):
         self.report.created, self.report.updated = len(self.creates), len(self.updates)
 
     def plan_row(self, row: Row) -> None:
-        cleaned, errors = self.form.clean(
-            {"name": row.values.get("name"), "branch_name": row.values.get("branch_name")}
-        )
+        cleaned, errors = self.form.clean(self.cells(row, CLAN))
         self.form_errors(row, errors)
         village = self.village_table.get(fold(str(row.values.get("home_village") or "")))
         if village is None:
@@ -109,36 +124,25 @@ class ClanImporter(Importer):
             return
         target = match or Clan(commune=self.commune)
         before_head: Citizen | None = target.head if target.head_id else None
-        before = (target.name, target.branch_name, target.home_village_id, target.head_id)
-        target.name, target.branch_name, target.home_village = (
-            cleaned["name"],
-            cleaned["branch_name"],
-            village,
-        )
+        before = [getattr(target, name) for name in CLAN.compared]
+        # Links named as the pages name them (registry.services: str of the object).
+        shown_before = {
+            "home_village_id": self.village_names.get(target.home_village_id),
+            "head_id": person_label(before_head),
+        }
+        for name, value in CLAN.values(cleaned, CLAN.plain_form_fields).items():
+            setattr(target, name, value)
+        target.home_village = village
         target.head = head_after(self, row, before_head, head)
-        after = (target.name, target.branch_name, target.home_village_id, target.head_id)
+        after = [getattr(target, name) for name in CLAN.compared]
         if match is None:
             self.creates.append(target)
         elif before != after:
-            # Named as the pages name them (registry.services: str of the object).
-            shown_before = (
-                *before[:2],
-                self.village_names.get(before[2]),
-                person_label(before_head),
-            )
-            shown_after = (
-                *after[:2],
-                village.name,
-                person_label(target.head if target.head_id else None),
-            )
-            names = ["name", "branch_name", "home_village", "head"]
-            changes = {
-                n: [sb, sa]
-                for n, b, a, sb, sa in zip(
-                    names, before, after, shown_before, shown_after, strict=True
-                )
-                if b != a
+            shown_after = {
+                "home_village_id": village.name,
+                "head_id": person_label(target.head if target.head_id else None),
             }
+            changes = shown_changes(CLAN, before, after, shown_before, shown_after)
             self.updates.append((target, changes))
         else:
             self.report.unchanged += 1
@@ -149,13 +153,10 @@ class ClanImporter(Importer):
         Clan.objects.bulk_create(self.creates, batch_size=BATCH)
         Clan.objects.bulk_update(
             [c for c, _x in self.updates],
-            ["name", "branch_name", "home_village", "head", "search_key", "name_key"],
+            [*(f.name for f in CLAN.sheet_fields), "search_key", "name_key"],
             batch_size=500,
         )
         self.audit(Clan, self.creates, self.updates)
-
-
-ORGANISATION_FIELDS = ["name", "kind", "level", "declared_staff", "address", "head_id"]
 
 
 class OrganisationImporter(Importer):
@@ -177,7 +178,7 @@ class OrganisationImporter(Importer):
         self.report.created, self.report.updated = len(self.creates), len(self.updates)
 
     def plan_row(self, row: Row) -> None:
-        payload = self.payload(row)
+        payload = self.cells(row, ORGANISATION)
         cleaned, errors = self.form.clean(payload)
         self.form_errors(row, errors)
         ok, head = head_by_identity(self, row, row.values.get("head_identity"))
@@ -199,51 +200,21 @@ class OrganisationImporter(Importer):
             return
         target = match or Organisation(commune=self.commune)
         before_head: Citizen | None = target.head if target.head_id else None
-        before = [getattr(target, f) for f in ORGANISATION_FIELDS]
-        target.name, target.kind, target.level = (
-            cleaned["name"],
-            cleaned["kind"],
-            cleaned["level"],
-        )
-        target.declared_staff, target.address = (
-            cleaned["declared_staff"] or 0,
-            cleaned["address"],
-        )
+        before = [getattr(target, name) for name in ORGANISATION.compared]
+        for name, value in ORGANISATION.values(cleaned, ORGANISATION.plain_form_fields).items():
+            setattr(target, name, value)
         target.head = head_after(self, row, before_head, head)
-        after = [getattr(target, f) for f in ORGANISATION_FIELDS]
+        after = [getattr(target, name) for name in ORGANISATION.compared]
         if match is None:
             self.creates.append(target)
         elif before != after:
             # The head named as the pages name it (registry.services: str of the citizen).
-            shown = {
-                "head_id": (
-                    person_label(before_head),
-                    person_label(target.head if target.head_id else None),
-                )
-            }
-            changes = {
-                f.removesuffix("_id"): list(shown.get(f, (b, a)))
-                for f, b, a in zip(ORGANISATION_FIELDS, before, after, strict=True)
-                if b != a
-            }
+            shown_before = {"head_id": person_label(before_head)}
+            shown_after = {"head_id": person_label(target.head if target.head_id else None)}
+            changes = shown_changes(ORGANISATION, before, after, shown_before, shown_after)
             self.updates.append((target, changes))
         else:
             self.report.unchanged += 1
-
-    def payload(self, row: Row) -> dict[str, Any]:
-        """The form's data from the cells (choice labels turned into codes)."""
-        staff = row.values.get("declared_staff")
-        return {
-            "name": row.values.get("name"),
-            "kind": self.choice(row, "kind", row.values.get("kind")),
-            "level": self.choice(
-                row, "level", row.values.get("level"), default=OrganisationLevel.COMMUNE
-            ),
-            "declared_staff": int(staff)
-            if isinstance(staff, float) and staff.is_integer()
-            else staff,
-            "address": row.values.get("address"),
-        }
 
     def commit(self) -> None:
         for o in self.creates + [o for o, _x in self.updates]:
@@ -251,16 +222,7 @@ class OrganisationImporter(Importer):
         Organisation.objects.bulk_create(self.creates, batch_size=BATCH)
         Organisation.objects.bulk_update(
             [o for o, _x in self.updates],
-            [
-                "name",
-                "kind",
-                "level",
-                "declared_staff",
-                "address",
-                "head",
-                "search_key",
-                "name_key",
-            ],
+            [*(f.name for f in ORGANISATION.sheet_fields), "search_key", "name_key"],
             batch_size=500,
         )
         self.audit(Organisation, self.creates, self.updates)

@@ -12,6 +12,7 @@ from core.text import fold
 from core.xlsx import Row
 from places.models import Place
 from registry.columns import clan_label
+from registry.fields import HOUSEHOLD
 from registry.forms import HouseholdFieldsForm
 from registry.imports.audit import names_of
 from registry.imports.base import BATCH, Importer, RowForm
@@ -127,10 +128,7 @@ class HouseholdImporter(Importer):
         self.report.created, self.report.updated = len(self.creates), len(self.updates)
 
     def plan_row(self, row: Row) -> None:
-        code = row.values.get("code")
-        if isinstance(code, float) and code.is_integer():
-            code = str(int(code))
-        cleaned, errors = self.form.clean({"code": code, "address": row.values.get("address")})
+        cleaned, errors = self.form.clean(self.cells(row, HOUSEHOLD))
         self.form_errors(row, errors)
         village = self.village_table.get(fold(str(row.values.get("village") or "")))
         if village is None:
@@ -149,29 +147,22 @@ class HouseholdImporter(Importer):
         if not self.check_match(row, cleaned["code"], row_id, match):
             return
         target = match or Household(commune=self.commune)
-        before = (target.code, target.village_id, target.address, target.clan_id)
-        target.code, target.village, target.address, target.clan = (
-            cleaned["code"],
-            village,
-            cleaned["address"],
-            clan,
-        )
-        after = (target.code, target.village_id, target.address, target.clan_id)
+        compared = HOUSEHOLD.compared
+        before = [getattr(target, name) for name in compared]
+        for name, value in HOUSEHOLD.values(cleaned, HOUSEHOLD.plain_form_fields).items():
+            setattr(target, name, value)
+        target.village, target.clan = village, clan
+        after = [getattr(target, name) for name in compared]
         if match is None:
             self.creates.append(target)
         elif before != after:
-            names = ["code", "village", "address", "clan"]
             shown = self.shown
-            self.updates.append(
-                (
-                    target,
-                    {
-                        n: [shown[n](b), shown[n](a)] if n in shown else [b, a]
-                        for n, b, a in zip(names, before, after, strict=True)
-                        if b != a
-                    },
-                )
-            )
+            changes = {}
+            for attname, b, a in zip(compared, before, after, strict=True):
+                if b != a:
+                    name = attname.removesuffix("_id")
+                    changes[name] = [shown[name](b), shown[name](a)] if name in shown else [b, a]
+            self.updates.append((target, changes))
         else:
             self.report.unchanged += 1
 
@@ -209,7 +200,7 @@ class HouseholdImporter(Importer):
         Household.objects.bulk_create(self.creates, batch_size=BATCH)
         Household.objects.bulk_update(
             [h for h, _c in self.updates],
-            ["code", "village", "address", "clan", "search_key"],
+            [*(f.name for f in HOUSEHOLD.sheet_fields), "search_key"],
             batch_size=500,
         )
         for household, changes in self.updates:

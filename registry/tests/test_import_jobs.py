@@ -274,10 +274,16 @@ def test_template_download_round_trips(world, as_user):
     assert header[:5] == ["Mã hệ thống", "Mã hộ", "Họ và tên *", "Giới tính *", "Ngày sinh *"]
     guide = "\n".join(str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row if c.value)
     assert "Mẫu nhập sổ công dân" in guide and "dd/mm/yyyy" in guide
-    # filled in and sent back, it imports
-    sheet.append(
-        [None, "PH-300", "Hà Thị Lan", "Nữ", "1992", "", "", "", "", "", "Đông Tảo", "Chủ hộ"]
-    )
+    # filled in (by header: a new field adds its own column) and sent back, it imports
+    typed = {
+        "Mã hộ": "PH-300",
+        "Họ và tên *": "Hà Thị Lan",
+        "Giới tính *": "Nữ",
+        "Ngày sinh *": "1992",
+        "Thôn *": "Đông Tảo",
+        "Quan hệ với chủ hộ": "Chủ hộ",
+    }
+    sheet.append([typed.get(h) for h in header])
     buffer = io.BytesIO()
     book.save(buffer)
     post_file(client, world.commune_a, buffer.getvalue(), name="mau.xlsx")
