@@ -126,9 +126,6 @@ def return_assessment(request: AuthedRequest, assessment_id: Id, payload: Return
     return Status(200, done)
 
 
-STEPS = {"submit": services.submit, "verify": services.verify, "propose": services.propose}
-
-
 @router.post(
     "/assessments/{assessment_id}/{step}",
     response={200: AssessmentOut, 403: Message, 404: Message, 422: Errors},
@@ -136,11 +133,11 @@ STEPS = {"submit": services.submit, "verify": services.verify, "propose": servic
 )
 def take_step(request: AuthedRequest, assessment_id: Id, step: Code, payload: StepIn) -> Any:
     assessment = can.get_assessment_or_404(request.user, assessment_id)
-    function = STEPS.get(step)
-    if function is None:
+    chosen = services.STEPS.get(step)
+    if chosen is None:
         return Status(404, {"detail": _("Không có bước “%(s)s”.") % {"s": step}})
     try:
-        done = function(actor=request.user, assessment=assessment, version=payload.version)
+        done = chosen.function(actor=request.user, assessment=assessment, version=payload.version)
     except (ValidationError, PermissionDenied) as exc:
         return _service_errors(exc)
     return Status(200, done)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.scope import scope_of
@@ -112,12 +115,25 @@ def reopen_year(*, actor: User, commune: Place, year: int, reason: str) -> Cycle
     return cycle
 
 
-def _cycle(assessment: Assessment) -> CycleYear:
-    cycle = CycleYear.objects.filter(commune_id=assessment.commune_id, year=assessment.year).first()
+Cycles = dict[tuple[int, int], CycleYear]
+
+
+def _cycle(assessment: Assessment, cycles: Cycles | None = None) -> CycleYear:
+    """The year of the assessment's commune; `cycles` keeps those already read (a step on
+    many records reads each commune's year once)."""
+    key = (assessment.commune_id, assessment.year)
+    cycle = cycles.get(key) if cycles is not None else None
     if cycle is None:
-        raise ValidationError(
-            _("Năm %(y)s chưa được mở cho %(c)s.") % {"y": assessment.year, "c": assessment.commune}
-        )
+        cycle = CycleYear.objects.filter(
+            commune_id=assessment.commune_id, year=assessment.year
+        ).first()
+        if cycle is None:
+            raise ValidationError(
+                _("Năm %(y)s chưa được mở cho %(c)s.")
+                % {"y": assessment.year, "c": assessment.commune}
+            )
+        if cycles is not None:
+            cycles[key] = cycle
     if cycle.is_closed:
         raise ValidationError(
             _("Năm %(y)s của %(c)s đã khóa sổ; mọi hồ sơ chỉ được xem.")
@@ -126,8 +142,10 @@ def _cycle(assessment: Assessment) -> CycleYear:
     return cycle
 
 
-def _check_deadline(actor: User, assessment: Assessment, field: str, label: str) -> None:
-    cycle = _cycle(assessment)
+def _check_deadline(
+    actor: User, assessment: Assessment, field: str, label: str, cycles: Cycles | None = None
+) -> None:
+    cycle = _cycle(assessment, cycles)
     deadline: dt.date = getattr(cycle, field)
     if timezone.localdate() > deadline and not can.is_province_admin(actor):
         raise ValidationError(
@@ -284,25 +302,46 @@ def _held_level(assessment: Assessment) -> tuple[int, int]:
     return earlier.level, months
 
 
+def _locked(ids: Iterable[int]) -> list[Assessment]:
+    """The rows, locked in id order (two steps on many records never wait on each other
+    crosswise), one statement per 2,000, with what the checks read: the places, the
+    organisation, the citizen, and the criteria sets (one query for all the rows)."""
+    ids = sorted(ids)
+    rows: list[Assessment] = []
+    for start in range(0, len(ids), 2000):
+        rows += (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("commune", "village", "organisation", "citizen")
+            .prefetch_related("criteria_set")
+            .filter(pk__in=ids[start : start + 2000])
+            .order_by("pk")
+        )
+    return rows
+
+
+def _already_done(locked: Assessment, version: int | None, done_state: str | None) -> bool:
+    """The optimistic lock: the row as the form (or the list) read it, or this exact step
+    already taken since (a form posted twice, a second tab); anything else is a conflict."""
+    if version is None or locked.version == version:
+        return False
+    if done_state is not None and locked.state == done_state:
+        return True
+    raise ConflictError(
+        _(
+            "Hồ sơ “%(s)s” vừa được người khác cập nhật (trạng thái: %(st)s). Hãy tải lại trang rồi làm tiếp."
+        )
+        % {"s": locked.subject_name, "st": locked.get_state_display()}
+    )
+
+
 def _lock(
     assessment: Assessment, version: int | None, *, done_state: str | None = None
 ) -> tuple[Assessment, bool]:
     """The row, locked; (row, True) when this exact step already happened (a form posted twice)."""
-    locked = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("commune", "village", "organisation", "citizen", "criteria_set")
-        .get(pk=assessment.pk)
-    )
-    if version is not None and locked.version != version:
-        if done_state is not None and locked.state == done_state:
-            return locked, True
-        raise ConflictError(
-            _(
-                "Hồ sơ “%(s)s” vừa được người khác cập nhật (trạng thái: %(st)s). Hãy tải lại trang rồi làm tiếp."
-            )
-            % {"s": locked.subject_name, "st": locked.get_state_display()}
-        )
-    return locked, False
+    rows = _locked([assessment.pk])
+    if not rows:
+        raise Assessment.DoesNotExist(f"Assessment {assessment.pk}")
+    return rows[0], _already_done(rows[0], version, done_state)
 
 
 @transaction.atomic
@@ -343,105 +382,230 @@ def save_answers(
     return recompute(locked)
 
 
+# --- the steps ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Move:
+    """One locked row going to a new state: the other fields the step sets, the audit note."""
+
+    assessment: Assessment
+    fields: dict[str, Any]
+    note: str = ""
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a field value (to group rows that get the same values)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, models.Model):
+        return (value.__class__, value.pk)
+    return value
+
+
+def _apply(actor: User, moves: list[_Move], state: str, action: str) -> None:
+    """Every transition's writes, for one locked row as for thousands: the rows (one UPDATE
+    per distinct set of new values: one for a bulk verification), the counts (one bump per
+    place, title and state) and the audit trail (one event per row, in one insert)."""
+    now = timezone.now()
+    updates: dict[Any, tuple[dict[str, Any], list[int]]] = {}
+    counts: Counter[tuple[int, int, int | None, str, str]] = Counter()
+    events: dict[tuple[str, str], list[Assessment]] = {}
+    for move in moves:
+        row, old = move.assessment, move.assessment.state
+        for key, value in move.fields.items():
+            setattr(row, key, value)
+        row.state = state
+        row.version += 1
+        row.updated_at = now
+        updates.setdefault(_frozen(move.fields), (move.fields, []))[1].append(row.pk)
+        place = (row.year, row.commune_id, row.village_id, row.title)
+        counts[(*place, old)] -= 1
+        counts[(*place, state)] += 1
+        events.setdefault((old, move.note), []).append(row)
+    for fields, ids in updates.values():
+        for start in range(0, len(ids), 5000):
+            Assessment.objects.filter(pk__in=ids[start : start + 5000]).update(
+                state=state, version=F("version") + 1, updated_at=now, **fields
+            )
+    # In one fixed order, so that two transactions never wait on each other's counts crosswise.
+    for (year, commune_id, village_id, title, counted), by in sorted(
+        counts.items(), key=lambda item: (*item[0][:2], item[0][2] or 0, *item[0][3:])
+    ):
+        if by:
+            Rollup.bump(
+                year=year,
+                commune_id=commune_id,
+                village_id=village_id,
+                title=title,
+                state=counted,
+                by=by,
+            )
+    for (old, note), rows in events.items():
+        record_many(
+            actor=actor,
+            action=f"assessment.{action}",
+            objects=rows,
+            changes={"state": [old, state]},
+            note=note,
+        )
+
+
 def _move(
     actor: User, assessment: Assessment, state: str, action: str, note: str = "", **fields: Any
 ) -> Assessment:
-    old = assessment.state
-    assessment.state = state
-    for key, value in fields.items():
-        setattr(assessment, key, value)
-    assessment.version += 1
-    assessment.save()
-    village_id = assessment.village_id
-    Rollup.bump(
-        year=assessment.year,
-        commune_id=assessment.commune_id,
-        village_id=village_id,
-        title=assessment.title,
-        state=old,
-        by=-1,
-    )
-    Rollup.bump(
-        year=assessment.year,
-        commune_id=assessment.commune_id,
-        village_id=village_id,
-        title=assessment.title,
-        state=state,
-        by=1,
-    )
-    record(
-        actor=actor,
-        action=f"assessment.{action}",
-        obj=assessment,
-        changes={"state": [old, state]},
-        note=note,
-    )
+    _apply(actor, [_Move(assessment, fields, note)], state, action)
     return assessment
+
+
+def _prepare_submit(actor: User, row: Assessment, now: dt.datetime) -> dict[str, Any]:
+    recompute(row)
+    missing = [
+        code for code, reason in row.result.get("failing", []) if reason == _("Chưa trả lời.")
+    ]
+    if missing:
+        raise ValidationError(_("Còn tiêu chí chưa trả lời: %(c)s.") % {"c": ", ".join(missing)})
+    return {
+        "submitted_at": now,
+        "submitted_by": actor,
+        "self_submitted": can.is_self(actor, row),
+        "returned_reasons": {},
+    }
+
+
+def _prepare_verify(actor: User, row: Assessment, now: dt.datetime) -> dict[str, Any]:
+    return {"verified_at": now}
+
+
+def _prepare_propose(actor: User, row: Assessment, now: dt.datetime) -> dict[str, Any]:
+    recompute(row)
+    return {"proposed_at": now}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One review step, as the record's page, the list's bulk page, the API and `bulk`
+    take it (`STEPS`). Taking it (`_take`) checks, for each locked row: who (`may`), the
+    state (`sources`), the year's deadline, then the step's own last checks and fields
+    (`prepare`); then moves the rows to `target` with `_apply`."""
+
+    name: str  # in the addresses: /binh-xet/<id>/buoc/<name>/, /api/v1/assessments/<id>/<name>
+    label: Promise  # the verb of the bulk page and its message: "Xác nhận"
+    done: Promise  # the message once taken on one record
+    sources: frozenset[str]  # the states it moves from
+    target: str  # the state it moves to
+    bulk_source: str  # the state of the records the bulk page takes it on
+    may: Callable[[Any, Assessment], bool]  # who may (assessments.permissions)
+    wrong_state: Promise  # the refusal of a record in another state; %(s)s: that state
+    deadline: str  # the `CycleYear` date it is taken by (the province admin may pass it)
+    deadline_label: Promise
+    prepare: Callable[[User, Assessment, dt.datetime], dict[str, Any]]
+    function: Callable[..., Assessment]  # the service: function(actor=, assessment=, version=)
+
+    def check(self, actor: User, row: Assessment, cycles: Cycles) -> None:
+        if not self.may(actor, row):
+            raise _deny()
+        if row.state not in self.sources:
+            raise ValidationError(str(self.wrong_state) % {"s": row.get_state_display()})
+        _check_deadline(actor, row, self.deadline, str(self.deadline_label), cycles)
+
+
+def _take(step: Step, actor: User, rows: list[Assessment]) -> list[Assessment]:
+    """The step on locked rows, the same for one and for many: every row checked first
+    (nothing written if one is refused), then each prepared, then all moved at once."""
+    cycles: Cycles = {}
+    for row in rows:
+        step.check(actor, row, cycles)
+    now = timezone.now()
+    moves = [_Move(row, step.prepare(actor, row, now)) for row in rows]
+    _apply(actor, moves, step.target, step.name)
+    return rows
+
+
+def _take_one(name: str, actor: User, assessment: Assessment, version: int | None) -> Assessment:
+    step = STEPS[name]
+    locked, done = _lock(assessment, version, done_state=step.target)
+    if done:
+        return locked
+    return _take(step, actor, [locked])[0]
 
 
 @transaction.atomic
 def submit(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
-    locked, done = _lock(assessment, version, done_state=State.SUBMITTED)
-    if done:
-        return locked
-    if not can.can_fill(actor, locked):
-        raise _deny()
-    if locked.state not in EDITABLE_STATES:
-        raise ValidationError(_("Chỉ nộp được hồ sơ đang ở bước đăng ký hoặc bị trả lại."))
-    _check_deadline(actor, locked, "assessment_until", _("tự đánh giá"))
-    recompute(locked)
-    missing = [
-        code for code, reason in locked.result.get("failing", []) if reason == _("Chưa trả lời.")
-    ]
-    if missing:
-        raise ValidationError(_("Còn tiêu chí chưa trả lời: %(c)s.") % {"c": ", ".join(missing)})
-    return _move(
-        actor,
-        locked,
-        State.SUBMITTED,
-        "submit",
-        submitted_at=timezone.now(),
-        submitted_by=actor,
-        self_submitted=can.is_self(actor, locked),
-        returned_reasons={},
-    )
-
-
-def _require_submitted(assessment: Assessment) -> None:
-    if assessment.state != State.SUBMITTED:
-        raise ValidationError(
-            _("Chỉ xác nhận được hồ sơ đã tự đánh giá (đang: %(s)s).")
-            % {"s": assessment.get_state_display()}
-        )
+    return _take_one("submit", actor, assessment, version)
 
 
 @transaction.atomic
 def verify(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
-    locked, done = _lock(assessment, version, done_state=State.VERIFIED)
-    if done:
-        return locked
-    if not can.can_verify(actor, locked):
-        raise _deny()
-    _require_submitted(locked)
-    _check_deadline(actor, locked, "review_until", _("bình xét"))
-    return _move(actor, locked, State.VERIFIED, "verify", verified_at=timezone.now())
+    return _take_one("verify", actor, assessment, version)
 
 
 @transaction.atomic
 def propose(*, actor: User, assessment: Assessment, version: int | None = None) -> Assessment:
-    locked, done = _lock(assessment, version, done_state=State.PROPOSED)
-    if done:
-        return locked
-    if not can.can_propose(actor, locked):
-        raise _deny()
-    if locked.state != State.VERIFIED:
-        raise ValidationError(
-            _("Chỉ đề nghị được hồ sơ đã xác nhận (đang: %(s)s).")
-            % {"s": locked.get_state_display()}
-        )
-    _check_deadline(actor, locked, "review_until", _("bình xét"))
-    recompute(locked)
-    return _move(actor, locked, State.PROPOSED, "propose", proposed_at=timezone.now())
+    return _take_one("propose", actor, assessment, version)
+
+
+# The one table of the review steps, in the order the bulk page offers them.
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step(
+            name="verify",
+            label=gettext_lazy("Xác nhận"),
+            done=gettext_lazy("Đã xác nhận."),
+            sources=frozenset({State.SUBMITTED}),
+            target=State.VERIFIED,
+            bulk_source=State.SUBMITTED,
+            may=can.can_verify,
+            wrong_state=gettext_lazy("Chỉ xác nhận được hồ sơ đã tự đánh giá (đang: %(s)s)."),
+            deadline="review_until",
+            deadline_label=gettext_lazy("bình xét"),
+            prepare=_prepare_verify,
+            function=verify,
+        ),
+        Step(
+            name="propose",
+            label=gettext_lazy("Đề nghị công nhận"),
+            done=gettext_lazy("Đã đề nghị công nhận."),
+            sources=frozenset({State.VERIFIED}),
+            target=State.PROPOSED,
+            bulk_source=State.VERIFIED,
+            may=can.can_propose,
+            wrong_state=gettext_lazy("Chỉ đề nghị được hồ sơ đã xác nhận (đang: %(s)s)."),
+            deadline="review_until",
+            deadline_label=gettext_lazy("bình xét"),
+            prepare=_prepare_propose,
+            function=propose,
+        ),
+        Step(
+            name="submit",
+            label=gettext_lazy("Nộp"),
+            done=gettext_lazy("Đã nộp bản tự đánh giá."),
+            sources=frozenset(EDITABLE_STATES),
+            target=State.SUBMITTED,
+            # A returned record goes back through its own page, to be corrected.
+            bulk_source=State.REGISTERED,
+            may=can.can_fill,
+            wrong_state=gettext_lazy("Chỉ nộp được hồ sơ đang ở bước đăng ký hoặc bị trả lại."),
+            deadline="assessment_until",
+            deadline_label=gettext_lazy("tự đánh giá"),
+            prepare=_prepare_submit,
+            function=submit,
+        ),
+    )
+}
+
+
+@transaction.atomic
+def bulk(*, actor: User, step: str, assessments: list[Assessment]) -> int:
+    """One step on many records (the list's bulk page), all or none: the rows locked in a
+    few statements, each held to the version it was listed with (one changed since is a
+    conflict, as on its own page, unless it has already taken this step: then it is left
+    out), then taken by the same `_take` as one record. Returns how many moved."""
+    chosen = STEPS[step]
+    listed = {a.pk: a.version for a in assessments}
+    rows = [row for row in _locked(listed) if not _already_done(row, listed[row.pk], chosen.target)]
+    return len(_take(chosen, actor, rows))
 
 
 RETURNABLE = {State.SUBMITTED, State.VERIFIED, State.PROPOSED}
@@ -523,6 +687,7 @@ def decide(
     if len(titles) != 1:
         raise ValidationError(_("Một quyết định chỉ cho một danh hiệu của một năm."))
     title, year = titles.pop()
+    cycles: Cycles = {}
     for assessment in locked:
         if assessment.state != State.PROPOSED:
             raise ValidationError(
@@ -534,7 +699,7 @@ def decide(
                 _("Bạn không phải cấp có thẩm quyền công nhận “%(s)s”.")
                 % {"s": assessment.subject_name}
             )
-        _check_deadline(actor, assessment, "decision_until", _("ra quyết định"))
+        _check_deadline(actor, assessment, "decision_until", _("ra quyết định"), cycles)
         if assessment.pk not in not_recognised and not assessment.passed:
             failing = "; ".join(
                 f"{c or ''} {r}".strip() for c, r in assessment.result.get("failing", [])
@@ -633,73 +798,6 @@ def revoke(
         revoked_at=timezone.now(),
         revoked_reason=reason.strip(),
     )
-
-
-STEPS = {"submit": submit, "verify": verify, "propose": propose}
-
-
-@transaction.atomic
-def bulk(*, actor: User, step: str, assessments: list[Assessment]) -> int:
-    """One review step on many records: all succeed or none does."""
-    if step == "verify":
-        return _bulk_verify(actor, [a.pk for a in assessments])
-    function = STEPS[step]
-    for assessment in assessments:
-        function(actor=actor, assessment=assessment)
-    return len(assessments)
-
-
-def _bulk_verify(actor: User, ids: list[int]) -> int:
-    """`verify` on many records with the same checks as one by one, in a few statements:
-    rows locked in id order, checked in Python, updated in batches, rollups bumped once
-    per (village, title) and one audit event per record."""
-    rows: list[Assessment] = []
-    ids = sorted(ids)
-    for start in range(0, len(ids), 2000):
-        rows += (
-            Assessment.objects.select_for_update(of=("self",))
-            .select_related("commune", "village", "organisation", "citizen")
-            .filter(pk__in=ids[start : start + 2000])
-            .order_by("pk")
-        )
-    cycles: dict[tuple[int, int], None] = {}
-    for row in rows:
-        if row.state == State.VERIFIED:
-            continue  # verified meanwhile (a second tab): nothing to do, as one by one
-        if not can.can_verify(actor, row):
-            raise _deny()
-        _require_submitted(row)
-        key = (row.commune_id, row.year)
-        if key not in cycles:
-            _check_deadline(actor, row, "review_until", _("bình xét"))
-            cycles[key] = None
-    todo = [row for row in rows if row.state == State.SUBMITTED]
-    now = timezone.now()
-    moved: Counter[tuple[int, int, int | None, str]] = Counter()
-    for row in todo:
-        moved[(row.year, row.commune_id, row.village_id, row.title)] += 1
-    todo_ids = [row.pk for row in todo]
-    for start in range(0, len(todo_ids), 5000):
-        Assessment.objects.filter(pk__in=todo_ids[start : start + 5000]).update(
-            state=State.VERIFIED, verified_at=now, updated_at=now, version=F("version") + 1
-        )
-    for (year, commune_id, village_id, title), count in moved.items():
-        for state, by in ((State.SUBMITTED, -count), (State.VERIFIED, count)):
-            Rollup.bump(
-                year=year,
-                commune_id=commune_id,
-                village_id=village_id,
-                title=title,
-                state=state,
-                by=by,
-            )
-    record_many(
-        actor=actor,
-        action="assessment.verify",
-        objects=todo,
-        changes={"state": [State.SUBMITTED, State.VERIFIED]},
-    )
-    return len(todo)
 
 
 def citizens_of_household(household: Household) -> list[Citizen]:

@@ -36,9 +36,10 @@ def bench_bulk_verify(count: int) -> list[dict[str, Any]]:
     from django.db.models import Count
 
     from accounts.models import Role
-    from assessments.models import Assessment, State, Title
+    from assessments.models import Assessment, State
     from assessments.stats import differences, rebuild
     from bench.web_bench import client_for, large_commune, user_with_role
+    from criteria.titles import Title
 
     commune = large_commune()
     waiting = Assessment.objects.filter(

@@ -29,8 +29,6 @@ from criteria.forms import answers_form_class, answers_from, initial_answers
 from criteria.titles import Title
 from places.models import Place
 
-BULK_STEPS = {"verify": _("Xác nhận"), "propose": _("Đề nghị công nhận"), "submit": _("Nộp")}
-
 
 @login_required
 def assessment_list(request: AuthedRequest) -> HttpResponse:
@@ -60,7 +58,7 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
             "villages": villages,
             "extra_query": (params.urlencode() + "&") if params else "",
             "params": params.urlencode(),
-            "bulk_steps": BULK_STEPS,
+            "bulk_steps": {name: step.label for name, step in services.STEPS.items()},
             "is_officer": bool(scope_of(request.user).roles - {"citizen"}),
         },
     )
@@ -69,24 +67,23 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def bulk_action(request: AuthedRequest) -> HttpResponse:
     """A review step on the filtered list: a confirmation with the count, then all or nothing."""
-    step = request.POST.get("step") or request.GET.get("step", "")
-    if step not in BULK_STEPS:
+    name = request.POST.get("step") or request.GET.get("step", "")
+    step = services.STEPS.get(name)
+    if step is None:
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     qs, chosen = queries.listing(request.user, source)
-    wanted_state = {
-        "submit": State.REGISTERED,
-        "verify": State.SUBMITTED,
-        "propose": State.VERIFIED,
-    }[step]
-    targets = qs.filter(state=wanted_state)
+    targets = qs.filter(state=step.bulk_source)
     ids = request.POST.getlist("ids") if request.method == "POST" else request.GET.getlist("ids")
     if ids:
         targets = targets.filter(pk__in=[int(i) for i in ids if i.isdigit()])
     count = targets.count()
     if request.method == "POST" and request.POST.get("confirm") == str(count):
         try:
-            done = services.bulk(actor=request.user, step=step, assessments=list(targets))
+            # Only what `bulk` holds each row to (its id and the version listed): the
+            # service locks and reads the rows itself.
+            listed = list(targets.select_related(None).only("pk", "version"))
+            done = services.bulk(actor=request.user, step=step.name, assessments=listed)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(
                 request,
@@ -98,7 +95,7 @@ def bulk_action(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Đã %(s)s %(n)s hồ sơ.") % {"s": str(BULK_STEPS[step]).lower(), "n": done},
+                _("Đã %(s)s %(n)s hồ sơ.") % {"s": str(step.label).lower(), "n": done},
             )
         return redirect(
             f"{reverse('assessments:list')}?nam={chosen['nam']}&danh_hieu={chosen['danh_hieu']}"
@@ -112,8 +109,8 @@ def bulk_action(request: AuthedRequest) -> HttpResponse:
         request,
         "assessments/bulk_confirm.html",
         {
-            "step": step,
-            "label": BULK_STEPS[step],
+            "step": step.name,
+            "label": step.label,
             "count": count,
             "targets": targets[:100],
             "params": source,
@@ -219,33 +216,23 @@ def derived_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/_result.html", context)
 
 
-STEPS = {"submit": services.submit, "verify": services.verify, "propose": services.propose}
-
-
 def _step(
-    request: AuthedRequest, assessment: Assessment, step: str, version: int | None
+    request: AuthedRequest, assessment: Assessment, name: str, version: int | None
 ) -> HttpResponse:
-    function = STEPS[step]
+    step = services.STEPS[name]
     try:
-        function(actor=request.user, assessment=assessment, version=version)
+        step.function(actor=request.user, assessment=assessment, version=version)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(
-            request,
-            {
-                "submit": _("Đã nộp bản tự đánh giá."),
-                "verify": _("Đã xác nhận."),
-                "propose": _("Đã đề nghị công nhận."),
-            }[step],
-        )
+        messages.success(request, str(step.done))
     return redirect("assessments:detail", pk=assessment.pk)
 
 
 @login_required
 @require_POST
 def assessment_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
-    if step not in STEPS:
+    if step not in services.STEPS:
         raise Http404
     assessment = can.get_assessment_or_404(request.user, pk, write=step)
     form = VersionForm(request.POST)
