@@ -129,7 +129,7 @@ def return_assessment(request: AuthedRequest, assessment_id: Id, payload: Return
 @router.post(
     "/assessments/{assessment_id}/{step}",
     response={200: AssessmentOut, 403: Message, 404: Message, 422: Errors},
-    summary="Bước bình xét: submit, verify, propose",
+    summary="Bước bình xét: nộp (submit), xác nhận (verify), đề nghị công nhận (propose)",
 )
 def take_step(request: AuthedRequest, assessment_id: Id, step: Code, payload: StepIn) -> Any:
     assessment = can.get_assessment_or_404(request.user, assessment_id)
