@@ -32,7 +32,8 @@ class CriterionSpec:
     text: str
     kind: str
     points: Decimal
-    required: bool = False
+    # Must hold for recognition whatever the points (see criteria/README.md).
+    condition: bool = False
     unit: str = ""
     threshold: Decimal | None = None
     options: tuple[dict[str, Any], ...] = ()
@@ -41,12 +42,18 @@ class CriterionSpec:
     levels: tuple[int, ...] = ()
     group: str = ""
 
+    @property
+    def required(self) -> bool:
+        """The answer form's word for a condition ("bắt buộc")."""
+        return self.condition
+
 
 @dataclass(frozen=True)
 class GroupSpec:
     code: str
     name: str
     criteria: tuple[CriterionSpec, ...]
+    min_points: Decimal | None = None
 
     @property
     def max_points(self) -> Decimal:
@@ -63,6 +70,8 @@ class SetSpec:
     bands: tuple[dict[str, Any], ...] = ()
     levels: tuple[dict[str, Any], ...] = ()
     indicators: dict[str, Any] = field(default_factory=dict)
+    # The lowest band the title is granted from ("Khá"); "" = every band.
+    grant_from_band: str = ""
 
     @property
     def criteria(self) -> list[CriterionSpec]:
@@ -158,7 +167,8 @@ def spec_from_data(data: dict[str, Any]) -> SetSpec:
                 text=c.get("text", ""),
                 kind=c["kind"],
                 points=Decimal(str(c.get("points", 0))),
-                required=bool(c.get("required", False)),
+                # "required" is what files exported before conditions called them
+                condition=bool(c.get("condition", c.get("required", False))),
                 unit=c.get("unit", ""),
                 threshold=_decimal(c.get("threshold")),
                 options=tuple(c.get("options", ())),
@@ -169,7 +179,11 @@ def spec_from_data(data: dict[str, Any]) -> SetSpec:
             )
             for c in group.get("criteria", [])
         )
-        groups.append(GroupSpec(str(group["code"]), group["name"], criteria))
+        groups.append(
+            GroupSpec(
+                str(group["code"]), group["name"], criteria, _decimal(group.get("min_points"))
+            )
+        )
     return SetSpec(
         mode=data.get("mode", ResultMode.POINTS),
         groups=tuple(groups),
@@ -179,6 +193,7 @@ def spec_from_data(data: dict[str, Any]) -> SetSpec:
         bands=tuple(data.get("bands", ())),
         levels=tuple(data.get("levels", ())),
         indicators=dict(data.get("indicators", {})),
+        grant_from_band=str(data.get("grant_from_band", "") or ""),
     )
 
 
@@ -370,6 +385,13 @@ def evaluate(
     return made(True, score, points=score, passed=passed, reason=reason)
 
 
+def _band_min(spec: SetSpec, name: str) -> Decimal | None:
+    for band in spec.bands:
+        if str(band["name"]) == name:
+            return Decimal(str(band["min"]))
+    return None
+
+
 def _band(spec: SetSpec, total: Decimal) -> str:
     for band in sorted(spec.bands, key=lambda b: Decimal(str(b["min"])), reverse=True):
         if total >= Decimal(str(band["min"])):
@@ -390,6 +412,83 @@ def _indicators(spec: SetSpec, results: dict[str, CriterionResult]) -> dict[str,
             and (each is None or all(r.points >= each for r in members))
         )
     return flags
+
+
+def _condition_failed(criterion: CriterionSpec, result: CriterionResult) -> str:
+    return _("Điều kiện chưa đạt: %(c)s. %(r)s") % {
+        "c": criterion.text.rstrip("."),
+        "r": result.reason,
+    }
+
+
+def _scored_failing(
+    spec: SetSpec,
+    members: list[CriterionSpec],
+    results: dict[str, CriterionResult],
+    pass_mark: Decimal | None,
+    prefix: str = "",
+) -> tuple[list[tuple[str, str]], bool]:
+    """What keeps a scored result from passing, and whether every condition held.
+
+    Conditions (criteria marked so, and the floor of self-scored indicators) fail the
+    result whatever the total; then each group's minimum; then the pass mark."""
+    failing: list[tuple[str, str]] = []
+    conditions_held = True
+    for criterion in members:
+        r = results[criterion.code]
+        if not r.answered and criterion.kind != CriterionKind.DERIVED:
+            failing.append((r.code, r.reason))  # "Chưa trả lời." (the submit step looks for it)
+            conditions_held = conditions_held and not criterion.condition
+        elif not r.passed and criterion.condition:
+            conditions_held = False
+            failing.append((r.code, _condition_failed(criterion, r)))
+        elif not r.answered:
+            failing.append((r.code, r.reason))
+        elif not r.passed and criterion.kind == CriterionKind.SCORE:
+            conditions_held = False
+            failing.append(
+                (
+                    r.code,
+                    _("Điều kiện chưa đạt: không chỉ số nào dưới %(f)s điểm. %(r)s")
+                    % {"f": _fmt(spec.indicator_floor or ZERO), "r": r.reason},
+                )
+            )
+    codes = {c.code for c in members}
+    for group in spec.groups:
+        in_group = [c for c in group.criteria if c.code in codes]
+        if not in_group:
+            continue
+        got = sum((results[c.code].points for c in in_group), ZERO)
+        most = sum((c.points for c in in_group), ZERO)
+        needs = [
+            n
+            for n in (
+                most * spec.group_min_share if spec.group_min_share is not None else None,
+                group.min_points,
+            )
+            if n is not None
+        ]
+        need = max(needs) if needs else None
+        if need is not None and got < need:
+            failing.append(
+                (
+                    "",
+                    prefix
+                    + _("Nhóm %(g)s đạt %(v)s/%(m)s điểm, dưới mức tối thiểu %(n)s điểm.")
+                    % {"g": group.code, "v": _fmt(got), "m": _fmt(most), "n": _fmt(need)},
+                )
+            )
+    total = sum((results[c].points for c in codes), ZERO)
+    if pass_mark is not None and total < pass_mark:
+        failing.append(
+            (
+                "",
+                prefix
+                + _("Tổng %(t)s điểm, dưới điểm đạt %(p)s.")
+                % {"t": _fmt(total), "p": _fmt(pass_mark)},
+            )
+        )
+    return failing, conditions_held
 
 
 def score(
@@ -416,55 +515,46 @@ def score(
     }
     total = sum((r.points for r in results.values()), ZERO)
     complete = all(r.answered for r in results.values())
-    failing: list[tuple[str, str]] = []
     groups: dict[str, tuple[Decimal, Decimal]] = {}
     for group in spec.groups:
         got = sum((results[c.code].points for c in group.criteria), ZERO)
         groups[group.code] = (got, group.max_points)
+    band = _band(spec, total) if spec.bands else ""
     if spec.mode == ResultMode.ALL_PASS:
+        # every indicator is a condition: the failing ones are named by their code
         failing = [(r.code, r.reason) for r in results.values() if not r.passed]
-        passed = not failing
     else:
-        for r in results.values():
-            spec_c = next(c for c in spec.criteria if c.code == r.code)
-            if not r.answered:
-                failing.append((r.code, r.reason))
-            elif not r.passed and (spec_c.required or spec_c.kind == CriterionKind.SCORE):
+        failing, conditions_held = _scored_failing(
+            spec, list(spec.criteria), results, spec.pass_mark
+        )
+        if not conditions_held:
+            band = ""  # a failed condition grants no band, whatever the points
+        elif spec.grant_from_band and spec.bands:
+            lowest = _band_min(spec, spec.grant_from_band)
+            reached = _band_min(spec, band) if band else None
+            if lowest is not None and (reached is None or reached < lowest):
                 failing.append(
                     (
-                        r.code,
-                        r.reason
-                        if not spec_c.required
-                        else _("Tiêu chí bắt buộc chưa đạt. ") + r.reason,
-                    )
-                )
-        if spec.group_min_share is not None:
-            for group in spec.groups:
-                got, most = groups[group.code]
-                need = most * spec.group_min_share
-                if got < need:
-                    failing.append(
+                        "",
                         (
-                            "",
-                            _("Nhóm %(g)s đạt %(v)s/%(m)s điểm, dưới mức tối thiểu %(n)s điểm.")
-                            % {"g": group.code, "v": _fmt(got), "m": _fmt(most), "n": _fmt(need)},
+                            _("Xếp loại %(b)s (%(t)s điểm): danh hiệu chỉ công nhận từ loại")
+                            % {"b": band, "t": _fmt(total)}
+                            if band
+                            else _(
+                                "Tổng %(t)s điểm, chưa đạt loại nào: danh hiệu công nhận từ loại"
+                            )
+                            % {"t": _fmt(total)}
                         )
+                        + _(" %(g)s (từ %(m)s điểm).")
+                        % {"g": spec.grant_from_band, "m": _fmt(lowest)},
                     )
-        if spec.pass_mark is not None and total < spec.pass_mark:
-            failing.append(
-                (
-                    "",
-                    _("Tổng %(t)s điểm, dưới điểm đạt %(p)s.")
-                    % {"t": _fmt(total), "p": _fmt(spec.pass_mark)},
                 )
-            )
-        passed = not failing
     return Result(
         total=total,
         max_total=spec.max_points,
-        passed=passed,
+        passed=not failing,
         complete=complete,
-        band=_band(spec, total) if spec.bands else "",
+        band=band,
         criteria=list(results.values()),
         failing=failing,
         groups=groups,
@@ -480,6 +570,9 @@ def _score_levels(
     held_level: int,
     held_months: int,
 ) -> Result:
+    """Levels, lowest first; each has its own criteria (a criterion's `levels`), thresholds
+    (a rule's `p` per level) and way of passing: every indicator met (`all_pass`, the
+    learning commune of Thông tư 25/2023) or conditions plus a `pass_mark`."""
     levels = sorted(spec.levels, key=lambda lv: int(lv["level"])) or [
         {"level": 1, "name": _("Đạt")}
     ]
@@ -488,9 +581,10 @@ def _score_levels(
     shown: dict[str, CriterionResult] = {}
     for level_info in levels:
         level = int(level_info["level"])
+        name = str(level_info.get("name", level))
         members = [c for c in spec.criteria if not c.levels or level in c.levels]
-        results = [
-            evaluate(
+        results = {
+            c.code: evaluate(
                 c,
                 answers.get(c.code),
                 derived.get(c.code),
@@ -498,18 +592,23 @@ def _score_levels(
                 level=level,
             )
             for c in members
-        ]
-        for r in results:
-            if level == int(levels[0]["level"]) or r.code not in shown or not r.passed:
-                shown.setdefault(r.code, r)
-        level_failing = [(r.code, r.reason) for r in results if not r.passed]
+        }
+        for code, r in results.items():
+            shown.setdefault(code, r)
+        pass_mark = _decimal(level_info.get("pass_mark"))
+        if bool(level_info.get("all_pass", pass_mark is None)):
+            level_failing = [(r.code, r.reason) for r in results.values() if not r.passed]
+        else:
+            level_failing, _held = _scored_failing(
+                spec, members, results, pass_mark, prefix=f"{name}: "
+            )
         months = int(level_info.get("after_months", 0) or 0)
         if months and level > 1 and not (held_level >= level - 1 and held_months >= months):
             level_failing.append(
                 (
                     "",
                     _("%(n)s chỉ xét sau khi đạt mức trước ít nhất %(m)s tháng.")
-                    % {"n": level_info.get("name", level), "m": months},
+                    % {"n": name, "m": months},
                 )
             )
         if level_failing:

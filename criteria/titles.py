@@ -38,7 +38,8 @@ class TitleSpec:
     # "population_group" (the four forms of the learning-citizen criteria), "org_level"
     # (commune- or province-level units), or "" (one set).
     chosen_by: str = ""
-    # Recognised at a level (1 or 2) that later years build on (learning communes).
+    # Recognised at a level (1 or 2) that later years build on (learning communes, units
+    # of province level).
     leveled: bool = False
     # Who recognises it when the province has set no rule (assessments.AuthorityRule).
     default_authority: str = "commune"
@@ -53,7 +54,9 @@ TITLES: dict[str, TitleSpec] = {
         TitleSpec(Title.GDHT, SubjectKind.HOUSEHOLD),
         TitleSpec(Title.DHHT, SubjectKind.CLAN),
         TitleSpec(Title.CDHT_THON, SubjectKind.VILLAGE),
-        TitleSpec(Title.DVHT, SubjectKind.ORGANISATION, chosen_by="org_level"),
+        # Leveled: province-level units have two levels (Thông tư 24/2023/TT-BGDĐT); the
+        # commune-level set is scored by points and never uses the level held.
+        TitleSpec(Title.DVHT, SubjectKind.ORGANISATION, chosen_by="org_level", leveled=True),
         TitleSpec(Title.CDHT, SubjectKind.CITIZEN, chosen_by="population_group"),
         TitleSpec(
             Title.XA_HT,

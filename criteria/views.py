@@ -15,9 +15,18 @@ from core.forms import apply_errors, error_text
 from core.http import AuthedRequest, attachment
 from criteria import services
 from criteria.engine import spec_of
-from criteria.forms import CriterionForm, GroupForm, ImportForm, SetForm, answers_form_class
+from criteria.forms import (
+    AdoptForm,
+    CriterionForm,
+    GroupForm,
+    ImportForm,
+    SetForm,
+    answers_form_class,
+)
 from criteria.io import export_json, parse
+from criteria.items import criterion_items, find, group_items, set_items
 from criteria.models import CriteriaGroup, CriteriaSet, Criterion
+from criteria.rules import RULES
 
 
 def _require_reader(request: AuthedRequest) -> None:
@@ -54,25 +63,38 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     spec = spec_of(criteria_set)
     preview = answers_form_class(spec)(initial={"version": 0})
-    groups = [
-        {
-            "group": group,
-            "rows": [
+    groups = []
+    waiting = 0
+    conditions = []
+    for group in criteria_set.groups.prefetch_related("criteria"):
+        rows = []
+        for c in group.criteria.all():
+            items = criterion_items(c)
+            waiting += sum(item.source.awaits_adoption for item in items)
+            if c.condition:
+                conditions.append({"criterion": c, "items": items})
+            rows.append(
                 {
                     "criterion": c,
+                    "items": items,
+                    "rule": RULES[c.rule].label if c.rule in RULES else "",
                     "field": preview[f"c_{c.code}"] if f"c_{c.code}" in preview.fields else None,
                 }
-                for c in group.criteria.all()
-            ],
-        }
-        for group in criteria_set.groups.prefetch_related("criteria")
-    ]
+            )
+        g_items = group_items(group)
+        waiting += sum(item.source.awaits_adoption for item in g_items)
+        groups.append({"group": group, "items": g_items, "rows": rows})
+    rules = set_items(criteria_set)
+    waiting += sum(item.source.awaits_adoption for item in rules)
     return render(
         request,
         "criteria/set_detail.html",
         {
             "set": criteria_set,
             "groups": groups,
+            "rules": rules,
+            "conditions": conditions,
+            "waiting": waiting,
             "max_points": spec.max_points,
             "is_admin": scope_of(request.user).is_province_admin,
             "versions": CriteriaSet.objects.filter(family=criteria_set.family).order_by("-version"),
@@ -172,7 +194,16 @@ def group_edit(request: AuthedRequest, pk: int, group_pk: int | None = None) -> 
     if not criteria_set.is_editable:
         raise Http404
     form = GroupForm(
-        request.POST or None, initial={"code": group.code, "name": group.name} if group else None
+        request.POST or None,
+        initial={
+            "code": group.code,
+            "name": group.name,
+            "min_points": group.min_points,
+            "source": group.source,
+            "min_points_source": group.min_points_source,
+        }
+        if group
+        else None,
     )
     if request.method == "POST":
         if request.POST.get("delete") and group is not None:
@@ -232,4 +263,35 @@ def criterion_edit(
             "title": _("Tiêu chí — %(g)s") % {"g": group},
             "deletable": criterion is not None,
         },
+    )
+
+
+@login_required
+def adopt(request: AuthedRequest, pk: int, item: str) -> HttpResponse:
+    """The province records the document that adopts a proposal (one item, or all)."""
+    _require_admin(request)
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    every = item == services.ALL_PROPOSALS
+    found = None if every else find(criteria_set, item)
+    if not every and found is None:
+        raise Http404
+    form = AdoptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adopted = services.adopt(
+                actor=request.user, criteria_set=criteria_set, key=item, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi nhận tỉnh thông qua %(n)s mục theo %(d)s.")
+                % {"n": len(adopted), "d": form.cleaned_data["document"]},
+            )
+            return redirect("criteria:detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "criteria/adopt.html",
+        {"form": form, "set": criteria_set, "item": found, "every": every},
     )

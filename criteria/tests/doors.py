@@ -20,6 +20,13 @@ DOORS = [
     Door("criteria:new_version", allow=ADMIN, kwargs=draft, outside=ADMIN),
     Door("criteria:publish", allow=ADMIN, kwargs=draft, outside=ADMIN),
     Door("criteria:edit", allow=ADMIN, kwargs=draft, outside=ADMIN),
+    # the province adopts a proposal of any version (here: the validity of a published set)
+    Door(
+        "criteria:adopt",
+        allow=ADMIN,
+        kwargs=lambda s: {"pk": s.shared.criteria_set.pk, "item": "set.validity_years"},
+        outside=ADMIN,
+    ),
     Door("criteria:group_add", allow=ADMIN, kwargs=draft, outside=ADMIN),
     Door("criteria:group_edit", allow=ADMIN, kwargs=group, outside=ADMIN),
     Door("criteria:criterion_add", allow=ADMIN, kwargs=group, outside=ADMIN),

@@ -24,7 +24,8 @@ def test_preview_shows_the_form_and_the_default_label(world, as_user):
     assert "Bộ tiêu chí mặc định — tỉnh xác nhận" in page
     assert "Quyết định 448/QĐ-KHVN" in page
     assert 'name="c_1.2"' in page  # the yes/no question rendered as it will be filled in
-    assert "children_in_school" in page  # derived criteria show their rule
+    assert "Mọi trẻ em trong độ tuổi đều đi học" in page  # derived criteria show their rule
+    assert "children_in_school" not in page  # in words, never its code name
 
 
 @pytest.mark.parametrize("persona", [p for p in ALL_PERSONAS if p != "alice"])
@@ -40,7 +41,7 @@ def test_new_version_edit_and_publish(world, as_user):
     response = alice.post(f"/tieu-chi/{old.pk}/phien-ban-moi/")
     draft = CriteriaSet.objects.get(family="gdht-2021", status=SetStatus.DRAFT)
     assert response["Location"] == f"/tieu-chi/{draft.pk}/"
-    assert draft.version == 2
+    assert draft.version == old.version + 1 == 3  # the shipped set is version 2 (issue 17)
     group = draft.groups.get(code="3")
     criterion = group.criteria.get(code="3.2")
     response = alice.post(
@@ -99,8 +100,13 @@ def test_export_and_import_round_trip(world, as_user):
     )
     imported = CriteriaSet.objects.get(name="Bộ tiêu chí GĐHT của tỉnh")
     assert response["Location"] == f"/tieu-chi/{imported.pk}/"
-    assert (imported.status, imported.version) == (SetStatus.DRAFT, 2)
+    assert (imported.status, imported.version) == (SetStatus.DRAFT, gdht().version + 1)
     assert Criterion.objects.filter(group__criteria_set=imported).count() == 10
+    # provenance travels with the file, item by item
+    literacy = Criterion.objects.get(group__criteria_set=imported, code="2.1")
+    assert literacy.source["kind"] == "official" and not literacy.condition
+    assert imported.sources["pass_mark"]["kind"] == "proposal"
+    assert "mặc định" not in imported.legal_basis and "chưa có trong tay" in imported.note
 
 
 def test_import_of_a_broken_file_names_the_problem(world, as_user):

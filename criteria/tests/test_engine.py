@@ -23,7 +23,7 @@ def answers_all(spec, value=True):
     return {c.code: value for c in spec.criteria if c.kind != "derived"}
 
 
-# --- Gia đình học tập: points, pass mark 80, each group ≥ half, 2.1 required --------------
+# --- Gia đình học tập: points, pass mark 80, each group ≥ half ------------------------------
 GDHT = "gdht.toml"
 GDHT_DERIVED_OK = {"1.1": DerivedValue(Decimal(0)), "2.3": share(60)}
 
@@ -57,8 +57,9 @@ def gdht_answers(**overrides):
             70,
             "Tổng 70 điểm, dưới điểm đạt 80.",
         ),
-        # required 2.1 failed with a high total (90)
-        (gdht_answers(**{"2.1": False}), GDHT_DERIVED_OK, False, 90, "Tiêu chí bắt buộc chưa đạt."),
+        # 2.1 (literacy) is an official item of 10 points, not a condition: no source makes
+        # it one (version 1 of the set marked it "required": issue 17)
+        (gdht_answers(**{"2.1": False}), GDHT_DERIVED_OK, True, 90, None),
         # a whole group of 20 at 0: total 80 but group 4 under half
         (
             gdht_answers(**{"4.1": False, "4.2": False}),
@@ -67,8 +68,9 @@ def gdht_answers(**overrides):
             80,
             "Nhóm 4 đạt 0/20 điểm, dưới mức tối thiểu 10 điểm.",
         ),
-        # number under threshold: 1 topic < 2
-        (gdht_answers(**{"2.2": 1}), GDHT_DERIVED_OK, True, 90, None),
+        # number under threshold: an adult learnt nothing this year (Quyết định 448: ≥ 1 each)
+        (gdht_answers(**{"2.2": 0}), GDHT_DERIVED_OK, True, 90, None),
+        (gdht_answers(**{"2.2": 1}), GDHT_DERIVED_OK, True, 100, None),
         # a child out of school and few learning citizens
         (
             gdht_answers(),
@@ -102,9 +104,9 @@ def test_gdht_unanswered_criterion_is_named():
 
 
 def test_gdht_number_reason():
-    result = score(load(GDHT), gdht_answers(**{"2.2": 1}), GDHT_DERIVED_OK)
+    result = score(load(GDHT), gdht_answers(**{"2.2": 0}), GDHT_DERIVED_OK)
     by_code = {c.code: c for c in result.criteria}
-    assert by_code["2.2"].reason == "Đạt 1 chủ đề, yêu cầu ít nhất 2 chủ đề."
+    assert by_code["2.2"].reason == "Đạt 0 nội dung, yêu cầu ít nhất 1 nội dung."
 
 
 def test_derived_reason_shows_value_and_threshold():
@@ -165,10 +167,67 @@ def test_dvht_bands(failed, staff_share, total, band, passed):
     assert (result.total, result.band, result.passed) == (total, band, passed)
 
 
-def test_province_dvht_needs_90_percent():
+def test_commune_dvht_grants_from_khá_only():
+    """Trung bình is a band of Thông tư 22/2020; the default grants the title from Khá."""
+    spec = load("dvht.toml")
+    assert spec.grant_from_band == "Khá" and spec.pass_mark is None
+    answers = answers_all(spec)
+    for code in ("1.1", "3.2", "2.2", "2.4", "2.3"):
+        answers[code] = False
+    result = score(spec, answers, {"3.1": share(60)})
+    assert result.failing == [
+        ("", "Xếp loại Trung bình (60 điểm): danh hiệu chỉ công nhận từ loại Khá (từ 70 điểm).")
+    ]
+    for code in ("1.2", "1.3"):
+        answers[code] = False
+    result = score(spec, answers, {"3.1": share(60)})
+    assert result.failing == [
+        ("", "Tổng 40 điểm, chưa đạt loại nào: danh hiệu công nhận từ loại Khá (từ 70 điểm).")
+    ]
+
+
+# --- Đơn vị học tập cấp tỉnh: ≥ 90 % staff CDHT is a condition; two levels -----------------
+def tinh(staff, full=None):
+    return {"ĐK1": share(staff), "3.1": share(staff if full is None else full)}
+
+
+def test_province_dvht_without_90_percent_is_not_recognised_whatever_the_points():
     spec = load("dvht_tinh.toml")
-    assert score(spec, answers_all(spec), {"3.1": share(89)}).total == 75
-    assert score(spec, answers_all(spec), {"3.1": share(90)}).total == 100
+    result = score(spec, answers_all(spec), tinh(0))
+    assert (result.passed, result.level, result.band) == (False, 0, "")
+    assert result.failing == [
+        (
+            "ĐK1",
+            "Điều kiện chưa đạt: Ít nhất 90% cán bộ, công chức, viên chức, người lao động của "
+            "đơn vị đạt danh hiệu Công dân học tập. Đạt 0%, yêu cầu ≥ 90%.",
+        )
+    ]
+    # 89,99 % is still short of 90 %, however it is rounded for display
+    assert not score(spec, answers_all(spec), tinh("89.99")).passed
+
+
+@pytest.mark.parametrize(
+    ("staff", "failed", "held", "level"),
+    [
+        (90, [], (0, 0), 1),  # 75 points (3.1 needs 100 %): level 1
+        (100, [], (0, 0), 1),  # 100 points, but level 1 not held yet
+        (100, [], (1, 11), 1),
+        (100, [], (1, 12), 2),
+        (100, ["3.2", "3.3"], (1, 24), 2),  # exactly 85
+        (100, ["3.2", "3.3", "2.2"], (1, 24), 1),  # 80 < 85
+        (90, ["1.1"], (0, 0), 0),  # 65 < 70
+    ],
+)
+def test_province_dvht_levels(staff, failed, held, level):
+    spec = load("dvht_tinh.toml")
+    answers = answers_all(spec)
+    for code in failed:
+        answers[code] = False
+    result = score(spec, answers, tinh(staff), held_level=held[0], held_months=held[1])
+    assert result.level == level
+    assert result.band == ("", "Mức độ 1", "Mức độ 2")[level]
+    if level == 0:
+        assert result.failing == [("", "Mức độ 1: Tổng 65 điểm, dưới điểm đạt 70.")]
 
 
 # --- Công dân học tập: ≥ 80 and no indicator below 5 ----------------------------------------
@@ -195,6 +254,28 @@ def test_cdht(form, scores, passed, digital):
     assert result.total == sum(scores)
     assert result.passed is passed
     assert result.indicators["digital_skills"] is digital
+
+
+def test_cdht_floor_is_a_condition():
+    spec = load("cdht_resident.toml")
+    codes = [c.code for c in spec.criteria]
+    result = score(spec, dict(zip(codes, ["10"] * 9 + ["4"], strict=True)))
+    assert result.failing == [
+        (
+            "3.2",
+            "Điều kiện chưa đạt: không chỉ số nào dưới 5 điểm. "
+            "Tự chấm 4 điểm, dưới mức tối thiểu 5.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("form", ["resident", "worker", "official", "student"])
+def test_cdht_2022_and_2023_sets_score_alike(form):
+    """Quyết định 244 (2022) and 324 (2023+): the same rule, two sets, two bases."""
+    old, new = load(f"cdht_{form}_2022.toml"), load(f"cdht_{form}.toml")
+    scores = [str(s) for s in [8] * 9 + [9]]
+    for spec in (old, new):
+        assert score(spec, dict(zip([c.code for c in spec.criteria], scores, strict=True))).passed
 
 
 def test_cdht_answers_are_bounded():
@@ -238,6 +319,61 @@ def test_learning_commune_levels(derived, held_level, held_months, level):
     result = score(spec, answers_all(spec), derived, held_level=held_level, held_months=held_months)
     assert result.level == level
     assert result.passed is (level >= 1)
+
+
+# --- Conditions and group minimums declared by a set --------------------------------------
+def tiny(**extra):
+    data = {
+        "mode": "points",
+        "pass_mark": 10,
+        "bands": [{"name": "Tốt", "min": 18}, {"name": "Đạt", "min": 10}],
+        "groups": [
+            {
+                "code": "1",
+                "name": "A",
+                "min_points": 6,
+                "criteria": [
+                    {"code": "1.1", "kind": "yesno", "points": 5, "text": "Có sổ"},
+                    {"code": "1.2", "kind": "yesno", "points": 5, "text": "Có lớp"},
+                ],
+            },
+            {
+                "code": "2",
+                "name": "B",
+                "criteria": [
+                    {"code": "2.1", "kind": "yesno", "points": 10, "text": "Có quỹ"},
+                    {"code": "2.2", "kind": "yesno", "text": "Không vi phạm", "condition": True},
+                ],
+            },
+        ],
+    }
+    data.update(extra)
+    return spec_from_data(data)
+
+
+def test_a_failed_condition_grants_no_band():
+    result = score(tiny(), {"1.1": True, "1.2": True, "2.1": True, "2.2": False})
+    assert (result.total, result.passed, result.band) == (20, False, "")
+    assert result.failing == [("2.2", "Điều kiện chưa đạt: Không vi phạm. Chưa đạt.")]
+
+
+def test_a_group_minimum_from_its_source():
+    result = score(tiny(), {"1.1": True, "1.2": False, "2.1": True, "2.2": True})
+    assert result.band == "Đạt" and not result.passed
+    assert result.failing == [("", "Nhóm 1 đạt 5/10 điểm, dưới mức tối thiểu 6 điểm.")]
+
+
+def test_files_exported_before_conditions_still_read_required():
+    data = {
+        "groups": [
+            {
+                "code": "1",
+                "name": "A",
+                "criteria": [{"code": "1", "kind": "yesno", "required": True}],
+            }
+        ]
+    }
+    assert spec_from_data(data).criteria[0].condition is True
 
 
 def test_learning_commune_failing_names_the_indicator():

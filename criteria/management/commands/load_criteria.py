@@ -1,8 +1,10 @@
 """Load the criteria sets shipped in criteria/defaults/ (labelled "default — province to confirm").
 
 A set already loaded (same family and version) is left alone, so running this
-twice changes nothing and never touches a set the province has edited (edits
-are new versions).
+twice changes nothing. A family the province has taken further (a version of its
+own at or above the shipped one) is left alone too: its edits win. A newer shipped
+version of a family replaces the older shipped one the way publishing does — the
+older one is retired, and the assessments scored with it keep it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Max
 
-from criteria.io import create_from_data, parse
+from criteria.io import create_from_data, parse, validate
 from criteria.models import CriteriaSet, SetStatus
 
 DEFAULTS = Path(__file__).resolve().parents[2] / "defaults"
@@ -31,10 +35,19 @@ class Command(BaseCommand):
         created = 0
         for path in files:
             data = parse(path.read_bytes(), path.name)
-            if CriteriaSet.objects.filter(
-                family=data["family"], version=data.get("version", 1)
-            ).exists():
+            problems = validate(data)
+            if problems:
+                raise CommandError(f"{path.name}: " + " ".join(problems))
+            version = int(data.get("version", 1))
+            latest = CriteriaSet.objects.filter(family=data["family"]).aggregate(v=Max("version"))[
+                "v"
+            ]
+            if latest is not None and latest >= version:
                 continue
-            create_from_data(data, status=SetStatus.PUBLISHED)
+            with transaction.atomic():
+                CriteriaSet.objects.filter(
+                    family=data["family"], status=SetStatus.PUBLISHED
+                ).update(status=SetStatus.RETIRED)
+                create_from_data(data, status=SetStatus.PUBLISHED)
             created += 1
         self.stdout.write(f"Bộ tiêu chí: nạp mới {created}, đã có {len(files) - created}.")
