@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from api.registry import _service_errors, paginate
 from api.schemas import Code, Errors, Id, Message, Page, PageSize, Version, Year, page_of
 from assessments import permissions as can
 from assessments import services
-from assessments.models import Assessment, State
+from assessments.models import Assessment, Decision, State
 from core.http import AuthedRequest
 from core.text import nfc_any
 from criteria.titles import Title
+from places.access import get_place_or_404
+from registry.access import ReadOnly
 
 router = Router(tags=["Bình xét"])
+MAX_DECISION_ROWS = 5000
 
 
 class AssessmentOut(Schema):
@@ -141,3 +147,102 @@ def take_step(request: AuthedRequest, assessment_id: Id, step: Code, payload: St
     except (ValidationError, PermissionDenied) as exc:
         return _service_errors(exc)
     return Status(200, done)
+
+
+class DecisionIn(Schema):
+    assessment_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_DECISION_ROWS)]
+    number: Annotated[str, Field(min_length=1, max_length=40)]
+    signed_on: dt.date
+    signer_name: Annotated[str, Field(min_length=1, max_length=120)]
+    signer_title: Annotated[str, Field(min_length=1, max_length=120)]
+    sign_form: Annotated[str, Field(max_length=4)] = ""
+    authority: Annotated[str, Field(max_length=200)] = ""
+    superior: Annotated[str, Field(max_length=200)] | None = None
+    # The issuing body's territory (a commune, or the province for a title it decides);
+    # by default the first record's. A record outside it is refused by name.
+    authority_place_id: Id | None = None
+    not_recognised: dict[
+        Annotated[str, Field(max_length=20)], Annotated[str, Field(max_length=500)]
+    ] = {}
+
+
+class DecisionOut(Schema):
+    id: int
+    number: str
+    authority: str
+    superior: str
+    authority_place_id: int
+    signed_on: dt.date
+    signer_name: str
+    signer_title: str
+    sign_form: str
+    title: str
+    year: int
+    assessment_ids: list[int]
+
+
+def _decision_out(decision: Decision) -> dict[str, Any]:
+    return {
+        **{
+            name: getattr(decision, name)
+            for name in DecisionOut.model_fields
+            if name not in ("assessment_ids",)
+        },
+        "assessment_ids": sorted(decision.assessments.values_list("pk", flat=True)),
+    }
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionOut, 403: Message, 404: Message, 422: Errors},
+    summary="Ghi quyết định công nhận (hồ sơ đã đề nghị của một danh hiệu, một năm, một cơ quan)",
+)
+def create_decision(request: AuthedRequest, payload: DecisionIn) -> Any:
+    ids = list(dict.fromkeys(payload.assessment_ids))
+    found = {
+        a.pk: a
+        for a in Assessment.objects.visible_to(request.user)
+        .select_related("commune", "organisation")
+        .filter(pk__in=ids)
+    }
+    if len(found) != len(ids):
+        raise Http404
+    for assessment in found.values():  # the gate of each record, as its page's
+        if not can.can_decide(request.user, assessment):
+            raise ReadOnly(str(can.WRITES["decide"][1]))
+    place = None
+    if payload.authority_place_id is not None:
+        place = get_place_or_404(request.user, payload.authority_place_id)
+    refused: dict[int, str] = {}
+    for key, reason in payload.not_recognised.items():
+        if not key.isdigit() or int(key) not in found:
+            return Status(
+                422,
+                {
+                    "errors": {
+                        "not_recognised": [_("Hồ sơ %(k)s không có trong quyết định.") % {"k": key}]
+                    }
+                },
+            )
+        refused[int(key)] = str(nfc_any(reason)).strip()
+    if payload.sign_form not in ("", "KT.", "TM."):
+        return Status(422, {"errors": {"sign_form": [_("Thể thức ký là KT., TM. hoặc để trống.")]}})
+    if payload.signed_on > timezone.localdate():
+        return Status(422, {"errors": {"signed_on": [_("Ngày ký không được ở tương lai.")]}})
+    try:
+        decision = services.decide(
+            actor=request.user,
+            assessments=[found[pk] for pk in ids],
+            number=str(nfc_any(payload.number)),
+            signed_on=payload.signed_on,
+            signer_name=str(nfc_any(payload.signer_name)),
+            signer_title=str(nfc_any(payload.signer_title)),
+            sign_form=payload.sign_form,
+            authority=str(nfc_any(payload.authority)),
+            superior=None if payload.superior is None else str(nfc_any(payload.superior)),
+            authority_place=place,
+            not_recognised=refused,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+    return Status(201, _decision_out(decision))

@@ -92,7 +92,10 @@ _ORGANISATION = {
     "422": _SCHEMA_OR_RULE + "tên trống, loại hoặc cấp không có trong danh mục, số cán bộ "
     "ngoài giới hạn",
 }
-_ASSESSMENT_STEP = "hồ sơ không ở bước cho phép (đã nộp, đã duyệt, năm đã khóa sổ…); " + _STALE
+_ASSESSMENT_STEP = (
+    "hồ sơ không ở bước cho phép (đã nộp, đã duyệt, quá hạn hoặc danh hiệu đã khóa sổ theo lịch "
+    "của danh hiệu, danh hiệu được đếm chưa có quyết định…); " + _STALE
+)
 # operationId → business-rule refusals: status code → what the refusal means.
 REFUSALS: dict[str, dict[str, str]] = {
     "api_urls_me": {},
@@ -133,6 +136,14 @@ REFUSALS: dict[str, dict[str, str]] = {
         "403": "Không có quyền làm bước này với hồ sơ này",
         "404": "Không có bước này (chỉ submit, verify, propose), hoặc hồ sơ ngoài phạm vi",
         "422": _SCHEMA_OR_RULE + _ASSESSMENT_STEP + "; khi nộp: còn tiêu chí chưa trả lời",
+    },
+    "api_assessments_create_decision": {
+        "403": "Không phải cấp có thẩm quyền công nhận một hồ sơ trong danh sách",
+        "404": "Một hồ sơ hoặc địa bàn ngoài phạm vi của bạn",
+        "422": _SCHEMA_OR_RULE + "hồ sơ chưa được đề nghị hoặc chưa đạt tiêu chí; nhiều danh "
+        "hiệu, nhiều năm hoặc nhiều cơ quan ban hành (đơn vị cấp xã và cấp tỉnh) trong một "
+        "quyết định; đối tượng ngoài địa bàn của cơ quan ban hành (lỗi nêu tên đối tượng); số "
+        "quyết định đã dùng trong năm; ngày ký ở tương lai; quá hạn ra quyết định",
     },
     "api_stats_get_indicators": {
         "403": "Không có quyền xem số liệu (hoặc không có địa bàn mặc định)",

@@ -9,7 +9,10 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Models load only once the app registry is ready, hence imports here.
-        from assessments import signals  # noqa: F401 - connects the registry merge hook
+        from assessments import (
+            receivers,  # noqa: F401 - recounts after decisions
+            signals,  # noqa: F401 - connects the registry merge hook
+        )
         from assessments.models import Assessment
 
         register("assessments.assessment", lambda user: Assessment.objects.visible_to(user))

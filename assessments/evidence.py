@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from assessments import permissions as can
+from assessments import services
 from assessments.models import EDITABLE_STATES, Assessment, Evidence
 from audit.services import record
 from core import uploads
@@ -27,6 +28,7 @@ def add_evidence(
         raise PermissionDenied(_("Bạn không có quyền thêm minh chứng cho hồ sơ này."))
     if assessment.state not in EDITABLE_STATES:
         raise ValidationError(_("Hồ sơ đã nộp; không thêm minh chứng được."))
+    services.check_open(assessment)
     if criterion_code not in {c.code for c in spec_of(assessment.criteria_set).criteria}:
         raise ValidationError(_("Không có tiêu chí %(c)s.") % {"c": criterion_code})
     checked = uploads.check(

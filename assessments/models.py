@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
+from assessments.calendars import DATES, label
 from core.search import Searchable, SearchQuerySet
 from criteria.models import CriteriaSet
 from criteria.titles import SubjectKind, title_choices
@@ -34,18 +35,16 @@ OPEN_STATES = {State.REGISTERED, State.RETURNED, State.SUBMITTED, State.VERIFIED
 
 
 class CycleYear(models.Model):
-    """A commune's year of the cycle, with its deadlines; closing it locks every record."""
+    """A commune's year of the cycle: the data year its records count. Each title keeps its
+    own calendar in it (`TitleCalendar`); the year is closed when every title is."""
 
     commune = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="cycle_years")
     year = models.PositiveSmallIntegerField(_("năm"))
-    registration_until = models.DateField(_("hạn đăng ký"))
-    assessment_until = models.DateField(_("hạn tự đánh giá"))
-    review_until = models.DateField(_("hạn bình xét"))
-    decision_until = models.DateField(_("hạn ra quyết định"))
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the last of its titles is closed (or all at once), cleared when one reopens.
     closed_at = models.DateTimeField(_("khóa sổ lúc"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -64,15 +63,50 @@ class CycleYear(models.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
-    @staticmethod
-    def default_deadlines(year: int) -> dict[str, dt.date]:
-        """Registration by 31/3, self-assessment by 31/10, review by 30/11, decision by 31/12."""
-        return {
-            "registration_until": dt.date(year, 3, 31),
-            "assessment_until": dt.date(year, 10, 31),
-            "review_until": dt.date(year, 11, 30),
-            "decision_until": dt.date(year, 12, 31),
-        }
+
+class TitleCalendar(models.Model):
+    """One title's windows in a commune's data year (for learning units, one per unit
+    level): each date is the last day of its step and may fall in the next calendar year.
+    Defaults and their sources: `assessments.calendars`. Closing it makes the title's
+    records of that commune and year read-only; the other titles stay open."""
+
+    cycle = models.ForeignKey(CycleYear, on_delete=models.CASCADE, related_name="calendars")
+    title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
+    org_level = models.CharField(_("cấp đơn vị"), max_length=10, blank=True)
+    registration_until = models.DateField(_("hạn đăng ký"))
+    assessment_until = models.DateField(_("hạn tự đánh giá, nộp hồ sơ"))
+    review_until = models.DateField(_("hạn bình xét"))
+    proposal_until = models.DateField(_("hạn đề nghị công nhận"))
+    decision_until = models.DateField(_("hạn ra quyết định"))
+    closed_at = models.DateTimeField(_("khóa sổ lúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["cycle", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "title", "org_level"], name="title_calendar_per_cycle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} — {label(self.key)}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.title, self.org_level)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def dates(self) -> dict[str, dt.date]:
+        return {name: getattr(self, name) for name in DATES}
+
+
+SIGN_FORMS = [("", _("Ký trực tiếp")), ("KT.", "KT."), ("TM.", "TM.")]
 
 
 class Decision(models.Model):
@@ -80,6 +114,8 @@ class Decision(models.Model):
 
     number = models.CharField(_("số quyết định"), max_length=40, help_text=_("Ví dụ: 15/QĐ-UBND"))
     authority = models.CharField(_("cơ quan ban hành"), max_length=200)
+    # Decree 30/2020, Appendix I: the superior body, on the line above the issuing one (not bold).
+    superior = models.CharField(_("cơ quan chủ quản"), max_length=200, blank=True)
     authority_place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
     signed_on = models.DateField(_("ngày ký"))
     signer_name = models.CharField(_("người ký"), max_length=120)
@@ -88,7 +124,7 @@ class Decision(models.Model):
         _("thể thức ký"),
         max_length=4,
         blank=True,
-        choices=[("", _("Ký trực tiếp")), ("KT.", "KT."), ("TM.", "TM.")],
+        choices=SIGN_FORMS,
     )
     title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -107,6 +143,39 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return _("Quyết định số %(n)s ngày %(d)s") % {
+            "n": self.number,
+            "d": self.signed_on.strftime("%d/%m/%Y"),
+        }
+
+
+class Revocation(models.Model):
+    """A decision revoking titles already recognised (one title, one year): number, authority,
+    signer, reason; the titles it revokes point to it (`Assessment.revocation`), and with them
+    their certificates. Issued in any later year, the title's year closed or not."""
+
+    number = models.CharField(_("số quyết định"), max_length=40, help_text=_("Ví dụ: 3/QĐ-UBND"))
+    authority = models.CharField(_("cơ quan ban hành"), max_length=200)
+    superior = models.CharField(_("cơ quan chủ quản"), max_length=200, blank=True)
+    authority_place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField(_("ngày ký"))
+    signer_name = models.CharField(_("người ký"), max_length=120)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120)
+    sign_form = models.CharField(_("thể thức ký"), max_length=4, blank=True, choices=SIGN_FORMS)
+    title = models.CharField(_("danh hiệu"), max_length=12, choices=title_choices)
+    year = models.PositiveSmallIntegerField(_("năm của danh hiệu"))
+    reason = models.TextField(_("lý do thu hồi"))
+    # The form's one-time key: the same form posted twice records one revocation.
+    key = models.CharField(max_length=40, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return _("Quyết định thu hồi số %(n)s ngày %(d)s") % {
             "n": self.number,
             "d": self.signed_on.strftime("%d/%m/%Y"),
         }
@@ -222,6 +291,9 @@ class Assessment(Searchable):
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
+    revocation = models.ForeignKey(
+        Revocation, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -352,7 +424,26 @@ class AuthorityRule(models.Model):
         max_length=200,
         help_text=_("{xa} được thay bằng tên xã, {tinh} bằng tên tỉnh"),
     )
+    superior = models.CharField(
+        _("cơ quan chủ quản"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dòng trên tên cơ quan ban hành (không in đậm), nếu có; {xa}, {tinh} như trên"),
+    )
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120)
+    sign_form = models.CharField(_("thể thức ký"), max_length=4, blank=True, choices=SIGN_FORMS)
+    basis = models.TextField(
+        _("căn cứ"),
+        blank=True,
+        help_text=_("Văn bản, điều khoản quy định thẩm quyền này (hoặc văn bản của tỉnh xác nhận)"),
+    )
+    # Why the shipped default is only a proposal (a body the 2025 reform abolished…); empty
+    # once the province has confirmed the rule.
+    proposal = models.TextField(_("đề xuất — lý do"), blank=True)
+    confirmed_at = models.DateTimeField(_("tỉnh xác nhận lúc"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.scope import scope_of
 from assessments import queries
-from assessments.models import Assessment, AuthorityRule, Decision
+from assessments.authority import authority_for
+from assessments.models import Assessment, CycleYear, Decision, Revocation, TitleCalendar
 from assessments.subjects import subject_of
 from criteria.titles import TITLES, SubjectKind
 from registry.access import ReadOnly
@@ -88,13 +89,8 @@ def can_return(actor: Any, assessment: Assessment) -> bool:
 
 
 def authority_level(title: str, org_level: str = "") -> str:
-    rule = (
-        AuthorityRule.objects.filter(title=title, org_level=org_level).first()
-        or AuthorityRule.objects.filter(title=title, org_level="").first()
-    )
-    if rule is not None:
-        return rule.level
-    return TITLES[title].default_authority
+    """Whose territory a decision on the title covers: "commune" or "province"."""
+    return authority_for(title, org_level).level
 
 
 def can_decide(actor: Any, assessment: Assessment) -> bool:
@@ -139,7 +135,7 @@ def get_assessment_or_404(
     return assessment
 
 
-def sees_whole_decision(user: Any, decision: Decision) -> bool:
+def sees_whole_decision(user: Any, decision: Decision | Revocation) -> bool:
     """The province's admin and viewer, and the officers of the issuing commune: the
     decision page lists them every row, so the decision's documents (with the whole
     annex) are theirs too. A citizen, a household head, a clan or organisation manager
@@ -177,3 +173,42 @@ def get_decision_or_404(
             str(gettext_lazy("Bạn không có quyền in giấy công nhận của quyết định này."))
         )
     return decision
+
+
+def get_revocation_or_404(user: Any, pk: int) -> Revocation:
+    """A revocation decision (its page and its documents, with the whole annex), to those
+    who see a whole decision of its authority (`sees_whole_decision`: the province's admin
+    and viewer, the officers of the issuing commune); anyone else: 404."""
+    revocation = get_object_or_404(
+        Revocation.objects.select_related("authority_place", "issued_by"), pk=pk
+    )
+    if not sees_whole_decision(user, revocation):
+        raise Http404
+    return revocation
+
+
+# What `write=` asks of a commune's year or one title's calendar in it: "close" its titles
+# (the commune's editors, the province admin), "province" (its dates, reopening: the
+# province admin). Reading: the province and the commune's editors; anyone else: 404.
+def _year_gate(user: Any, commune: Any, write: str) -> None:
+    scope = scope_of(user)
+    if not (scope.is_province or scope.covers(commune, COMMUNE_EDITORS)):
+        raise Http404
+    if write == "close" and not scope.covers(commune, COMMUNE_EDITORS):
+        raise ReadOnly(str(gettext_lazy("Bạn không có quyền khóa sổ năm của xã này.")))
+    if write == "province" and not scope.is_province_admin:
+        raise ReadOnly(str(gettext_lazy("Chỉ cấp tỉnh sửa lịch và mở lại danh hiệu đã khóa sổ.")))
+
+
+def get_cycle_year_or_404(user: Any, pk: int, *, write: str = "") -> CycleYear:
+    """A commune's year with its calendars (`write`: "close", "province"; see `_year_gate`)."""
+    cycle = get_object_or_404(CycleYear.objects.select_related("commune"), pk=pk)
+    _year_gate(user, cycle.commune, write)
+    return cycle
+
+
+def get_title_calendar_or_404(user: Any, pk: int, *, write: str = "") -> TitleCalendar:
+    """One title's calendar in a commune's year (`write`: as `get_cycle_year_or_404`)."""
+    calendar = get_object_or_404(TitleCalendar.objects.select_related("cycle__commune"), pk=pk)
+    _year_gate(user, calendar.cycle.commune, write)
+    return calendar

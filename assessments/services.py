@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,18 +19,23 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.scope import scope_of
+from assessments import calendars as calendar_specs
 from assessments import derived as derived_values
 from assessments import permissions as can
+from assessments.authority import Authority, authority_of
+from assessments.calendars import Key
 from assessments.models import (
     EDITABLE_STATES,
+    OPEN_STATES,
     Assessment,
-    AuthorityRule,
     CycleYear,
     Decision,
+    Revocation,
     Rollup,
     State,
+    TitleCalendar,
 )
-from assessments.signals import decision_issued
+from assessments.signals import decision_issued, revocation_issued
 from assessments.subjects import subject_of
 from audit.services import record, record_many
 from criteria.engine import AnswerError, clean_answer, score, spec_of
@@ -53,38 +58,166 @@ def _deny(message: str | None = None) -> PermissionDenied:
 
 @transaction.atomic
 def open_year(
-    *, actor: User, commune: Place, year: int, deadlines: dict[str, dt.date] | None = None
+    *,
+    actor: User | None,
+    commune: Place,
+    year: int,
+    deadlines: dict[str, dt.date] | None = None,
+    calendars: dict[Key, dict[str, dt.date]] | None = None,
 ) -> CycleYear:
+    """Open a commune's data year with a calendar per title (and unit level) at its
+    defaults (`assessments.calendars`). Opening it again adds the calendars it lacks and
+    leaves the others as they are. `deadlines` (the same dates for every title) and
+    `calendars` (per key) set dates: the province's (or the system's, `actor` None)."""
     if commune.kind != PlaceKind.COMMUNE:
         raise ValidationError(_("Chỉ mở năm bình xét cho xã, phường."))
     if actor is not None and not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
         raise _deny()
-    values = {**CycleYear.default_deadlines(year), **(deadlines or {})}
-    order = ["registration_until", "assessment_until", "review_until", "decision_until"]
-    if any(values[a] > values[b] for a, b in itertools.pairwise(order)):
-        raise ValidationError(
-            _("Các hạn phải theo thứ tự: đăng ký, tự đánh giá, bình xét, quyết định.")
-        )
+    if (deadlines or calendars) and actor is not None and not can.is_province_admin(actor):
+        raise _deny(_("Chỉ cấp tỉnh đặt lịch của từng danh hiệu."))
+    unknown = sorted(set(calendars or {}) - set(calendar_specs.KEYS))
+    if unknown:
+        raise ValidationError(_("Không có lịch cho %(k)s.") % {"k": unknown})
+    wanted: dict[Key, dict[str, dt.date]] = {}
+    for key in calendar_specs.KEYS:
+        values = {
+            **calendar_specs.defaults(key, year),
+            **(deadlines or {}),
+            **(calendars or {}).get(key, {}),
+        }
+        calendar_specs.check(year, values, key)
+        wanted[key] = values
     cycle, created = CycleYear.objects.select_for_update().get_or_create(
-        commune=commune, year=year, defaults={**values, "opened_by": actor}
+        commune=commune, year=year, defaults={"opened_by": actor}
     )
-    if not created:
-        if cycle.is_closed:
-            raise ValidationError(_("Năm %(y)s của %(c)s đã khóa sổ.") % {"y": year, "c": commune})
-        for key, value in values.items():
-            setattr(cycle, key, value)
-        cycle.save()
-    record(
-        actor=actor,
-        action="cycle.open" if created else "cycle.deadlines",
-        obj=cycle,
-        changes={k: [None, v.isoformat()] for k, v in values.items()},
-    )
+    if not created and cycle.is_closed:
+        raise ValidationError(_("Năm %(y)s của %(c)s đã khóa sổ.") % {"y": year, "c": commune})
+    existing = {row.key: row for row in cycle.calendars.select_for_update()}
+    changes: dict[str, list[Any]] = {}
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            TitleCalendar.objects.create(cycle=cycle, title=key[0], org_level=key[1], **values)
+            changed = {name: [None, value] for name, value in values.items()}
+        elif deadlines or key in (calendars or {}):
+            changed = _set_dates(row, values)
+        else:
+            continue
+        changes.update(
+            {
+                f"{calendar_specs.label(key)}: {n}": [_iso(a), _iso(b)]
+                for n, (a, b) in changed.items()
+            }
+        )
+    if created or changes:
+        record(
+            actor=actor,
+            action="cycle.open" if created else "cycle.calendar",
+            obj=cycle,
+            changes=changes,
+        )
     return cycle
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _set_dates(row: TitleCalendar, values: dict[str, dt.date]) -> dict[str, list[Any]]:
+    """The changed dates of one calendar, saved; {field: [before, after]}."""
+    changed = {
+        name: [getattr(row, name), value]
+        for name, value in values.items()
+        if getattr(row, name) != value
+    }
+    if changed:
+        for name, (_before, value) in changed.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(changed))
+    return changed
+
+
+@transaction.atomic
+def set_calendar(
+    *, actor: User, calendar: TitleCalendar, dates: dict[str, dt.date]
+) -> TitleCalendar:
+    """The province sets one title's dates in one commune's year (the calendar page)."""
+    if not can.is_province_admin(actor):
+        raise _deny(_("Chỉ cấp tỉnh sửa lịch của từng danh hiệu."))
+    row = (
+        TitleCalendar.objects.select_for_update()
+        .select_related("cycle__commune")
+        .get(pk=calendar.pk)
+    )
+    values = {**row.dates(), **dates}
+    calendar_specs.check(row.cycle.year, values, row.key)
+    changed = _set_dates(row, values)
+    if changed:
+        record(
+            actor=actor,
+            action="cycle.calendar",
+            obj=row,
+            changes={n: [_iso(a), _iso(b)] for n, (a, b) in changed.items()},
+        )
+    return row
+
+
+def _calendar_of(commune: Place, year: int, title: str, org_level: str) -> TitleCalendar:
+    row = (
+        TitleCalendar.objects.select_for_update()
+        .select_related("cycle")
+        .filter(cycle__commune=commune, cycle__year=year, title=title, org_level=org_level)
+        .first()
+    )
+    if row is None:
+        raise ValidationError(_("Năm %(y)s chưa được mở.") % {"y": year})
+    return row
+
+
+@transaction.atomic
+def close_title(
+    *, actor: User, commune: Place, year: int, title: str, org_level: str = ""
+) -> TitleCalendar:
+    """Close one title of a commune's year: its records become read-only, the other
+    titles stay open; the year is closed with its last title."""
+    if not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
+        raise _deny()
+    row = _calendar_of(commune, year, title, org_level)
+    if row.is_closed:
+        return row
+    now = timezone.now()
+    row.closed_at, row.closed_by = now, actor
+    row.save(update_fields=["closed_at", "closed_by"])
+    record(actor=actor, action="cycle.close_title", obj=row)
+    cycle = CycleYear.objects.select_for_update().get(pk=row.cycle_id)
+    if not cycle.is_closed and not cycle.calendars.filter(closed_at__isnull=True).exists():
+        cycle.closed_at, cycle.closed_by = now, actor
+        cycle.save(update_fields=["closed_at", "closed_by"])
+    return row
+
+
+@transaction.atomic
+def reopen_title(
+    *, actor: User, commune: Place, year: int, title: str, org_level: str = "", reason: str
+) -> TitleCalendar:
+    """Only the province reopens a closed title, and says why."""
+    if not scope_of(actor).is_province_admin:
+        raise _deny(_("Chỉ cấp tỉnh được mở lại danh hiệu đã khóa sổ."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại.")})
+    row = _calendar_of(commune, year, title, org_level)
+    if not row.is_closed:
+        return row
+    row.closed_at, row.closed_by = None, None
+    row.save(update_fields=["closed_at", "closed_by"])
+    CycleYear.objects.filter(pk=row.cycle_id).update(closed_at=None, closed_by=None)
+    record(actor=actor, action="cycle.reopen_title", obj=row, note=reason.strip())
+    return row
 
 
 @transaction.atomic
 def close_year(*, actor: User, commune: Place, year: int) -> CycleYear:
+    """Close every title of a commune's year at once."""
     if not scope_of(actor).covers(commune, can.COMMUNE_EDITORS):
         raise _deny()
     cycle = CycleYear.objects.select_for_update().filter(commune=commune, year=year).first()
@@ -92,22 +225,36 @@ def close_year(*, actor: User, commune: Place, year: int) -> CycleYear:
         raise ValidationError(_("Năm %(y)s chưa được mở.") % {"y": year})
     if cycle.is_closed:
         return cycle
-    cycle.closed_at, cycle.closed_by = timezone.now(), actor
+    now = timezone.now()
+    still_open = list(cycle.calendars.select_for_update().filter(closed_at__isnull=True))
+    TitleCalendar.objects.filter(pk__in=[row.pk for row in still_open]).update(
+        closed_at=now, closed_by=actor
+    )
+    cycle.closed_at, cycle.closed_by = now, actor
     cycle.save()
-    record(actor=actor, action="cycle.close", obj=cycle)
+    record(
+        actor=actor,
+        action="cycle.close",
+        obj=cycle,
+        note=", ".join(calendar_specs.label(row.key) for row in still_open),
+    )
     return cycle
 
 
 @transaction.atomic
 def reopen_year(*, actor: User, commune: Place, year: int, reason: str) -> CycleYear:
-    """Only the province reopens a closed year, and says why."""
+    """Only the province reopens a closed year (every title of it), and says why."""
     if not scope_of(actor).is_province_admin:
         raise _deny(_("Chỉ cấp tỉnh được mở lại năm đã khóa sổ."))
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại.")})
     cycle = CycleYear.objects.select_for_update().get(commune=commune, year=year)
-    if not cycle.is_closed:
+    closed = list(cycle.calendars.select_for_update().filter(closed_at__isnull=False))
+    if not cycle.is_closed and not closed:
         return cycle
+    TitleCalendar.objects.filter(pk__in=[row.pk for row in closed]).update(
+        closed_at=None, closed_by=None
+    )
     cycle.closed_at = None
     cycle.closed_by = None
     cycle.save()
@@ -115,31 +262,47 @@ def reopen_year(*, actor: User, commune: Place, year: int, reason: str) -> Cycle
     return cycle
 
 
-Cycles = dict[tuple[int, int], CycleYear]
+# What a step on many records has read once: each (commune, year, title, unit level)'s
+# calendar, and whether the titles a title counts are settled there.
+Cycles = dict[tuple[Any, ...], Any]
 
 
-def _cycle(assessment: Assessment, cycles: Cycles | None = None) -> CycleYear:
-    """The year of the assessment's commune; `cycles` keeps those already read (a step on
-    many records reads each commune's year once)."""
-    key = (assessment.commune_id, assessment.year)
-    cycle = cycles.get(key) if cycles is not None else None
-    if cycle is None:
-        cycle = CycleYear.objects.filter(
-            commune_id=assessment.commune_id, year=assessment.year
-        ).first()
-        if cycle is None:
+def _cycle(assessment: Assessment, cycles: Cycles | None = None) -> TitleCalendar:
+    """The calendar of the assessment's title in its commune's year, refused when the year
+    is not open or the title is closed; `cycles` keeps those already read (a step on many
+    records reads each once)."""
+    title, level = calendar_specs.key_of(assessment)
+    key = (assessment.commune_id, assessment.year, title, level)
+    found = cycles.get(key) if cycles is not None else None
+    if found is None:
+        found = (
+            TitleCalendar.objects.filter(
+                cycle__commune_id=assessment.commune_id,
+                cycle__year=assessment.year,
+                title=title,
+                org_level=level,
+            )
+            .only(*calendar_specs.DATES, "closed_at", "title", "org_level")
+            .first()
+        )
+        if found is None:
             raise ValidationError(
                 _("Năm %(y)s chưa được mở cho %(c)s.")
                 % {"y": assessment.year, "c": assessment.commune}
             )
         if cycles is not None:
-            cycles[key] = cycle
-    if cycle.is_closed:
+            cycles[key] = found
+    if found.is_closed:
         raise ValidationError(
-            _("Năm %(y)s của %(c)s đã khóa sổ; mọi hồ sơ chỉ được xem.")
-            % {"y": assessment.year, "c": assessment.commune}
+            _("Danh hiệu “%(t)s” năm %(y)s của %(c)s đã khóa sổ; mọi hồ sơ chỉ được xem.")
+            % {"t": calendar_specs.label(found.key), "y": assessment.year, "c": assessment.commune}
         )
-    return cycle
+    return found
+
+
+def check_open(assessment: Assessment) -> None:
+    """Refused unless the assessment's title is open in its commune's year (evidence)."""
+    _cycle(assessment)
 
 
 def _check_deadline(
@@ -152,6 +315,53 @@ def _check_deadline(
             _("Đã quá hạn %(what)s (%(d)s) của năm %(y)s.")
             % {"what": label, "d": deadline.strftime("%d/%m/%Y"), "y": assessment.year}
         )
+
+
+def _unsettled(commune_id: int, year: int, key: Key) -> int:
+    """How many records of a counted title are still open in a commune's year: none once
+    the title is closed there."""
+    title, level = key
+    closed = TitleCalendar.objects.filter(
+        cycle__commune_id=commune_id,
+        cycle__year=year,
+        title=title,
+        org_level=level,
+        closed_at__isnull=False,
+    ).exists()
+    if closed:
+        return 0
+    pending = Assessment.objects.filter(
+        commune_id=commune_id, year=year, title=title, state__in=OPEN_STATES
+    )
+    if level:
+        pending = pending.filter(organisation__level=level)
+    return pending.count()
+
+
+def _check_counted(assessment: Assessment, cycles: Cycles) -> None:
+    """A title that counts others (a clan, a village: learning families; the commune: every
+    title) is reviewed once those are settled in its commune and year — closed, or none of
+    their records still open — so that what it counts no longer moves."""
+    for key in calendar_specs.waits_for(calendar_specs.key_of(assessment)):
+        seen = ("settled", assessment.commune_id, assessment.year, *key)
+        if seen not in cycles:
+            cycles[seen] = _unsettled(assessment.commune_id, assessment.year, key)
+        if cycles[seen]:
+            counted = calendar_specs.label(key)
+            raise ValidationError(
+                _(
+                    "Chưa bình xét được “%(t)s”: danh hiệu “%(w)s” năm %(y)s của %(c)s còn %(n)s "
+                    "hồ sơ chưa có quyết định. Hãy ra quyết định cho các hồ sơ đó hoặc khóa sổ "
+                    "danh hiệu “%(w)s” trước."
+                )
+                % {
+                    "t": calendar_specs.label(calendar_specs.key_of(assessment)),
+                    "w": counted,
+                    "y": assessment.year,
+                    "c": assessment.commune,
+                    "n": cycles[seen],
+                }
+            )
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -300,6 +510,35 @@ def _held_level(assessment: Assessment) -> tuple[int, int]:
     signed = earlier.decision.signed_on
     months = (reference.year - signed.year) * 12 + reference.month - signed.month
     return earlier.level, months
+
+
+def recompute_containing(changed: Iterable[Assessment]) -> int:
+    """Titles were just issued or revoked (`changed`): the open records whose subject
+    holds those subjects (a household's clan, village and commune; a citizen's household,
+    clan, village, commune and workplace; …: `Subject.containers`), of the years the
+    changed titles count for, are recomputed — their derived criteria count these titles.
+    Returns how many were."""
+    wanted = models.Q(pk__in=[])
+    by_title: dict[str, list[Assessment]] = {}
+    for row in changed:
+        by_title.setdefault(row.title, []).append(row)
+    for title, rows in by_title.items():
+        spec = subject_of(title)
+        ids = [getattr(row, f"{spec.field}_id") for row in rows]
+        first = min(row.year for row in rows)
+        last = max(row.valid_until.year if row.valid_until else row.year for row in rows)
+        wanted |= spec.containers(ids) & models.Q(year__gte=first, year__lte=last)
+    dependents = (
+        Assessment.objects.filter(wanted, state__in=OPEN_STATES)
+        .exclude(pk__in=[row.pk for rows in by_title.values() for row in rows])
+        .select_related("criteria_set")
+        .order_by("pk")
+    )
+    count = 0
+    for dependent in dependents:
+        recompute(dependent)
+        count += 1
+    return count
 
 
 def _locked(ids: Iterable[int]) -> list[Assessment]:
@@ -486,8 +725,9 @@ def _prepare_propose(actor: User, row: Assessment, now: dt.datetime) -> dict[str
 class Step:
     """One review step, as the record's page, the list's bulk page, the API and `bulk`
     take it (`STEPS`). Taking it (`_take`) checks, for each locked row: who (`may`), the
-    state (`sources`), the year's deadline, then the step's own last checks and fields
-    (`prepare`); then moves the rows to `target` with `_apply`."""
+    state (`sources`), the deadline in its title's calendar, whether the titles it counts
+    are settled (`waits`), then the step's own last checks and fields (`prepare`); then
+    moves the rows to `target` with `_apply`."""
 
     name: str  # in the addresses: /binh-xet/<id>/buoc/<name>/, /api/v1/assessments/<id>/<name>
     label: Promise  # the verb of the bulk page and its message: "Xác nhận"
@@ -497,10 +737,12 @@ class Step:
     bulk_source: str  # the state of the records the bulk page takes it on
     may: Callable[[Any, Assessment], bool]  # who may (assessments.permissions)
     wrong_state: Promise  # the refusal of a record in another state; %(s)s: that state
-    deadline: str  # the `CycleYear` date it is taken by (the province admin may pass it)
+    deadline: str  # the `TitleCalendar` date it is taken by (the province admin may pass it)
     deadline_label: Promise
     prepare: Callable[[User, Assessment, dt.datetime], dict[str, Any]]
     function: Callable[..., Assessment]  # the service: function(actor=, assessment=, version=)
+    # A review step: a title that counts others waits until they are settled (`_check_counted`).
+    waits: bool = False
 
     def check(self, actor: User, row: Assessment, cycles: Cycles) -> None:
         if not self.may(actor, row):
@@ -508,6 +750,8 @@ class Step:
         if row.state not in self.sources:
             raise ValidationError(str(self.wrong_state) % {"s": row.get_state_display()})
         _check_deadline(actor, row, self.deadline, str(self.deadline_label), cycles)
+        if self.waits:
+            _check_counted(row, cycles)
 
 
 def _take(step: Step, actor: User, rows: list[Assessment]) -> list[Assessment]:
@@ -562,6 +806,7 @@ STEPS: dict[str, Step] = {
             deadline_label=gettext_lazy("bình xét"),
             prepare=_prepare_verify,
             function=verify,
+            waits=True,
         ),
         Step(
             name="propose",
@@ -572,10 +817,11 @@ STEPS: dict[str, Step] = {
             bulk_source=State.VERIFIED,
             may=can.can_propose,
             wrong_state=gettext_lazy("Chỉ đề nghị được hồ sơ đã xác nhận (đang: %(s)s)."),
-            deadline="review_until",
-            deadline_label=gettext_lazy("bình xét"),
+            deadline="proposal_until",
+            deadline_label=gettext_lazy("đề nghị công nhận"),
             prepare=_prepare_propose,
             function=propose,
+            waits=True,
         ),
         Step(
             name="submit",
@@ -668,10 +914,15 @@ def decide(
     sign_form: str = "",
     authority: str = "",
     not_recognised: dict[int, str] | None = None,
+    superior: str | None = None,
+    authority_place: Place | None = None,
 ) -> Decision:
     """Record a recognition decision for proposed assessments of one title, year and authority.
 
     Those listed in `not_recognised` (id → reason) are closed as not recognised instead.
+    Who issues it is the title's authority (`assessments.authority`), in its territory:
+    `authority_place` when the page or the API names it, else the first record's; a record
+    outside it is refused by name. `authority`/`superior` default to the rule's names.
     """
     not_recognised = not_recognised or {}
     if not assessments:
@@ -709,25 +960,12 @@ def decide(
             )
     if not number.strip() or not signer_name.strip():
         raise ValidationError(_("Cần số quyết định và người ký."))
-    communes = {a.commune_id for a in locked}
-    org_level = locked[0].organisation.level if locked[0].organisation else ""
-    province_level = can.authority_level(title, org_level) == "province"
-    if not province_level and len(communes) != 1:
-        raise ValidationError(_("Quyết định cấp xã chỉ gồm hồ sơ của một xã."))
-    authority_place = locked[0].commune.parent if province_level else locked[0].commune
-    assert authority_place is not None
-    if Decision.objects.filter(
-        authority_place=authority_place, number=number.strip(), year=signed_on.year
-    ).exists():
-        raise ValidationError(
-            {
-                "number": _("Số quyết định %(n)s đã được dùng năm %(y)s.")
-                % {"n": number, "y": signed_on.year}
-            }
-        )
+    ruling, authority_place = _issuing(locked, authority_place)
+    _check_number(authority_place, number, signed_on.year)
     decision = Decision.objects.create(
         number=number.strip(),
-        authority=authority or _default_authority(title, authority_place),
+        authority=authority.strip() or ruling.name(authority_place),
+        superior=_superior_of(ruling, authority, superior, authority_place),
         authority_place=authority_place,
         signed_on=signed_on,
         signer_name=signer_name.strip(),
@@ -768,36 +1006,155 @@ def decide(
     return decision
 
 
-def _default_authority(title: str, place: Place) -> str:
-    rule = AuthorityRule.objects.filter(title=title).first()
-    template = rule.authority if rule else "Ủy ban nhân dân {xa}"
-    province = place if place.kind == PlaceKind.PROVINCE else place.parent
-    return template.replace("{xa}", place.name).replace("{tinh}", province.name if province else "")
+def _issuing(rows: list[Assessment], place: Place | None) -> tuple[Authority, Place]:
+    """Who issues a decision on `rows` (recognition or revocation), and where: one body for
+    all of them (a commune-level and a province-level unit are two decisions), and every
+    row inside that body's territory — `place` when the page or the API names it, else the
+    first row's. A row outside is refused by name."""
+    rules: dict[Any, Authority] = {}
+    ruling = authority_of(rows[0], rules)
+    for row in rows[1:]:
+        other = authority_of(row, rules)
+        if other.key != ruling.key:
+            raise ValidationError(
+                _(
+                    "“%(a)s” do %(ba)s công nhận, “%(b)s” do %(bb)s công nhận: "
+                    "mỗi cơ quan một quyết định riêng."
+                )
+                % {
+                    "a": rows[0].subject_name,
+                    "ba": ruling.name(ruling.territory(rows[0])),
+                    "b": row.subject_name,
+                    "bb": other.name(other.territory(row)),
+                }
+            )
+    territory = place or ruling.territory(rows[0])
+    wanted = PlaceKind.PROVINCE if ruling.level == "province" else PlaceKind.COMMUNE
+    if territory.kind != wanted:
+        raise ValidationError(
+            _("Danh hiệu này do %(a)s quyết định, không do cấp %(p)s.")
+            % {"a": ruling.name(ruling.territory(rows[0])), "p": territory}
+        )
+    for row in rows:
+        if not row.path.startswith(territory.path):
+            raise ValidationError(
+                _("“%(s)s” (%(c)s) ở ngoài địa bàn của %(a)s: không đưa vào quyết định này được.")
+                % {"s": row.subject_name, "c": row.commune, "a": ruling.name(territory)}
+            )
+    return ruling, territory
+
+
+def _superior_of(ruling: Authority, authority: str, superior: str | None, place: Place) -> str:
+    """The superior body line: as given; else the rule's, when the body is the rule's."""
+    if superior is not None:
+        return superior.strip()
+    if not authority.strip() or authority.strip() == ruling.name(place):
+        return ruling.superior_name(place)
+    return ""
+
+
+def _check_number(place: Place, number: str, year: int) -> None:
+    """One number per issuing body and year, recognitions and revocations alike."""
+    number = number.strip()
+    if (
+        Decision.objects.filter(authority_place=place, number=number, year=year).exists()
+        or Revocation.objects.filter(
+            authority_place=place, number=number, signed_on__year=year
+        ).exists()
+    ):
+        raise ValidationError(
+            {"number": _("Số quyết định %(n)s đã được dùng năm %(y)s.") % {"n": number, "y": year}}
+        )
 
 
 @transaction.atomic
 def revoke(
-    *, actor: User, assessment: Assessment, reason: str, version: int | None = None
-) -> Assessment:
-    locked, done = _lock(assessment, version, done_state=State.REVOKED)
-    if done:
-        return locked
-    if locked.state != State.RECOGNISED:
-        raise ValidationError(_("Chỉ thu hồi được danh hiệu đã công nhận."))
-    if not can.can_decide(actor, locked):
-        raise _deny()
+    *,
+    actor: User,
+    assessments: list[Assessment],
+    number: str,
+    signed_on: dt.date,
+    signer_name: str,
+    signer_title: str,
+    reason: str,
+    sign_form: str = "",
+    authority: str = "",
+    superior: str | None = None,
+    authority_place: Place | None = None,
+    key: str = "",
+) -> Revocation:
+    """A revocation decision: recognised titles of one title and year, revoked together by
+    who may decide them (the same authority and territory as `decide`), in any later year —
+    the title's year closed or not. Each record is audited, the counts move, and its
+    certificate stops being valid. `key` (the form's one-time key): the same form posted
+    twice records one revocation."""
+    if not assessments:
+        raise ValidationError(_("Chọn ít nhất một danh hiệu để thu hồi."))
+    locked = _locked(a.pk for a in assessments)
+    key = key.strip() or uuid.uuid4().hex
+    existing = Revocation.objects.filter(key=key).first()
+    if existing is not None:
+        return existing  # the same form, posted again
+    titles = {(a.title, a.year) for a in locked}
+    if len(titles) != 1:
+        raise ValidationError(_("Một quyết định thu hồi chỉ cho một danh hiệu của một năm."))
+    title, year = titles.pop()
+    for row in locked:
+        if row.state != State.RECOGNISED:
+            raise ValidationError(
+                _("“%(s)s” không có danh hiệu đang được công nhận để thu hồi (đang: %(st)s).")
+                % {"s": row.subject_name, "st": row.get_state_display()}
+            )
+        if not can.can_decide(actor, row):
+            raise _deny(
+                _("Bạn không phải cấp có thẩm quyền thu hồi danh hiệu của “%(s)s”.")
+                % {"s": row.subject_name}
+            )
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do thu hồi.")})
-    _cycle(locked)
-    return _move(
-        actor,
-        locked,
-        State.REVOKED,
-        "revoke",
-        note=reason,
-        revoked_at=timezone.now(),
-        revoked_reason=reason.strip(),
+    if not number.strip() or not signer_name.strip():
+        raise ValidationError(_("Cần số quyết định và người ký."))
+    ruling, authority_place = _issuing(locked, authority_place)
+    recognised_on = max(
+        (d.signed_on for d in Decision.objects.filter(assessments__in=locked)), default=None
     )
+    if recognised_on is not None and signed_on < recognised_on:
+        raise ValidationError(
+            {
+                "signed_on": _(
+                    "Ngày ký quyết định thu hồi không được trước ngày công nhận (%(d)s)."
+                )
+                % {"d": recognised_on.strftime("%d/%m/%Y")}
+            }
+        )
+    _check_number(authority_place, number, signed_on.year)
+    revocation = Revocation.objects.create(
+        number=number.strip(),
+        authority=authority.strip() or ruling.name(authority_place),
+        superior=_superior_of(ruling, authority, superior, authority_place),
+        authority_place=authority_place,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        sign_form=sign_form,
+        title=title,
+        year=year,
+        reason=reason.strip(),
+        key=key,
+        issued_by=actor,
+    )
+    now = timezone.now()
+    fields = {"revoked_at": now, "revoked_reason": reason.strip(), "revocation": revocation}
+    _apply(actor, [_Move(row, fields, str(revocation)) for row in locked], State.REVOKED, "revoke")
+    record(
+        actor=actor,
+        action="revocation.issue",
+        obj=revocation,
+        changes={"assessments": [None, len(locked)]},
+        note=reason.strip(),
+    )
+    revocation_issued.send(sender=Revocation, revocation=revocation)
+    return revocation
 
 
 def citizens_of_household(household: Household) -> list[Citizen]:

@@ -15,6 +15,8 @@ from registry.signals import citizen_merged
 
 # Sent inside the transaction that records a decision; `decision` has its assessments.
 decision_issued = Signal()
+# Sent inside the transaction that records a revocation decision; `revocation` has its assessments.
+revocation_issued = Signal()
 
 
 @receiver(citizen_merged)

@@ -51,6 +51,10 @@ class Subject:
     # the households and the people that belong to an assessed subject (derived criteria)
     households: Callable[[Assessment], Q]
     people: Callable[[Assessment], Q]
+    # the other way round: given subjects of this kind (their ids), the assessments whose
+    # subject holds them — a household's clan, village and commune — the records whose
+    # derived criteria count them, recomputed when one of them gains or loses a title
+    containers: Callable[[list[int]], Q]
     # the decision's annex: its plural noun, its columns and one row
     plural: str
     annex_columns: tuple[str, str, str, str]
@@ -68,6 +72,18 @@ class Subject:
     def field(self) -> str:
         """The assessment's link to a subject of this kind."""
         return SUBJECT_FIELD[self.kind]
+
+
+def _holding(records: QuerySet[Any], **links: str) -> Q:
+    """The assessments linked (`assessment field=record field`, e.g. clan_id="clan_id") to
+    any of `records`: one query for all the links."""
+    rows = list(records.values_list(*links.values()))
+    wanted = NOTHING
+    for position, field in enumerate(links):
+        ids = {row[position] for row in rows} - {None}
+        if ids:
+            wanted |= Q(**{f"{field}__in": sorted(ids)})
+    return wanted
 
 
 def _village_of(a: Assessment) -> str:
@@ -98,6 +114,12 @@ HOUSEHOLD = Subject(
     ).values_list("id", "code"),
     households=lambda a: Q(pk=a.household_id),
     people=lambda a: Q(household_id=a.household_id),
+    containers=lambda ids: _holding(
+        Household.objects.filter(pk__in=ids),
+        clan_id="clan_id",
+        village_subject_id="village_id",
+        commune_subject_id="commune_id",
+    ),
     plural="hộ gia đình",
     annex_columns=("TT", "Họ và tên chủ hộ", "Mã hộ", "Thôn, tổ dân phố"),
     annex_row=lambda a: (
@@ -126,6 +148,14 @@ CITIZEN = Subject(
     ).values_list("id", "full_name"),
     households=lambda a: NOTHING,
     people=lambda a: NOTHING,
+    containers=lambda ids: _holding(
+        Citizen.objects.filter(pk__in=ids),
+        household_id="household_id",
+        clan_id="household__clan_id",
+        village_subject_id="village_id",
+        commune_subject_id="commune_id",
+        organisation_id="workplace_id",
+    ),
     plural="công dân",
     annex_columns=("TT", "Họ và tên", "Năm sinh", "Thôn, tổ dân phố"),
     annex_row=lambda a: (
@@ -150,6 +180,9 @@ CLAN = Subject(
     ),
     households=lambda a: Q(clan_id=a.clan_id),
     people=lambda a: Q(household__clan_id=a.clan_id),
+    containers=lambda ids: _holding(
+        Clan.objects.filter(pk__in=ids), commune_subject_id="commune_id"
+    ),
     plural="dòng họ",
     annex_columns=("TT", "Dòng họ", "Trưởng họ", "Thôn gốc"),
     annex_row=lambda a: (
@@ -172,6 +205,9 @@ VILLAGE = Subject(
     ),
     households=lambda a: Q(village_id=a.village_subject_id),
     people=lambda a: Q(village_id=a.village_subject_id),
+    containers=lambda ids: _holding(
+        Place.objects.filter(pk__in=ids), commune_subject_id="parent_id"
+    ),
     plural="thôn, tổ dân phố",
     annex_columns=("TT", "Thôn, tổ dân phố", "Xã, phường", ""),
     annex_row=lambda a: (a.subject_name, a.commune.name, ""),
@@ -193,6 +229,9 @@ ORGANISATION = Subject(
     ).values_list("id", "name"),
     households=lambda a: NOTHING,
     people=lambda a: Q(workplace_id=a.organisation_id),
+    containers=lambda ids: _holding(
+        Organisation.objects.filter(pk__in=ids), commune_subject_id="commune_id"
+    ),
     plural="đơn vị",
     annex_columns=("TT", "Tên đơn vị", "Loại hình", "Xã, phường"),
     annex_row=lambda a: (
@@ -211,6 +250,7 @@ COMMUNE = Subject(
     in_commune=lambda commune_id: Place.objects.filter(pk=commune_id).values_list("id", "name"),
     households=lambda a: Q(commune_id=a.commune_subject_id),
     people=lambda a: Q(commune_id=a.commune_subject_id),
+    containers=lambda ids: NOTHING,  # nothing holds a commune's title
     plural="xã, phường",
     annex_columns=("TT", "Xã, phường", "Mức độ", ""),
     annex_row=lambda a: (a.subject_name, a.band or f"Mức độ {a.level}", ""),

@@ -35,8 +35,9 @@ def plan(seed: int) -> dict[str, Any]:
     from django.db.models import Count
 
     from accounts.models import Role, RoleAssignment
-    from assessments.models import Assessment, State, Title
+    from assessments.models import Assessment, State
     from bench.web_bench import large_commune, sample_queries
+    from criteria.titles import Title
     from demo.scale import BENCH_PASSWORD
     from registry.models import Household
 

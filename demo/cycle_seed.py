@@ -6,14 +6,14 @@ import datetime as dt
 import random
 
 from accounts.models import User
-from assessments import services
+from assessments import calendars, services
 from assessments.models import Assessment
 from criteria.engine import spec_of
 from criteria.models import CriterionKind
 from places.models import Place
 from registry.models import Citizen, Household
 
-DEADLINES_OPEN = ("registration_until", "assessment_until", "review_until", "decision_until")
+DEADLINES_OPEN = calendars.DATES
 
 
 def _answers(assessment: Assessment, rng: random.Random, good: bool) -> dict[str, object]:

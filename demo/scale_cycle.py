@@ -23,8 +23,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from assessments import calendars
 from assessments import derived as derived_values
-from assessments.models import Assessment, CycleYear, Decision, State
+from assessments.models import Assessment, CycleYear, Decision, State, TitleCalendar
 from assessments.services import choose_set
 from core.bulk import RowTemplate, copy_field, copy_lines, insert_rows, reserve_ids
 from core.text import fold
@@ -496,37 +497,42 @@ class _RowParts:
 
 
 def _cycle_years(commune_id: int, ctx: CycleContext) -> None:
+    """The commune's years, each with a calendar per title: past years at their defaults
+    and closed, the current one open until the year's end for every step."""
     current = ctx.years[-1]
-    rows = []
-    for year in ctx.years:
-        deadlines = CycleYear.default_deadlines(year)
-        if year == current:  # the open year: every step still possible until the year's end
-            deadlines = dict.fromkeys(deadlines, dt.date(year, 12, 31))
-        rows.append(
-            (
-                year,
-                deadlines["registration_until"],
-                deadlines["assessment_until"],
-                deadlines["review_until"],
-                deadlines["decision_until"],
-                _ts(year, 1, 5),
-                None if year == current else _ts(year + 1, 1, 20),
-                None if year == current else ctx.officer_id,
-            )
-        )
     RowTemplate(
         CycleYear,
-        [
-            "year",
-            "registration_until",
-            "assessment_until",
-            "review_until",
-            "decision_until",
-            "opened_at",
-            "closed_at",
-            "closed_by_id",
-        ],
+        ["year", "opened_at", "closed_at", "closed_by_id"],
         {"commune_id": commune_id, "opened_by_id": ctx.admin_id},
+        with_ids=False,
+    ).insert(
+        (
+            year,
+            _ts(year, 1, 5),
+            None if year == current else _ts(year + 1, 4, 20),
+            None if year == current else ctx.officer_id,
+        )
+        for year in ctx.years
+    )
+    ids = dict(CycleYear.objects.filter(commune_id=commune_id).values_list("year", "id"))
+    rows = []
+    for year in ctx.years:
+        for key in calendars.KEYS:
+            dates = calendars.defaults(key, year)
+            if year == current:  # the open year: every step still possible until its end
+                dates = dict.fromkeys(dates, dt.date(year, 12, 31))
+            rows.append(
+                (
+                    ids[year],
+                    *key,
+                    *(dates[name] for name in calendars.DATES),
+                    None if year == current else _ts(year + 1, 4, 20),
+                    None if year == current else ctx.officer_id,
+                )
+            )
+    RowTemplate(
+        TitleCalendar,
+        ["cycle_id", "title", "org_level", *calendars.DATES, "closed_at", "closed_by_id"],
         with_ids=False,
     ).insert(rows)
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
@@ -19,14 +20,20 @@ from recognition.models import LegalBasis
 class LegalBasisForm(forms.ModelForm):
     class Meta:
         model = LegalBasis
-        fields = ["level", "title", "year_from", "year_to", "order", "text"]
+        fields = ["level", "title", "body", "year_from", "year_to", "order", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+RULE_FIELDS = ["level", "authority", "superior", "signer_title", "sign_form", "basis"]
+
+
 class AuthorityRuleForm(forms.ModelForm):
+    """Saving a rule is the province's confirmation of it: no longer a proposal."""
+
     class Meta:
         model = AuthorityRule
-        fields = ["level", "authority", "signer_title"]
+        fields = RULE_FIELDS
+        widgets = {"basis": forms.Textarea(attrs={"rows": 3})}
 
 
 def _require_admin(request: AuthedRequest) -> None:
@@ -59,7 +66,7 @@ def basis_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             basis.delete()
             return redirect("config")
         if form.is_valid():
-            fields = ["level", "title", "year_from", "year_to", "order", "text"]
+            fields = ["level", "title", "body", "year_from", "year_to", "order", "text"]
             before = snapshot(basis, fields) if basis else {}
             saved = form.save()
             record(
@@ -83,9 +90,12 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(AuthorityRule, pk=pk)
     form = AuthorityRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        fields = ["level", "authority", "signer_title"]
+        fields = [*RULE_FIELDS, "proposal"]
         before = snapshot(rule, fields)
-        saved = form.save()
+        saved = form.save(commit=False)
+        saved.proposal = ""
+        saved.confirmed_at, saved.confirmed_by = timezone.now(), request.user
+        saved.save()
         record(
             actor=request.user,
             action="authority_rule.save",

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from assessments.models import Decision
+from assessments.models import Decision, Revocation
 from core.tasks import fresh_connection
 from recognition.models import BatchStatus, CertificateBatch
-from recognition.services import document_for, render_certificates, storage_dir
+from recognition.services import (
+    document_for,
+    render_certificates,
+    revocation_document_for,
+    storage_dir,
+)
 
 
 @task()
@@ -38,3 +43,10 @@ def build_document(decision_id: int) -> None:
     """Render a new decision's files right away, so its hash is known from the start."""
     fresh_connection()
     document_for(Decision.objects.get(pk=decision_id))
+
+
+@task()
+def build_revocation_document(revocation_id: int) -> None:
+    """Render a new revocation decision's files right away, as `build_document`."""
+    fresh_connection()
+    revocation_document_for(Revocation.objects.get(pk=revocation_id))

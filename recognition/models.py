@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Assessment, Decision
+from assessments.models import Assessment, Decision, Revocation
 from criteria.titles import title_choices_or_any
 from places.models import Place
 from recognition.codes import display, new_code
@@ -23,6 +23,19 @@ class LegalBasis(models.Model):
         max_length=12,
         blank=True,
         choices=title_choices_or_any,
+    )
+    # The kind of issuing body it is a ground for: a committee decides under the law on local
+    # government, an association under its statute.
+    body = models.CharField(
+        _("cơ quan ban hành"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("", _("Mọi cơ quan")),
+            ("committee", _("Ủy ban nhân dân")),
+            ("association", _("Hội Khuyến học")),
+            ("department", _("Sở, cơ quan chuyên môn")),
+        ],
     )
     year_from = models.PositiveSmallIntegerField(_("từ năm"), default=2021)
     year_to = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
@@ -49,6 +62,20 @@ class DecisionDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} ({self.pdf_sha256[:12]})"
+
+
+class RevocationDocument(models.Model):
+    """A revocation decision rendered once, as issued, and kept (as `DecisionDocument`)."""
+
+    revocation = models.OneToOneField(Revocation, on_delete=models.PROTECT, related_name="document")
+    pdf_name = models.CharField(max_length=120)
+    pdf_sha256 = models.CharField(max_length=64)
+    docx_name = models.CharField(max_length=120)
+    docx_sha256 = models.CharField(max_length=64)
+    generated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.revocation} ({self.pdf_sha256[:12]})"
 
 
 class Certificate(models.Model):

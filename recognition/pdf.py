@@ -119,9 +119,11 @@ def decision_pdf(content: DecisionContent) -> bytes:
         invariant=True,
     )
     width = A4[0] - 45 * mm
-    # The issuing authority's name (all its lines bold), a short rule, the number.
+    # The superior body's name (not bold), the issuing authority's name (all its lines
+    # bold), a short rule, the number.
     authority_width = max(fonts.width(x, fonts.SERIF_BOLD, 13) for x in content.authority_lines)
-    left: list = [_p(line, s["center_bold"]) for line in content.authority_lines]
+    left: list = [_p(line, s["center"]) for line in content.superior_lines]
+    left += [_p(line, s["center_bold"]) for line in content.authority_lines]
     left += [_rule(authority_width * 0.4), _p(content.number_line, s["center"])]
     # The national name on one line (size 12–13), the motto with a rule as long as itself.
     right = [
@@ -187,7 +189,9 @@ def decision_pdf(content: DecisionContent) -> bytes:
 
 def annex_table(content: DecisionContent, s: dict[str, ParagraphStyle], width: float) -> LongTable:
     columns = len(content.annex_header)
-    shares = {4: [0.08, 0.42, 0.2, 0.3], 3: [0.1, 0.55, 0.35]}[columns]
+    shares = (
+        list(content.annex_widths) or {4: [0.08, 0.42, 0.2, 0.3], 3: [0.1, 0.55, 0.35]}[columns]
+    )
     head = [_p(h, s["cell_head"]) for h in content.annex_header]
     # Plain strings (not Paragraphs) for the body: 5,000 rows lay out in seconds.
     body = [[T(cell) for cell in row] for row in content.annex_rows]

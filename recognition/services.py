@@ -10,14 +10,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.models import Assessment, Decision, State
+from assessments.models import Assessment, Decision, Revocation, State
 from assessments.subjects import subject_of
 from audit.services import record
 from criteria.titles import SubjectKind, Title
 from places.models import Place, PlaceKind
 from recognition import content, pdf, word
 from recognition.codes import normalize
-from recognition.models import Certificate, DecisionDocument
+from recognition.models import Certificate, DecisionDocument, RevocationDocument
 
 
 def storage_dir(kind: str) -> Path:
@@ -53,6 +53,40 @@ def document_for(decision: Decision, actor: object | None = None) -> DecisionDoc
         actor=actor,
         action="decision.document",
         obj=decision,
+        changes={"pdf_sha256": [None, document.pdf_sha256]},
+    )
+    return document
+
+
+def revocation_document_for(
+    revocation: Revocation, actor: object | None = None
+) -> RevocationDocument:
+    """A revocation decision's PDF and Word files, rendered once from the record by the same
+    renderers as a recognition decision, and then kept unchanged (as `document_for`)."""
+    existing = RevocationDocument.objects.filter(revocation=revocation).first()
+    if existing is not None:
+        return existing
+    built = content.build_revocation(revocation)
+    pdf_bytes = pdf.decision_pdf(built)
+    docx_bytes = word.decision_docx(built)
+    stem = f"thu-hoi-{revocation.pk}"
+    (storage_dir("decisions") / f"{stem}.pdf").write_bytes(pdf_bytes)
+    (storage_dir("decisions") / f"{stem}.docx").write_bytes(docx_bytes)
+    try:
+        with transaction.atomic():
+            document = RevocationDocument.objects.create(
+                revocation=revocation,
+                pdf_name=f"{stem}.pdf",
+                pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+                docx_name=f"{stem}.docx",
+                docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
+            )
+    except IntegrityError:  # generated concurrently by another request: keep theirs
+        return RevocationDocument.objects.get(revocation=revocation)
+    record(
+        actor=actor,
+        action="revocation.document",
+        obj=revocation,
         changes={"pdf_sha256": [None, document.pdf_sha256]},
     )
     return document
@@ -130,6 +164,7 @@ def find_certificate(typed: str) -> Certificate | None:
         Certificate.objects.filter(code=code)
         .select_related(
             "assessment__decision__document",
+            "assessment__revocation",
             "assessment__village",
             "assessment__commune__parent",
             "assessment__household__head",

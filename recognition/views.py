@@ -31,7 +31,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.models import State
-from assessments.permissions import get_assessment_or_404, get_decision_or_404
+from assessments.permissions import (
+    get_assessment_or_404,
+    get_decision_or_404,
+    get_revocation_or_404,
+)
 from core import ratelimit
 from core.http import AuthedRequest
 from places.access import get_place_or_404
@@ -56,6 +60,28 @@ def decision_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     filename = f"quyet-dinh-{decision.number.replace('/', '-')}.{kind}"
+    return FileResponse(
+        (services.storage_dir("decisions") / name).open("rb"),
+        as_attachment=kind != "pdf",
+        filename=filename,
+        content_type=content_type,
+    )
+
+
+@login_required
+def revocation_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
+    """A revocation decision's PDF or Word copy, to who sees its whole page (as a decision's)."""
+    if kind not in ("pdf", "docx"):
+        raise Http404
+    revocation = get_revocation_or_404(request.user, pk)
+    document = services.revocation_document_for(revocation, request.user)
+    name = document.pdf_name if kind == "pdf" else document.docx_name
+    content_type = (
+        "application/pdf"
+        if kind == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    filename = f"quyet-dinh-thu-hoi-{revocation.number.replace('/', '-')}.{kind}"
     return FileResponse(
         (services.storage_dir("decisions") / name).open("rb"),
         as_attachment=kind != "pdf",
@@ -154,6 +180,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
                 "certificate": certificate,
                 "assessment": assessment,
                 "decision": assessment.decision,
+                "revocation": assessment.revocation,
                 "name": services.public_name(assessment),
                 "place": services.place_line(assessment),
                 "status": services.status_of(certificate),

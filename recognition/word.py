@@ -106,9 +106,13 @@ def _cell_xml(value: str, width: int, *, bold: bool = False, center: bool = Fals
     run_props = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/><w:sz w:val="24"/>' + (
         "<w:b/>" if bold else ""
     )
+    # A line break in the value ("\n") is a line break in the cell.
+    text = "<w:br/>".join(
+        f'<w:t xml:space="preserve">{escape(nfc(line))}</w:t>' for line in value.split("\n")
+    )
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-        f'<w:p><w:pPr>{props}</w:pPr><w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{escape(nfc(value))}</w:t></w:r></w:p></w:tc>'
+        f"<w:p><w:pPr>{props}</w:pPr><w:r><w:rPr>{run_props}</w:rPr>{text}</w:r></w:p></w:tc>"
     )
 
 
@@ -132,6 +136,8 @@ def decision_docx(content: DecisionContent) -> bytes:
     left, right = header.rows[0].cells
     left._tc.remove(left.paragraphs[0]._p)
     right._tc.remove(right.paragraphs[0]._p)
+    for line in content.superior_lines:  # the superior body, not bold (Decree 30/2020)
+        _paragraph(left, line, align=WD_ALIGN_PARAGRAPH.CENTER)
     for line in content.authority_lines:
         _paragraph(left, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     authority = max(fonts.width(x, fonts.SERIF_BOLD, 13) for x in content.authority_lines)
@@ -175,7 +181,11 @@ def decision_docx(content: DecisionContent) -> bytes:
         _paragraph(document, content.annex_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _paragraph(document, content.annex_caption, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         columns = len(content.annex_header)
-        widths = {4: [700, 3700, 1800, 2800], 3: [900, 5000, 3100]}[columns]
+        widths = (
+            [round(9000 * share) for share in content.annex_widths]
+            if content.annex_widths
+            else {4: [700, 3700, 1800, 2800], 3: [900, 5000, 3100]}[columns]
+        )
         table = document.add_table(rows=0, cols=columns)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER

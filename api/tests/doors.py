@@ -123,6 +123,23 @@ DOORS: list[Door] = [
         kwargs=lambda s: {"assessment_id": s.assessment.pk, "step": "submit"},
         method="post",
     ),
+    ApiDoor(
+        "api:api_assessments_create_decision",
+        # Who may decide the record (A's inside, B's outside): its commune's officer and the
+        # province admin; the province viewer sees it and is refused (403). No path
+        # parameters: the record of each side is in the body.
+        allow=COMMUNE_EDITORS,
+        kwargs=lambda s: {},
+        method="post",
+        body=lambda s: {
+            "assessment_ids": [s.assessment.pk],
+            "number": "99/QĐ-UBND",
+            "signed_on": "2026-11-20",
+            "signer_name": "Nguyễn Văn Ký",
+            "signer_title": "Chủ tịch",
+            "authority_place_id": s.commune.pk,
+        },
+    ),
     ApiDoor("api:api_stats_get_indicators", allow=EVERYONE),
     ApiDoor("api:api_stats_list_targets", allow=EVERYONE),
     ApiDoor(

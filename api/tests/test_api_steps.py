@@ -8,8 +8,8 @@ from django.test import Client
 
 from api.models import ApiToken
 from assessments import services
-from assessments.models import CycleYear, State
-from assessments.tests.helpers import YEAR, good_answers, open_years
+from assessments.models import State
+from assessments.tests.helpers import YEAR, good_answers, open_years, set_dates
 from audit.models import AuditEvent
 
 
@@ -54,9 +54,7 @@ def test_every_step_of_the_table_and_no_other(world, call):
 
 def test_the_api_refuses_a_late_verification_as_the_bulk_page_does(world, call, as_user):
     assessment = submitted(world)
-    CycleYear.objects.filter(commune=world.commune_a, year=YEAR).update(
-        review_until=dt.date(YEAR, 1, 1)
-    )
+    set_dates(world.commune_a, review_until=dt.date(YEAR, 1, 1))
     expected = f"Đã quá hạn bình xét (01/01/{YEAR}) của năm {YEAR}."
     response = call("cuong", f"/assessments/{assessment.pk}/verify", {})
     assert response.status_code == 422

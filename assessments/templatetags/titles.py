@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
+from assessments import calendars
 from assessments.models import Assessment
+from criteria.titles import TITLES
 
 register = template.Library()
 
@@ -30,3 +33,20 @@ def subject_titles(
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def registration_year(title: str) -> int:
+    """The data year a registration form offers first: last year while that year's default
+    registration is still open (a learning commune registers in January–February for the
+    year just ended), else this year."""
+    today = timezone.localdate()
+    if title not in TITLES:
+        return today.year
+    key = calendars.key_of_parts(title, "")
+    if (
+        key in calendars.CALENDARS
+        and today <= calendars.defaults(key, today.year - 1)["registration_until"]
+    ):
+        return today.year - 1
+    return today.year

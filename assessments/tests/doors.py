@@ -1,6 +1,7 @@
 """Assessment doors. Lists and bulk pages answer everyone logged in, filtered by
 `visible_to` (an outsider sees an empty list); objects answer their readers;
-each step, return and revocation answers only who may take it (404 otherwise)."""
+each step, return and revocation answers only who may take it (404 otherwise); a
+revocation decision, as a recognition decision, answers who sees its whole list."""
 
 from core.tests.doorlib import ADMIN, COMMUNE_EDITORS, EVERYONE, OFFICERS, Door
 
@@ -11,8 +12,15 @@ FILLERS = COMMUNE_EDITORS | {"van", "dan"}
 DECISION_READERS = frozenset({"alice", "vera", "cuong"})
 
 
+YEAR_READERS = frozenset({"alice", "vera", "cuong"})
+
+
 def pk(attr):
     return lambda s: {"pk": getattr(s, attr).pk}
+
+
+def family_calendar(s):
+    return {"pk": s.cycle_year.calendars.get(title="GDHT").pk}
 
 
 DOORS = [
@@ -28,9 +36,19 @@ DOORS = [
     Door("assessments:years", allow=READERS - {"van"}),
     Door("assessments:year_close", allow=COMMUNE_EDITORS, kwargs=pk("cycle_year")),
     Door("assessments:year_reopen", allow=ADMIN, kwargs=pk("cycle_year"), outside=ADMIN),
+    # A commune's calendars: read by the province and the commune's officers, edited (dates,
+    # reopening a title) by the province admin; a title is closed by the commune's editors.
+    Door("assessments:calendar", allow=YEAR_READERS, kwargs=pk("cycle_year")),
+    Door("assessments:calendar_edit", allow=ADMIN, kwargs=pk("cycle_year"), outside=ADMIN),
+    Door("assessments:title_close", allow=COMMUNE_EDITORS, kwargs=family_calendar),
+    Door("assessments:title_reopen", allow=ADMIN, kwargs=family_calendar, outside=ADMIN),
     Door("assessments:decision_list", allow=EVERYONE),
     Door("assessments:decision_create", allow=EVERYONE),
     Door("assessments:decision_detail", allow=DECISION_READERS, kwargs=pk("decision")),
+    Door("assessments:revocation_list", allow=EVERYONE),
+    # The form lists only titles the user may revoke (nothing: back to the list, with a word).
+    Door("assessments:revocation_create", allow=EVERYONE),
+    Door("assessments:revocation_detail", allow=DECISION_READERS, kwargs=pk("revocation")),
     Door("assessments:detail", allow=SUBJECT_READERS, kwargs=pk("assessment")),
     Door("assessments:derived", allow=SUBJECT_READERS, kwargs=pk("assessment")),
     Door(

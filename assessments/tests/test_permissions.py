@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from assessments import services
 from assessments.models import State
-from assessments.tests.helpers import YEAR, good_answers, open_years
+from assessments.tests.helpers import YEAR, good_answers, open_years, revoke
 from conftest import ALL_PERSONAS
 
 # Who may take each step on a household of village A1 (commune A) / of commune B.
@@ -85,7 +85,7 @@ def act(world, step, actor, household, assessment):
             signer_name="B",
             signer_title="Chủ tịch",
         )
-    return services.revoke(actor=actor, assessment=assessment, reason="Vi phạm")
+    return revoke(actor, assessment, "Vi phạm")
 
 
 @pytest.mark.parametrize("step", list(ALLOWED))

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 from assessments import services
 from assessments.models import SUBJECT_FIELD, Assessment, State
 from assessments.stats import differences
-from assessments.tests.helpers import YEAR, good_answers, open_years
+from assessments.tests.helpers import YEAR, good_answers, open_years, revoke
 from criteria.titles import SUBJECT_OF
 
 OPERATIONS = [
@@ -129,7 +129,7 @@ def perform(world, operation, assessment, index) -> bool:
             not_recognised=refused,
         )
     elif operation == "revoke":
-        services.revoke(actor=alice, assessment=assessment, reason="Thu hồi")
+        revoke(alice, assessment, "Thu hồi")
     assessment.refresh_from_db()
     if assessment.version == version:
         return False

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments import permissions as can
 from assessments import services
-from assessments.models import Assessment, CycleYear, Rollup, State
+from assessments.models import Assessment, Rollup, State
 from assessments.stats import differences
-from assessments.tests.helpers import YEAR, good_answers, open_years
+from assessments.tests.helpers import YEAR, good_answers, open_years, set_dates
 from audit.models import AuditEvent
 from core.forms import error_text
 
@@ -55,9 +55,7 @@ def registered_only(world, assessment):
 
 
 def past_deadline(world, assessment):
-    CycleYear.objects.filter(commune=world.commune_a, year=YEAR).update(
-        review_until=dt.date(YEAR, 1, 1)
-    )
+    set_dates(world.commune_a, review_until=dt.date(YEAR, 1, 1))
     return assessment
 
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scope import scope_of
+from assessments import authority, queries, services
 from assessments import permissions as can
-from assessments import queries, services
 from assessments.evidence import FOLDER, add_evidence
-from assessments.forms import EvidenceForm, ReasonForm, VersionForm
+from assessments.forms import EvidenceForm, VersionForm
 from assessments.models import EDITABLE_STATES, OPEN_STATES, Assessment, State
 from core import uploads
 from core.forms import DATABASE_FAILED, apply_errors, error_text
@@ -276,22 +276,13 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assessment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A title is revoked by a revocation decision: its form, this record ticked."""
     assessment = can.get_assessment_or_404(request.user, pk, write="decide")
-    form = ReasonForm(request.POST or None, initial={"version": assessment.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke(
-                actor=request.user,
-                assessment=assessment,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thu hồi danh hiệu."))
-            return redirect("assessments:detail", pk=assessment.pk)
-    return render(request, "assessments/revoke.html", {"assessment": assessment, "form": form})
+    place = authority.authority_of(assessment).territory(assessment)
+    return redirect(
+        f"{reverse('assessments:revocation_create')}?nam={assessment.year}"
+        f"&danh_hieu={assessment.title}&noi={place.pk}&chon={assessment.pk}"
+    )
 
 
 @login_required

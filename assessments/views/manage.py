@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scope import scope_of
+from assessments import authority, queries, services
 from assessments import permissions as can
-from assessments import queries, services
 from assessments.forms import DecisionForm, YearForm
-from assessments.models import AuthorityRule, CycleYear, Decision, State
+from assessments.models import CycleYear, Decision, State
 from assessments.subjects import subject_of
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
@@ -126,34 +128,57 @@ def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def issuing_initial(group: authority.Issuing) -> dict[str, Any]:
+    """A decision form's issuing body, superior body and signer, from the body's rule."""
+    return {
+        "authority": group.name,
+        "superior": group.superior_name,
+        "signer_title": group.authority.signer_title,
+        "sign_form": group.authority.sign_form,
+    }
+
+
 @login_required
 def decision_create(request: AuthedRequest) -> HttpResponse:
-    """Record the decision for the proposed list of a title and year."""
+    """Record the decision for the proposed list of a title and year: one issuing body and
+    its territory at a time (the page asks which when the user decides for several); the
+    form offers only that territory's records, and says on what ground that body decides."""
     qs, chosen = queries.listing(request.user, request.GET)
-    proposed = [
+    decidable = [
         a
-        for a in qs.filter(state=State.PROPOSED).select_related("organisation", "criteria_set")
+        for a in qs.filter(state=State.PROPOSED).select_related(
+            "organisation", "criteria_set", "commune__parent"
+        )
         if can.can_decide(request.user, a)
     ]
-    if not proposed and request.method == "GET":
+    back = f"{reverse('assessments:list')}?nam={chosen['nam']}&danh_hieu={chosen['danh_hieu']}"
+    if not decidable and request.method == "GET":
         messages.error(
             request, _("Không có hồ sơ nào đã được đề nghị mà bạn có thẩm quyền quyết định.")
         )
-        return redirect(
-            f"{reverse('assessments:list')}?nam={chosen['nam']}&danh_hieu={chosen['danh_hieu']}"
+        return redirect(back)
+    groups = authority.by_issuer(decidable)
+    group = authority.pick(groups, request.GET.get("noi", ""))
+    if group is None:
+        if request.method == "POST" or not groups:
+            messages.error(request, _("Chọn cơ quan ban hành và địa bàn của quyết định."))
+            return redirect(back)
+        return render(
+            request,
+            "assessments/issuer_pick.html",
+            {
+                "groups": groups,
+                "chosen": chosen,
+                "params": request.GET.urlencode(),
+                "what": _("quyết định công nhận"),
+            },
         )
-    rule = AuthorityRule.objects.filter(title=chosen["danh_hieu"]).first()
-    place = proposed[0].commune if proposed else None
-    initial = {
-        "authority": (rule.authority if rule else "Ủy ban nhân dân {xa}")
-        .replace("{xa}", place.name if place else "")
-        .replace("{tinh}", place.parent.name if place and place.parent else ""),
-        "signer_title": rule.signer_title if rule else "Chủ tịch",
-    }
-    form = DecisionForm(request.POST or None, initial=initial)
+    form = DecisionForm(request.POST or None, initial=issuing_initial(group))
     if request.method == "POST" and form.is_valid():
         chosen_ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
-        selected = [a for a in proposed if a.pk in chosen_ids]
+        # Every record the user may decide that was ticked, this territory's or not: one
+        # outside it is refused by name, not dropped unseen.
+        selected = [a for a in decidable if a.pk in chosen_ids]
         refused = {
             a.pk: request.POST.get(f"reason_{a.pk}", "").strip()
             for a in selected
@@ -178,6 +203,8 @@ def decision_create(request: AuthedRequest) -> HttpResponse:
                     signer_title=data["signer_title"],
                     sign_form=data["sign_form"],
                     authority=data["authority"],
+                    superior=data["superior"],
+                    authority_place=group.place,
                     not_recognised=refused,
                 )
             except (ValidationError, PermissionDenied) as exc:
@@ -188,7 +215,13 @@ def decision_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "assessments/decision_form.html",
-        {"form": form, "proposed": proposed, "chosen": chosen},
+        {
+            "form": form,
+            "proposed": group.rows,
+            "chosen": chosen,
+            "group": group,
+            "title_label": Title(chosen["danh_hieu"]).label,
+        },
     )
 
 
@@ -202,10 +235,7 @@ def years(request: AuthedRequest) -> HttpResponse:
     ]
     if not communes and not scope.is_province:
         raise Http404
-    year = timezone.localdate().year
-    form = YearForm(
-        request.POST or None, initial={"year": year, **CycleYear.default_deadlines(year)}
-    )
+    form = YearForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         targets = [c for c in communes if str(c.pk) in request.POST.getlist("communes")] or (
@@ -215,32 +245,25 @@ def years(request: AuthedRequest) -> HttpResponse:
             form.add_error(None, _("Chọn ít nhất một xã."))
         else:
             try:
-                for commune in targets:
-                    services.open_year(
-                        actor=request.user,
-                        commune=commune,
-                        year=data["year"],
-                        deadlines={
-                            k: data[k]
-                            for k in (
-                                "registration_until",
-                                "assessment_until",
-                                "review_until",
-                                "decision_until",
-                            )
-                        },
-                    )
+                with transaction.atomic():
+                    for commune in targets:
+                        services.open_year(actor=request.user, commune=commune, year=data["year"])
             except (ValidationError, PermissionDenied) as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(
                     request,
-                    _("Đã mở năm %(y)s cho %(n)s xã.") % {"y": data["year"], "n": len(targets)},
+                    _("Đã mở năm %(y)s cho %(n)s xã, mỗi danh hiệu theo lịch riêng.")
+                    % {"y": data["year"], "n": len(targets)},
                 )
                 return redirect("assessments:years")
     cycles = (
         CycleYear.objects.filter(commune__in=communes)
         .select_related("commune", "closed_by")
+        .annotate(
+            titles=Count("calendars"),
+            titles_closed=Count("calendars", filter=Q(calendars__closed_at__isnull=False)),
+        )
         .order_by("-year", "commune__name")[:300]
     )
     return render(

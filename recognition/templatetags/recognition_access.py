@@ -11,14 +11,14 @@ from typing import Any
 
 from django import template
 
-from assessments.models import Decision
+from assessments.models import Decision, Revocation
 from recognition import access
 
 register = template.Library()
 
 
 @register.filter
-def sees_whole_decision(user: Any, decision: Decision) -> bool:
+def sees_whole_decision(user: Any, decision: Decision | Revocation) -> bool:
     return access.sees_whole_decision(user, decision)
 
 

@@ -22,6 +22,11 @@ DOORS = [
         allow=DECISION_READERS,
         kwargs=lambda s: {"pk": s.decision.pk, "kind": "pdf"},
     ),
+    Door(
+        "recognition:revocation_file",
+        allow=DECISION_READERS,
+        kwargs=lambda s: {"pk": s.revocation.pk, "kind": "pdf"},
+    ),
     Door("recognition:batch_start", allow=PRINTERS, kwargs=pk("decision")),
     Door("recognition:batch", allow=PRINTERS, kwargs=pk("batch")),
     Door("recognition:batch_file", allow=PRINTERS, kwargs=pk("batch")),
