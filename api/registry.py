@@ -205,7 +205,10 @@ def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> Any:
             429, {"detail": _("Bạn đã tìm kiếm quá nhiều lần trong một phút. Hãy thử lại sau.")}
         )
     qs = _in_place(
-        Citizen.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
+        Citizen.objects.visible_to(request.user).with_head().order_by("id"),
+        request.user,
+        params,
+        "village",
     )
     page = _paginate(qs, params)
     _record_disclosure(request, [c.pk for c in page["results"]], f"trang {request.GET.urlencode()}")

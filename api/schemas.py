@@ -123,6 +123,12 @@ class CitizenOut(read_schema(CITIZEN)):  # type: ignore[misc]
     def resolve_birth_date(obj: Any, context: Any) -> dt.date | None:
         return obj.birth_date if _view(context).birth else None
 
+    # "head" for the household's head, as before the head was stored once (Household.head;
+    # the head's own relation is blank). Lists come `with_head()`: no query per person.
+    @staticmethod
+    def resolve_relation(obj: Any) -> str:
+        return str(obj.shown_relation)
+
 
 def _view(context: Any) -> Any:
     request = context["request"]

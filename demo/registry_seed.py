@@ -67,7 +67,8 @@ def citizen_from(
         in_school=in_school,
         commune=village.parent,
         village=village,
-        relation=person.relation,
+        # The head is the household's (Household.head, below); their own relation blank.
+        relation="" if person.relation == "head" else person.relation,
     )
 
 
@@ -154,15 +155,10 @@ def seed_registry(
         if rng.random() < 0.6:
             citizen.workplace = rng.choice(organisations)
     Citizen.objects.bulk_update(workers, ["workplace"], batch_size=1000)
+    heads = [household.head for household in households if household.head is not None]
     for clan in clans:
         head = next(
-            (
-                c
-                for c in citizens
-                if c.relation == "head"
-                and c.full_name.startswith(clan.name + " ")
-                and c.gender == "male"
-            ),
+            (c for c in heads if c.full_name.startswith(clan.name + " ") and c.gender == "male"),
             None,
         )
         clan.head = head

@@ -264,7 +264,7 @@ def build_commune(
                     in_school,
                     village.id,
                     household_id,
-                    person.relation,
+                    "" if person.relation == "head" else person.relation,  # Household.head
                     workplace,
                     user_id,
                     " ".join(p for p in (fold(person.full_name), identity or "", phone) if p),

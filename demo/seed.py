@@ -14,7 +14,7 @@ from demo.generator import Generator
 from demo.movement_seed import seed_movement
 from demo.registry_seed import seed_registry
 from places.models import Place, PlaceKind
-from registry.models import Citizen, Clan, Organisation
+from registry.models import Citizen, Clan, Household, Organisation
 
 DEMO_PASSWORD = "hoctap2026"
 # Phường Phố Hiến (old Hưng Yên city), Xã Khoái Châu (home of Đông Tảo), Xã Tiền Hải (old Thái Bình).
@@ -86,7 +86,11 @@ def _link_citizen(user: User, village: Place) -> None:
     if Citizen.objects.filter(user=user).exists():
         return
     head = (
-        Citizen.objects.filter(village=village, relation="head", user__isnull=True)
+        Citizen.objects.filter(
+            village=village,
+            user__isnull=True,
+            pk__in=Household.objects.filter(village=village).values("head"),
+        )
         .exclude(identity_number=None)
         .order_by("pk")
         .first()

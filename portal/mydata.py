@@ -41,6 +41,8 @@ def key_of(label: str) -> str:
 # Fields the record section writes its own way: (key, value).
 SHOWN: dict[str, tuple[str, Callable[[Citizen], Any]]] = {
     "village": ("noi_o", lambda c: f"{c.village.name}, {c.commune.name}"),
+    # "Chủ hộ" for the head (Household.head; their stored relation is blank).
+    "relation": ("quan_he_voi_chu_ho", lambda c: c.relation_label),
 }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.scope import OFFICER_ROLES, scope_of
 from places.models import Place
-from registry.models import Citizen, Clan, Household, Organisation, Relation
+from registry.models import Citizen, Clan, Household, Organisation
 
 COMMUNE_EDITORS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 VILLAGE_EDITORS: set[str] = {*COMMUNE_EDITORS, Role.VILLAGE_OFFICER}
@@ -73,11 +73,14 @@ def require(allowed: bool) -> None:
 def acts_for_household(citizen: Citizen | None, household_id: int | None = None) -> bool:
     """The household-head rule, written here only: a citizen acts for their household
     (sees its titles, registers and fills in its assessment) when they are its head.
-    With `household_id`: for that household. Read from `Citizen.relation`; the same fact
-    is also stored as `Household.head`, kept equal by `registry.services`."""
-    if citizen is None or citizen.household_id is None or citizen.relation != Relation.HEAD:
+    With `household_id`: for that household. Read from `Household.head`, where alone the
+    head is stored (`Citizen.is_head`: the household already loaded with the citizen, or
+    one query by its primary key)."""
+    if citizen is None or citizen.household_id is None:
         return False
-    return household_id is None or household_id == citizen.household_id
+    if household_id is not None and household_id != citizen.household_id:
+        return False
+    return citizen.is_head
 
 
 class ReadOnly(PermissionDenied, Http404):

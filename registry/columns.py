@@ -193,9 +193,12 @@ def sheet_rows(
 
 def citizen_rows(citizens: Iterable[Citizen], view: Any = None) -> Iterable[list[Any]]:
     """Rows of the citizen sheet; `view` (registry.privacy.View) masks what its reader
-    may not see in full (None: everything in full, for the round trip's own tests)."""
+    may not see in full (None: everything in full, for the round trip's own tests).
+    The people come with their household (`select_related`) or `with_head()`."""
     cells: dict[str, Cell] = {
         "household": lambda c: c.household.code if c.household else "",
+        # "Chủ hộ" for the head (Household.head; read from the household loaded with them).
+        "relation": lambda c: c.relation_label,
         "village": lambda c: c.village.name,
         "workplace": lambda c: c.workplace.name if c.workplace else "",
     }

@@ -248,7 +248,9 @@ HOUSEHOLD = Registry(
                 ),
             ),
         ),
-        # Kept by the citizen registry (relation "Chủ hộ"); the sheet shows its name only.
+        # Who heads the household, stored here only (a head's own relation is blank). Set
+        # through the citizen registry: "Chủ hộ" as a person's relation on the form, the
+        # sheet or the API, or "Làm chủ hộ"; the sheet shows its name only.
         FieldSpec("head", form=False, sheet=None),
         FieldSpec("commune", form=False, sheet=None, audited=False),
         FieldSpec("dissolved_on", form=False, sheet=None),

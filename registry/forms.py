@@ -174,7 +174,10 @@ def form_initial(registry: Registry, record: Any) -> dict[str, Any]:
 
 
 def citizen_initial(citizen: Citizen) -> dict[str, Any]:
-    return form_initial(CITIZEN, citizen)
+    """The person's form values; the head's relation reads "Chủ hộ" (stored blank)."""
+    initial = form_initial(CITIZEN, citizen)
+    initial["relation"] = citizen.shown_relation
+    return initial
 
 
 @spec_form(HOUSEHOLD)

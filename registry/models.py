@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,9 @@ class Occupation(models.TextChoices):
 
 
 class Relation(models.TextChoices):
+    # Never stored (a check constraint): who heads a household is `Household.head`, and
+    # the head's own relation is blank. It is what the pages, the sheet and the API show
+    # for the head (`Citizen.shown_relation`), and, written in, "make this person the head".
     HEAD = "head", _("Chủ hộ")
     SPOUSE = "spouse", _("Vợ/chồng")
     CHILD = "child", _("Con")
@@ -73,6 +76,11 @@ class CitizenQuerySet(SearchQuerySet):
     def adults(self, year: int) -> Self:
         return self.filter(birth_year__lte=year - 18)
 
+    def with_head(self) -> Self:
+        """Each person's household's head id (`household_head_id`), in the same query, so
+        `Citizen.is_head` of a list reads no more rows."""
+        return self.annotate(household_head_id=F("household__head_id"))
+
     def visible_to(self, user: Any) -> Self:
         scope = _scope(user)
         condition = scope.record_condition()
@@ -115,6 +123,7 @@ class Citizen(Searchable):
         related_name="members",
         verbose_name=_("hộ gia đình"),
     )
+    # The relation to the household's head; blank for the head themself (never "head").
     relation = models.CharField(
         _("quan hệ với chủ hộ"), max_length=12, choices=Relation.choices, blank=True
     )
@@ -160,10 +169,37 @@ class Citizen(Searchable):
                 name="citizen_birth_year_range",
             ),
             models.UniqueConstraint(fields=["identity_number"], name="citizen_identity_unique"),
+            # The head is stored once, as Household.head.
+            models.CheckConstraint(
+                condition=~Q(relation=Relation.HEAD), name="citizen_relation_not_head"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def is_head(self) -> bool:
+        """Heads their household: `Household.head`, the one place it is stored. Read from
+        `CitizenQuerySet.with_head`'s annotation, else the loaded household, else one
+        query by primary key (then kept with the record)."""
+        if self.household_id is None:
+            return False
+        if "household_head_id" in self.__dict__:
+            return bool(self.__dict__["household_head_id"] == self.pk)
+        household = self.household
+        return household is not None and household.head_id == self.pk
+
+    @property
+    def shown_relation(self) -> str:
+        """The relation as the pages, the sheet and the API give it: "head" for the head."""
+        return Relation.HEAD.value if self.is_head else self.relation
+
+    @property
+    def relation_label(self) -> str:
+        """`shown_relation` in words ("Chủ hộ" for the head)."""
+        shown = self.shown_relation
+        return str(Relation(shown).label) if shown else ""
 
     def search_text(self) -> str:
         return f"{self.full_name} {self.identity_number or ''} {self.phone}"

@@ -94,6 +94,16 @@ def _apply_citizen_data(citizen: Citizen, data: dict[str, Any]) -> None:
         citizen.commune = data["village"].parent
 
 
+def _snapshot(citizen: Citizen, *, head: bool | None = None) -> dict[str, Any]:
+    """The audited fields, the relation as the pages show it ("head" for the head, whose
+    stored relation is blank): the trail reads as before the head was stored once.
+    `head`: whether the person heads their household, when the caller knows."""
+    values = snapshot(citizen, CITIZEN_FIELDS)
+    if citizen.is_head if head is None else head:
+        values["relation"] = Relation.HEAD.value
+    return values
+
+
 @transaction.atomic
 def create_citizen(
     *,
@@ -124,9 +134,14 @@ def create_citizen(
         )
         if others:
             raise PossibleDuplicate(others)
+    # "Chủ hộ" written in makes the person the household's head (Household.head, below);
+    # a head's own relation is blank, and a person of no household heads nothing.
+    makes_head = household is not None and data.get("relation") == Relation.HEAD
     if household is not None:
         citizen.household = household
-        citizen.relation = data.get("relation") or Relation.OTHER
+        citizen.relation = "" if makes_head else (data.get("relation") or Relation.OTHER)
+    elif citizen.relation == Relation.HEAD:
+        citizen.relation = ""
     try:
         with transaction.atomic():
             citizen.save()
@@ -138,7 +153,7 @@ def create_citizen(
         actor=actor,
         action="citizen.create",
         obj=citizen,
-        changes=diff({}, snapshot(citizen, CITIZEN_FIELDS)),
+        changes=diff({}, _snapshot(citizen, head=makes_head)),
     )
     if household is not None:
         record(
@@ -147,12 +162,11 @@ def create_citizen(
             obj=household,
             changes={"member": [None, citizen.full_name]},
         )
-        if citizen.relation == Relation.HEAD:
+        if makes_head:
             _set_head(actor, household, citizen)
     return citizen
 
 
-@transaction.atomic
 @transaction.atomic
 def update_citizen(
     *,
@@ -170,7 +184,8 @@ def update_citizen(
     if data.get("village") is not None:
         require(can_edit_village(actor, data["village"]))
     _check_identity_free(data.get("identity_number"), exclude=locked.pk)
-    before = snapshot(locked, CITIZEN_FIELDS)
+    before = _snapshot(locked)
+    stored_relation = locked.relation
     _apply_citizen_data(locked, data)
     if not allow_duplicate and (
         before["full_name"] != locked.full_name
@@ -185,8 +200,8 @@ def update_citizen(
         )
         if others:
             raise PossibleDuplicate(others)
-    _check_household_consistency(locked, before_relation=before["relation"])
-    changes = diff(before, snapshot(locked, CITIZEN_FIELDS))
+    _check_household_consistency(locked, before_relation=stored_relation)
+    changes = diff(before, _snapshot(locked))
     if not changes:
         return locked
     moves = login_changes(
@@ -268,9 +283,12 @@ def _move_login(
 
 def _check_household_consistency(citizen: Citizen, *, before_relation: str) -> None:
     """A household member lives where the household lives, and the head is changed on the
-    household page (so the household's head and the members' relations stay in step)."""
+    household page: "Chủ hộ" on the head's own form keeps them the head (their stored
+    relation blank); on anyone else's, or another relation on the head's, is refused."""
     household = citizen.household
     if household is None or citizen.status != ResidenceStatus.ACTIVE:
+        if citizen.relation == Relation.HEAD:  # no household to head now: nothing changes
+            citizen.relation = before_relation
         return
     if citizen.village_id != household.village_id:
         raise ValidationError(
@@ -282,23 +300,40 @@ def _check_household_consistency(citizen: Citizen, *, before_relation: str) -> N
             }
         )
     is_head = household.head_id == citizen.pk
-    if before_relation != citizen.relation and is_head != (citizen.relation == Relation.HEAD):
+    if is_head and citizen.relation in ("", Relation.HEAD):
+        citizen.relation = ""
+    elif is_head or citizen.relation == Relation.HEAD:
         raise ValidationError({"relation": _("Đổi chủ hộ ở trang hộ gia đình (nút “Làm chủ hộ”).")})
 
 
-def _set_relation(actor: User, citizen: Citizen, relation: str) -> None:
-    before = snapshot(citizen, ["relation"])
-    citizen.relation = relation
-    citizen.save(update_fields=["relation", "updated_at"])
-    record(
-        actor=actor,
-        action="citizen.update",
-        obj=citizen,
-        changes=diff(before, snapshot(citizen, ["relation"])),
-    )
+def _set_relation(
+    actor: User,
+    citizen: Citizen,
+    relation: str,
+    *,
+    shown_before: str | None = None,
+    shown_after: str | None = None,
+) -> None:
+    """Store `relation` (blank for a head); the trail shows the relation as the pages do
+    (`shown_before`/`shown_after`: "head" on the side where the person is the head)."""
+    before, after = shown_before or citizen.relation, shown_after or relation
+    if citizen.relation != relation:
+        citizen.relation = relation
+        citizen.save(update_fields=["relation", "updated_at"])
+    if before != after:
+        record(
+            actor=actor,
+            action="citizen.update",
+            obj=citizen,
+            changes={"relation": [before, after]},
+        )
 
 
 def _set_head(actor: User, household: Household, citizen: Citizen | None) -> None:
+    """The one write of who heads a household; the head is one of its members (the
+    database cannot check that cheaply, so every change comes through here)."""
+    if citizen is not None and citizen.household_id != household.pk:
+        raise ValidationError(_("Chủ hộ phải là thành viên của hộ."))
     before = snapshot(household, ["head"])
     household.head = citizen
     household.save(update_fields=["head", "updated_at"])
@@ -367,33 +402,40 @@ def update_household(*, actor: User, household: Household, data: dict[str, Any])
 
 @transaction.atomic
 def add_member(*, actor: User, household: Household, citizen: Citizen, relation: str) -> Citizen:
-    """Put a person into a household (moving them out of any other); residence follows."""
+    """Put a person into a household (moving them out of any other); residence follows.
+    `relation` "Chủ hộ" makes them its head (Household.head; their relation blank)."""
     locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
     require(can_edit_village(actor, household.village))
     require(can_edit_village(actor, locked.village))
     if locked.status != ResidenceStatus.ACTIVE:
         raise ValidationError(_("%(n)s không còn cư trú; không thêm vào hộ.") % {"n": locked})
-    if locked.household_id == household.pk and locked.relation == relation:
+    makes_head = relation == Relation.HEAD
+    stored = "" if makes_head else relation
+    is_head = household.head_id == locked.pk
+    if locked.household_id == household.pk and (
+        is_head if makes_head else (not is_head and locked.relation == relation)
+    ):
         return locked
-    if relation == Relation.HEAD and household.head_id and household.head_id != locked.pk:
+    if makes_head and household.head_id and not is_head:
         raise ValidationError({"relation": _("Hộ đã có chủ hộ; dùng “Đổi chủ hộ”.")})
     if locked.household_id == household.pk:
         # Already a member: only the relation changes; nobody comes or goes.
-        if household.head_id == locked.pk and relation != Relation.HEAD:
+        if is_head:
             raise ValidationError(
                 {"relation": _("Người này là chủ hộ; hãy chọn chủ hộ mới (nút “Làm chủ hộ”).")}
             )
-        _set_relation(actor, locked, relation)
-        if relation == Relation.HEAD:
+        _set_relation(actor, locked, stored, shown_after=relation)
+        if makes_head:
             _set_head(actor, household, locked)
         return locked
     old = locked.household
-    before = snapshot(locked, CITIZEN_FIELDS)
-    locked.household, locked.relation = household, relation
+    headed_old = old is not None and old.head_id == locked.pk
+    before = _snapshot(locked, head=headed_old)
+    locked.household, locked.relation = household, stored
     locked.village, locked.commune = household.village, household.commune
     locked.save()
-    if old is not None and old.pk != household.pk:
-        if old.head_id == locked.pk:
+    if old is not None:
+        if headed_old:
             _set_head(actor, old, None)
         record(
             actor=actor,
@@ -411,9 +453,9 @@ def add_member(*, actor: User, household: Household, citizen: Citizen, relation:
         actor=actor,
         action="citizen.move",
         obj=locked,
-        changes=diff(before, snapshot(locked, CITIZEN_FIELDS)),
+        changes=diff(before, _snapshot(locked, head=makes_head)),
     )
-    if relation == Relation.HEAD:
+    if makes_head:
         _set_head(actor, household, locked)
     return locked
 
@@ -422,19 +464,22 @@ def add_member(*, actor: User, household: Household, citizen: Citizen, relation:
 def change_head(
     *, actor: User, household: Household, citizen: Citizen, previous_relation: str = Relation.OTHER
 ) -> Household:
+    """Make a resident member the head (Household.head, their relation blank); the
+    previous head stays a member with `previous_relation` (not "Chủ hộ")."""
     locked = Household.objects.select_for_update().get(pk=household.pk)
     require(can_edit_village(actor, locked.village))
-    if citizen.household_id != locked.pk or citizen.status != ResidenceStatus.ACTIVE:
+    new_head = Citizen.objects.get(pk=citizen.pk)
+    if new_head.household_id != locked.pk or new_head.status != ResidenceStatus.ACTIVE:
         raise ValidationError(_("Chủ hộ mới phải là thành viên đang cư trú của hộ."))
-    if locked.head_id == citizen.pk:
+    if locked.head_id == new_head.pk:
         return locked
+    if previous_relation not in Relation.values or previous_relation == Relation.HEAD:
+        previous_relation = Relation.OTHER
     if locked.head_id:
         old_head = Citizen.objects.filter(pk=locked.head_id, household=locked).first()
-        if old_head is not None and old_head.relation != previous_relation:
-            _set_relation(actor, old_head, previous_relation)
-    new_head = Citizen.objects.get(pk=citizen.pk)
-    if new_head.relation != Relation.HEAD:
-        _set_relation(actor, new_head, Relation.HEAD)
+        if old_head is not None:
+            _set_relation(actor, old_head, previous_relation, shown_before=Relation.HEAD)
+    _set_relation(actor, new_head, "", shown_after=Relation.HEAD)
     _set_head(actor, locked, new_head)
     return locked
 
@@ -500,9 +545,23 @@ def merge_citizens(*, actor: User, keep: Citizen, other: Citizen) -> Citizen:
     for field in ("birth_date", "phone", "workplace", "household", "in_school"):
         if getattr(kept, field) in (None, "") and getattr(gone, field) not in (None, ""):
             setattr(kept, field, getattr(gone, field))
-    if not kept.relation and gone.relation:
+    # A household the removed record headed is headed by the kept one if they are its
+    # member (their relation then blank), else it has no head (the head is a member).
+    kept_heads = (
+        kept.household_id is not None
+        and Household.objects.filter(pk=kept.household_id, head=kept).exists()
+    )
+    for headed in Household.objects.filter(head=gone):
+        if headed.pk == kept.household_id:
+            Household.objects.filter(pk=headed.pk).update(head=kept)
+            kept_heads = True
+        else:
+            _set_head(actor, headed, None)
+    same_household = kept.household_id is not None and kept.household_id == gone.household_id
+    if kept_heads:
+        kept.relation = ""
+    elif same_household and not kept.relation and gone.relation:
         kept.relation = gone.relation
-    Household.objects.filter(head=gone).update(head=kept)
     Clan.objects.filter(head=gone).update(head=kept)
     Organisation.objects.filter(head=gone).update(head=kept)
     citizen_merged.send(sender=Citizen, keep=kept, gone=gone)

@@ -206,7 +206,7 @@ class CitizenWriter:
                     "citizen.import_update",
                     u.citizen,
                     u.record["full_name"],
-                    names.changes(u.record, u.changes),
+                    names.changes(u.record, u.changes, u.citizen),
                 )
                 for u in imp.updates
             ),
@@ -346,7 +346,25 @@ class AuditNames:
         head = known.head_id if known and code not in self.headless else None
         return household_label(code, self.person_after(head) if head else "")
 
-    def changes(self, record: dict[str, Any], changes: dict[str, list[Any]]) -> dict[str, Any]:
+    def headed_before(self, pk: int) -> bool:
+        person = self.importer.existing.get(pk)
+        if person is None or person.household_id is None:
+            return False
+        code = self.importer.code_of.get(person.household_id)
+        return code is not None and self.importer.households[code].head_id == pk
+
+    def heads_after(self, pk: int, code: str) -> bool:
+        return code in self.head_of and self.head_of[code].id == pk
+
+    def changes(
+        self, record: dict[str, Any], changes: dict[str, list[Any]], pk: int
+    ) -> dict[str, Any]:
+        if "relation" in changes:  # as the pages show it: "head" for the head (stored blank)
+            before, after = changes["relation"]
+            changes["relation"] = [
+                Relation.HEAD.value if self.headed_before(pk) else before,
+                Relation.HEAD.value if self.heads_after(pk, record["household_code"]) else after,
+            ]
         if "village" in changes:
             changes["village"] = [self.villages.get(v) if v else None for v in changes["village"]]
         if "workplace" in changes:

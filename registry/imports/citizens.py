@@ -133,7 +133,7 @@ class CitizenImporter(Importer):
             self.check_household(row, checked)
             match = self.claim_person(row, self.match(row, checked))
             record = self.record(checked, match)
-            self.claim_headship(row, checked.code, match, record)
+            self.claim_headship(row, checked, match, record)
         except _RejectedRowError:
             return
         else:
@@ -276,14 +276,17 @@ class CitizenImporter(Importer):
     def record(self, checked: CheckedRow, match: int | None) -> dict[str, Any]:
         """The citizen as the row leaves it, as the columns the writer writes: the cells
         the page's fields read, as the model keeps them (`Registry.stored`), and the
-        links and the status the import resolves."""
+        links and the status the import resolves. "Chủ hộ" is no stored relation: it
+        claims the headship (`claim_headship`, kept as Household.head), the head's own
+        relation blank."""
         code = checked.code
         record = CITIZEN.values(checked.cleaned, CELL_FIELDS)
+        relation = record["relation"] if code else ""
         record.update(
             identity_number=checked.identity,
             village_id=checked.village.pk,
             household_code=code,
-            relation=record["relation"] if code else "",
+            relation="" if relation == Relation.HEAD else relation,
             workplace_id=checked.workplace_id,
             status=checked.status
             or (self.existing[match].status if match else ResidenceStatus.ACTIVE),
@@ -291,13 +294,15 @@ class CitizenImporter(Importer):
         return record
 
     def claim_headship(
-        self, row: Row, code: str, match: int | None, record: dict[str, Any]
+        self, row: Row, checked: CheckedRow, match: int | None, record: dict[str, Any]
     ) -> None:
-        """Only a resident can head a household (a head who died stays "Chủ hộ" on record),
-        and a household has one head in the file."""
+        """A row saying "Chủ hộ" makes its person the household's head. Only a resident
+        can head a household (a head who died or moved away heads nothing), and a
+        household has one head in the file."""
+        code = checked.code
         if not (
             code
-            and record["relation"] == Relation.HEAD
+            and checked.cleaned["relation"] == Relation.HEAD
             and record["status"] == ResidenceStatus.ACTIVE
         ):
             return
@@ -351,8 +356,10 @@ class CitizenImporter(Importer):
     # --- after the rows -------------------------------------------------------
     def plan_headships(self, in_file: dict[int, int]) -> None:
         """The household side of a change of head, as the pages do it: a previous head
-        who is not in the file stops being "Chủ hộ" (relation "Khác"); a head who dies or
-        moves away leaves the household without a head unless the file names a new one."""
+        who is not in the file stops being "Chủ hộ" (relation "Khác"); a head who dies,
+        moves away or moves to another household leaves the household without a head
+        unless the file names a new one; a head who stays, resident, keeps the headship
+        unless the file names a new one, so their row cannot give them another relation."""
         self.demoted: list[Demotion] = []
         for code, head in self.heads.items():
             known = self.households.get(code)
@@ -360,18 +367,30 @@ class CitizenImporter(Importer):
             if known is None or previous is None or previous == head.citizen or previous in in_file:
                 continue
             before = self.existing.get(previous)
-            if (
-                before is None
-                or before.household_id != known.id
-                or before.relation != Relation.HEAD
-            ):
+            if before is None or before.household_id != known.id:
                 continue
             self.demoted.append(Demotion(previous, code))
         headed = {v.head_id: code for code, v in self.households.items() if v.head_id is not None}
         self.headless: list[str] = []  # households whose head leaves, none named instead
-        for departure in self.departures:
-            led = headed.get(departure.citizen)
-            if led is not None and led not in self.heads:
+        leaving = [d.citizen for d in self.departures]
+        for update in self.updates:
+            led = headed.get(update.citizen)
+            if led is None or led in self.heads:
+                continue
+            if update.record["household_code"] != led:
+                leaving.append(update.citizen)
+            elif update.record["relation"] and update.record["status"] == ResidenceStatus.ACTIVE:
+                self.err(
+                    Row(self.seen_ids[update.citizen], {}),
+                    "relation",
+                    _(
+                        "%(n)s là chủ hộ %(h)s: ghi “Chủ hộ” (hoặc để trống); muốn đổi chủ hộ, ghi “Chủ hộ” cho người mới trong tệp."
+                    )
+                    % {"n": update.record["full_name"], "h": led},
+                )
+        for citizen in leaving:
+            led = headed.get(citizen)
+            if led is not None and led not in self.heads and led not in self.headless:
                 self.headless.append(led)
         if self.demoted:
             self.report.warnings.append(

@@ -114,7 +114,9 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_household_or_404(request.user, pk)
-    members = list(Citizen.objects.filter(household=household).order_by("birth_year", "id"))
+    # Through the household, so each member's `household` is this one (their relation as
+    # shown reads the head from it, no query per member).
+    members = list(household.members.order_by("birth_year", "id"))
     current = [m for m in members if m.status == ResidenceStatus.ACTIVE]
     former = [m for m in members if m.status != ResidenceStatus.ACTIVE]
     events = (
