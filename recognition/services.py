@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,33 +30,9 @@ def storage_dir(kind: str) -> Path:
 def document_for(decision: Decision, actor: object | None = None) -> DecisionDocument:
     """The decision's PDF and Word files, rendered the first time they are asked for and then
     kept unchanged: an issued decision is immutable, and its hash is what gets signed."""
-    existing = DecisionDocument.objects.filter(decision=decision).first()
-    if existing is not None:
-        return existing
-    built = content.build(decision)
-    pdf_bytes = pdf.decision_pdf(built)
-    docx_bytes = word.decision_docx(built)
-    stem = f"qd-{decision.pk}"
-    (storage_dir("decisions") / f"{stem}.pdf").write_bytes(pdf_bytes)
-    (storage_dir("decisions") / f"{stem}.docx").write_bytes(docx_bytes)
-    try:
-        with transaction.atomic():
-            document = DecisionDocument.objects.create(
-                decision=decision,
-                pdf_name=f"{stem}.pdf",
-                pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
-                docx_name=f"{stem}.docx",
-                docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
-            )
-    except IntegrityError:  # generated concurrently by another request: keep theirs
-        return DecisionDocument.objects.get(decision=decision)
-    record(
-        actor=actor,
-        action="decision.document",
-        obj=decision,
-        changes={"pdf_sha256": [None, document.pdf_sha256]},
+    return _rendered_once(
+        DecisionDocument, "decision", decision, lambda: content.build(decision), "qd", actor
     )
-    return document
 
 
 def revocation_document_for(
@@ -63,30 +40,52 @@ def revocation_document_for(
 ) -> RevocationDocument:
     """A revocation decision's PDF and Word files, rendered once from the record by the same
     renderers as a recognition decision, and then kept unchanged (as `document_for`)."""
-    existing = RevocationDocument.objects.filter(revocation=revocation).first()
+    return _rendered_once(
+        RevocationDocument,
+        "revocation",
+        revocation,
+        lambda: content.build_revocation(revocation),
+        "thu-hoi",
+        actor,
+    )
+
+
+D = TypeVar("D", DecisionDocument, RevocationDocument)
+
+
+def _rendered_once(
+    kind: type[D],
+    field: str,
+    issued: Decision | Revocation,
+    build: Callable[[], content.DecisionContent],
+    prefix: str,
+    actor: object | None,
+) -> D:
+    """Render an issued decision's two files once, keep them and their hashes, audit it."""
+    existing = kind.objects.filter(**{field: issued}).first()
     if existing is not None:
         return existing
-    built = content.build_revocation(revocation)
+    built = build()
     pdf_bytes = pdf.decision_pdf(built)
     docx_bytes = word.decision_docx(built)
-    stem = f"thu-hoi-{revocation.pk}"
+    stem = f"{prefix}-{issued.pk}"
     (storage_dir("decisions") / f"{stem}.pdf").write_bytes(pdf_bytes)
     (storage_dir("decisions") / f"{stem}.docx").write_bytes(docx_bytes)
     try:
         with transaction.atomic():
-            document = RevocationDocument.objects.create(
-                revocation=revocation,
+            document = kind.objects.create(
+                **{field: issued},
                 pdf_name=f"{stem}.pdf",
                 pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
                 docx_name=f"{stem}.docx",
                 docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
             )
     except IntegrityError:  # generated concurrently by another request: keep theirs
-        return RevocationDocument.objects.get(revocation=revocation)
+        return kind.objects.get(**{field: issued})
     record(
         actor=actor,
-        action="revocation.document",
-        obj=revocation,
+        action=f"{field}.document",
+        obj=issued,
         changes={"pdf_sha256": [None, document.pdf_sha256]},
     )
     return document
