@@ -5,21 +5,30 @@ cuong  officer of commune A      binh   officer of commune B
 van    village officer of A1     olga   organisation manager in A
 hoa    clan manager in A         dan    citizen of A1
 oscar  outsider, no role
+
+The registry's people in `world.citizens` have keys of their own, none a persona's:
+an (Nguyễn Văn An, head of PH-001), lan (Lê Thị Lan, his spouse, staff of org_a),
+chau (Nguyễn Minh Châu, their child), dung (Phạm Văn Dũng, head of PH-002, village A2),
+em (Trần Thị Em, head of KC-001 in commune B).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from django.db.models import Model
 from django.test import Client
 
 from accounts.models import Role, RoleAssignment, User
@@ -120,7 +129,8 @@ def make_citizen(
         birth_year=birth_year,
         gender=gender,
         household=household,
-        relation=relation,
+        # "head" makes them the household's head (Household.head); their relation blank.
+        relation="" if relation == "head" else relation,
         **extra,
     )
     citizen.save()
@@ -130,8 +140,8 @@ def make_citizen(
     return citizen
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The places, groups, people and personas every app's tests start from."""
     province = Place.objects.current().get(kind=PlaceKind.PROVINCE, code="33")
     commune_a = Place.objects.current().get(kind=PlaceKind.COMMUNE, code=COMMUNE_A)
     commune_b = Place.objects.current().get(kind=PlaceKind.COMMUNE, code=COMMUNE_B)
@@ -165,9 +175,9 @@ def world(db) -> World:
             identity_number="033075000123",
             phone="0901234567",
         ),
-        "binh": make_citizen(
+        "lan": make_citizen(
             village_a1,
-            "Lê Thị Bình",
+            "Lê Thị Lan",
             1978,
             "female",
             household=h_a1,
@@ -220,6 +230,55 @@ def world(db) -> World:
         org_a=org_a,
         org_b=org_b,
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+def fresh(rows: Any) -> Any:
+    """The same rows read again from the database: every model instance in `rows` (in
+    dataclasses, dicts, lists and tuples, as a World holds them) replaced by a new one, so
+    that a test changing one in memory leaves nothing behind for the next (module_rows)."""
+    if isinstance(rows, Model):
+        return type(rows)._base_manager.get(pk=rows.pk)
+    if dataclasses.is_dataclass(rows) and not isinstance(rows, type):
+        changes = {f.name: fresh(getattr(rows, f.name)) for f in dataclasses.fields(rows)}
+        return dataclasses.replace(rows, **changes)
+    if isinstance(rows, dict):
+        return {key: fresh(value) for key, value in rows.items()}
+    if isinstance(rows, list | tuple):
+        return type(rows)(fresh(value) for value in rows)
+    return rows
+
+
+@contextmanager
+def module_rows(django_db_blocker) -> Iterator[None]:
+    """Rows a module-scoped fixture makes once for all the module's tests (in each xdist
+    worker that runs some of them), where building them for each test is the slow part.
+
+    The rows are written in a transaction left open around the module's tests; each test
+    runs in its own savepoint inside it as usual (`db`), so what a test changes is rolled
+    back after it, and the module's rows after the module's last test. Only for tests
+    that use `db` (not `transactional_db`, whose flush would empty the tables). Hand the
+    tests fresh instances of those rows, never the shared ones (`fresh`). The fixture
+    makes its rows under `django_db_blocker.unblock()` and yields inside this block:
+
+        with module_rows(django_db_blocker):
+            with django_db_blocker.unblock():
+                rows = ...
+            yield rows
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

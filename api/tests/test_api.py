@@ -49,13 +49,13 @@ def test_revoked_token_is_refused(world, client):
 
 LIST_SCOPE = {
     # persona: names of citizens listed
-    "alice": {"an", "binh", "chau", "dung", "em"},
-    "vera": {"an", "binh", "chau", "dung", "em"},
-    "cuong": {"an", "binh", "chau", "dung"},
+    "alice": {"an", "lan", "chau", "dung", "em"},
+    "vera": {"an", "lan", "chau", "dung", "em"},
+    "cuong": {"an", "lan", "chau", "dung"},
     "binh": {"em"},
-    "van": {"an", "binh", "chau"},
-    "olga": {"binh"},
-    "hoa": {"an", "binh", "chau", "em"},
+    "van": {"an", "lan", "chau"},
+    "olga": {"lan"},
+    "hoa": {"an", "lan", "chau", "em"},
     "dan": set(),
     "oscar": set(),
 }

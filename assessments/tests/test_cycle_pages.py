@@ -6,7 +6,7 @@ import pytest
 
 from assessments.models import Assessment, CycleYear, Decision, State
 from assessments.subjects import subject_of
-from assessments.tests.helpers import YEAR, good_answers, open_years
+from assessments.tests.helpers import YEAR, good_answers, open_years, set_dates
 from audit.models import AuditEvent
 from criteria.engine import spec_of
 from criteria.titles import Title
@@ -64,7 +64,7 @@ def decide(client, assessment, number):
 # title, subject getter, who fills, who verifies, who proposes/decides
 RECOGNISED_CASES = [
     ("GDHT", lambda w: w.households["a1"].pk, "van", "van", "cuong"),
-    ("CDHT", lambda w: w.citizens["binh"].pk, "olga", "olga", "cuong"),
+    ("CDHT", lambda w: w.citizens["lan"].pk, "olga", "olga", "cuong"),
     ("DVHT", lambda w: w.org_a.pk, "olga", "olga", "cuong"),
 ]
 # Derived criteria count recognised households/citizens/staff, and the test world has none
@@ -232,7 +232,7 @@ def test_return_and_resubmit(world, as_user):
 def test_answer_outside_range_is_refused(world, as_user):
     open_years(world)
     olga = as_user("olga")
-    assessment = register(olga, "CDHT", world.citizens["binh"].pk)
+    assessment = register(olga, "CDHT", world.citizens["lan"].pk)
     code = spec_of(assessment.criteria_set).criteria[0].code
     response = olga.post(
         f"/binh-xet/{assessment.pk}/", {**answers_post(assessment), f"c_{code}": "11"}
@@ -276,9 +276,7 @@ def test_form_posted_twice_takes_effect_once(world, as_user):
 
 def test_deadline_passed(world, as_user):
     open_years(world)
-    from assessments.models import CycleYear
-
-    CycleYear.objects.filter(commune=world.commune_a).update(assessment_until=dt.date(2026, 1, 1))
+    set_dates(world.commune_a, assessment_until=dt.date(2026, 1, 1))
     van = as_user("van")
     assessment = register(van, "GDHT", world.households["a1"].pk)
     response = van.post(
@@ -293,8 +291,6 @@ def test_closed_year_locks_everything(world, as_user):
     open_years(world)
     van, cuong, alice = as_user("van"), as_user("cuong"), as_user("alice")
     assessment = register(van, "GDHT", world.households["a1"].pk)
-    from assessments.models import CycleYear
-
     cycle = CycleYear.objects.get(commune=world.commune_a, year=YEAR)
     cuong.post(f"/binh-xet/nam/{cycle.pk}/khoa-so/")
     response = van.post(
@@ -341,9 +337,7 @@ def test_bulk_verify_after_the_deadline_changes_nothing(world, as_user):
     )
     for assessment in Assessment.objects.filter(title="GDHT", year=YEAR):
         cuong.post(f"/binh-xet/{assessment.pk}/", {**answers_post(assessment), "and_submit": "1"})
-    CycleYear.objects.filter(commune=world.commune_a, year=YEAR).update(
-        review_until=dt.date(YEAR, 1, 1)
-    )
+    set_dates(world.commune_a, review_until=dt.date(YEAR, 1, 1))
     response = cuong.post(
         "/binh-xet/hang-loat/",
         {"nam": YEAR, "danh_hieu": "GDHT", "step": "verify", "confirm": "2"},

@@ -20,10 +20,10 @@ def bring_up(world, upto):
     Citizen.objects.filter(pk__in=[world.citizens["an"].pk, world.citizens["dung"].pk]).update(
         occupation="farmer", workplace=None
     )
-    Citizen.objects.filter(pk=world.citizens["binh"].pk).update(occupation="worker")
+    Citizen.objects.filter(pk=world.citizens["lan"].pk).update(occupation="worker")
     if upto == "CDHT":
         return
-    for key in ("an", "binh", "dung", "em"):
+    for key in ("an", "lan", "dung", "em"):
         recognise(
             world,
             services.register(actor=alice, title="CDHT", year=YEAR, subject=world.citizens[key]),

@@ -16,7 +16,14 @@ from accounts.models import RoleAssignment, User
 from api.models import ApiToken
 from assessments import services as cycle
 from assessments.evidence import add_evidence
-from assessments.models import Assessment, AuthorityRule, CycleYear, Decision, Evidence
+from assessments.models import (
+    Assessment,
+    AuthorityRule,
+    CycleYear,
+    Decision,
+    Evidence,
+    Revocation,
+)
 from assessments.tests.helpers import YEAR, open_years, recognise
 from conftest import make_citizen, make_household, make_user
 from criteria.models import CriteriaGroup, CriteriaSet, Criterion
@@ -58,6 +65,7 @@ class Side:
     report: Any
     year: int = YEAR
     shared: Any = None
+    revocation: Revocation | None = None
 
 
 @dataclass
@@ -103,7 +111,7 @@ def _side(world: Any, key: str) -> Side:
     if key == "a":
         commune, village = world.commune_a, world.village_a1
         household, clan, org = world.households["a1"], world.clan_a, world.org_a
-        citizen, member = world.citizens["an"], world.citizens["binh"]
+        citizen, member = world.citizens["an"], world.citizens["lan"]
         officer, citizen_user = world.users["van"], world.users["dan"]
         decided = world.households["a2"]
         token_owner = world.users["cuong"]
@@ -157,7 +165,20 @@ def _side(world: Any, key: str) -> Side:
     change_request = portal_services.request_change(
         actor=citizen_user, citizen=citizen, changes={"phone": "0933333333"}
     )
+    revoked = make_household(village, f"THU-HOI-{key.upper()}")
+    make_citizen(village, f"Hộ Thu Hồi {key.upper()}", 1970, household=revoked, relation="head")
+    held = recognise(world, cycle.register(actor=alice, title="GDHT", year=YEAR, subject=revoked))
+    revocation = cycle.revoke(
+        actor=alice,
+        assessments=[held],
+        number=f"1-{key}/QĐ-UBND",
+        signed_on=dt.date(YEAR, 11, 25),
+        signer_name="Nguyễn Văn Ký",
+        signer_title="Chủ tịch",
+        reason="Kê khai không trung thực",
+    )
     return Side(
+        revocation=revocation,
         commune=commune,
         village=village,
         citizen=citizen,

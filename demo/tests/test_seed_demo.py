@@ -1,23 +1,43 @@
+import io
+
+import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, RoleAssignment, User
+from conftest import module_rows
 from demo.generator import Generator
 from demo.seed import DEMO_PASSWORD
 from places.models import Place
 
 
-def test_seed_demo_is_idempotent_and_has_one_account_per_role(db, capsys):
+def counts() -> tuple[int, int, int]:
+    return (Place.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """`seed_demo`'s first run into the map-only test database (~5 s), made once for this
+    module's tests (conftest.module_rows); each test then runs `seed_demo` again itself.
+    Returns the counts the first run left."""
+    with module_rows(django_db_blocker):
+        with django_db_blocker.unblock():
+            call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
+            first = counts()
+        yield first
+
+
+def test_seed_demo_is_idempotent_and_has_one_account_per_role(seeded, db, capsys):
     call_command("seed_demo")
-    counts = (Place.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    assert counts() == seeded  # a second run adds nothing
     call_command("seed_demo")
-    assert (Place.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
+    assert counts() == seeded  # nor does a third
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     out = capsys.readouterr().out
     assert "tinh.admin" in out and DEMO_PASSWORD in out
 
 
-def test_demo_logins_work(db, client):
+def test_demo_logins_work(seeded, db, client):
     call_command("seed_demo", "--quiet-logins")
     response = client.post("/dang-nhap/", {"username": "tinh.admin", "password": DEMO_PASSWORD})
     assert response.status_code == 302
@@ -48,7 +68,7 @@ def test_generator_is_deterministic_by_seed():
     )
 
 
-def test_demo_year_has_every_step_and_last_years_certificates(db):
+def test_demo_year_has_every_step_and_last_years_certificates(seeded, db):
     from assessments.models import Assessment, State
     from recognition.models import Certificate
 

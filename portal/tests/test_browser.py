@@ -283,7 +283,7 @@ def test_citizen_journey_from_claim_to_certificate(world, live_server, browser, 
 
     # The household and details pages, and registration, on the same phone.
     an.goto("/ca-nhan/ho/")
-    assert "Lê Thị Bình" in an.text()
+    assert "Lê Thị Lan" in an.text()
     an.goto("/ca-nhan/thong-tin/")
     an.shot("14-thong-tin")
 

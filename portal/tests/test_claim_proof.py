@@ -348,8 +348,8 @@ def test_an_officer_edit_of_a_login_phone_or_identity_needs_confirming_and_is_to
     assert sorted(sms.to for sms in notify.outbox) == [AN_PHONE, "0912000777"]
     assert AuditEvent.objects.filter(action="account.login_changed").count() == 1
     # a person without an account gets no such box
-    binh = world.citizens["binh"]
-    page = van.get(f"/so/cong-dan/{binh.pk}/sua/").content.decode()
+    lan = world.citizens["lan"]
+    page = van.get(f"/so/cong-dan/{lan.pk}/sua/").content.decode()
     assert "confirm_login_change" not in page
 
 

@@ -28,7 +28,7 @@ def test_own_data_as_json_pdf_and_who_saw_it(world, as_user):
     assert data["ho_so"]["so_cccd"] == "033075000123"  # one's own number, in full
     assert data["ho_so"]["ho_va_ten"] == "Nguyễn Văn An"
     names = {m["ho_va_ten"] for m in data["ho_gia_dinh"]["thanh_vien"]}
-    assert names == {"Nguyễn Văn An", "Lê Thị Bình", "Nguyễn Minh Châu"}
+    assert names == {"Nguyễn Văn An", "Lê Thị Lan", "Nguyễn Minh Châu"}
     assert [d["cach"] for d in data["lan_xem_hoac_xuat_du_lieu"]] == [
         "Cán bộ bấm xem đầy đủ số CCCD, ngày sinh, điện thoại"
     ]

@@ -173,11 +173,11 @@ def test_registration_creates_a_record_once_verified(world, client, as_user):
 def test_registration_of_someone_already_in_the_registry_links_without_duplicate(
     world, client, as_user
 ):
-    # Bình is in the registry without a CCCD; she registers instead of claiming
+    # Lan is in the registry without a CCCD; she registers instead of claiming
     register(
         client,
         "033178000456",
-        name="Lê Thị Bình",
+        name="Lê Thị Lan",
         birth="1978",
         village=world.village_a1,
         gender="female",
@@ -188,11 +188,11 @@ def test_registration_of_someone_already_in_the_registry_links_without_duplicate
     assert "Có thể là người đã có trong sổ" in page
     van.post(
         f"/ca-nhan/duyet/tai-khoan/{request.pk}/",
-        {"action": "approve", "link_to": world.citizens["binh"].pk},
+        {"action": "approve", "link_to": world.citizens["lan"].pk},
     )
-    binh = Citizen.objects.get(pk=world.citizens["binh"].pk)
-    assert binh.identity_number == "033178000456" and binh.user is not None
-    assert Citizen.objects.filter(full_name="Lê Thị Bình").count() == 1
+    lan = Citizen.objects.get(pk=world.citizens["lan"].pk)
+    assert lan.identity_number == "033178000456" and lan.user is not None
+    assert Citizen.objects.filter(full_name="Lê Thị Lan").count() == 1
     # approving without choosing would have refused to create a duplicate
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROVED
@@ -202,7 +202,7 @@ def test_duplicate_is_refused_when_the_officer_does_not_choose(world, client, as
     register(
         client,
         "033178000456",
-        name="Lê Thị Bình",
+        name="Lê Thị Lan",
         birth="1978",
         village=world.village_a1,
         gender="female",
@@ -212,7 +212,7 @@ def test_duplicate_is_refused_when_the_officer_does_not_choose(world, client, as
         f"/ca-nhan/duyet/tai-khoan/{request.pk}/", {"action": "approve"}, follow=True
     )
     assert "Chọn hồ sơ để gắn, không tạo trùng" in response.content.decode()
-    assert Citizen.objects.filter(full_name="Lê Thị Bình").count() == 1
+    assert Citizen.objects.filter(full_name="Lê Thị Lan").count() == 1
 
 
 def claimed(world):
@@ -293,7 +293,7 @@ def test_self_update_indicator_counts_only_the_citizens_own_submissions(world, a
     recognise(
         world,
         services.register(
-            actor=world.users["alice"], title="CDHT", year=YEAR, subject=world.citizens["binh"]
+            actor=world.users["alice"], title="CDHT", year=YEAR, subject=world.citizens["lan"]
         ),
     )
     values = live_figures(world.commune_a, YEAR)
@@ -304,7 +304,7 @@ def test_household_head_fills_the_family_self_assessment(world):
     open_years(world)
     client = claimed(world)
     page = client.get("/ca-nhan/ho/").content.decode()
-    assert "Lê Thị Bình" in page and "chưa đăng ký" in page
+    assert "Lê Thị Lan" in page and "chưa đăng ký" in page
     response = client.post("/ca-nhan/ho/")
     gdht = Assessment.objects.get(title="GDHT", household=world.households["a1"])
     assert response["Location"] == f"/ca-nhan/danh-gia/{gdht.pk}/buoc/1/"

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 import secrets
 from unittest import mock
 
@@ -7,8 +8,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from assessments import services
 from assessments.models import Assessment
+from assessments.tests.helpers import revoke
 from recognition.codes import display, new_code, normalize
 from recognition.models import Certificate, CertificateBatch
 from recognition.services import find_certificate
@@ -71,9 +72,10 @@ def test_verification_page_valid_then_revoked_then_expired(world, client, certif
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 1, 15)):
         assert "Danh hiệu đã hết hiệu lực" in client.get(url).content.decode()
     assessment = Assessment.objects.get(pk=certificate.assessment_id)
-    services.revoke(actor=world.users["cuong"], assessment=assessment, reason="Vi phạm pháp luật")
-    html = client.get(url).content.decode()
-    assert "Danh hiệu đã bị thu hồi" in html
+    revoke(world.users["cuong"], assessment, "Vi phạm pháp luật", number="7/QĐ-UBND")
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(url).content.decode()).split())
+    assert "Danh hiệu đã bị thu hồi theo Quyết định số 7/QĐ-UBND ngày 25/11/2026" in text
+    assert "là thật" not in text and "còn hiệu lực" not in text
 
 
 def test_typed_code_with_dashes_and_lowercase(client, certificate):
@@ -82,14 +84,38 @@ def test_typed_code_with_dashes_and_lowercase(client, certificate):
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_unknown_codes_answer_404_and_guessing_finds_nothing(client, certificate):
+def test_unknown_codes_answer_404_and_guessing_finds_nothing(client, certificate, settings):
+    """Guessing cannot find a certificate: a code is 26 letters of a 32-letter alphabet
+    (130 random bits) and the page answers each client VERIFY_RATE_PER_MINUTE checks. A
+    million clients guessing without pause for ten years against ten million certificates
+    expect to find fewer than one in 10^15 (the arithmetic below). What the lookup must
+    add is that only the exact code finds: every code one letter away from a real one,
+    and a few hundred random ones, find nothing, while the real one does."""
     response = client.get(f"/xac-minh/{new_code()}")
     assert response.status_code == 404
     assert "Không có giấy công nhận nào mang mã này" in response.content.decode()
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    code = certificate.code
+    assert len(code) == 26 and set(code) <= set(alphabet)
+    keyspace = len(alphabet) ** len(code)
+    assert keyspace == 2**130
+    minutes_in_ten_years = 60 * 24 * 365 * 10
+    guesses = 1_000_000 * settings.VERIFY_RATE_PER_MINUTE * minutes_in_ten_years
+    assert guesses * 10_000_000 / keyspace < 1e-15
+    # the lookup: the real code finds its certificate, a near miss does not
+    assert find_certificate(code) == certificate
+    near_misses = [
+        code[:i] + other + code[i + 1 :]
+        for i in range(len(code))
+        for other in (alphabet[(alphabet.index(code[i]) + 1) % 32], secrets.choice(alphabet))
+        if other != code[i]
+    ]
+    near_misses += [code[:-1], code + "A", code[1:] + code[0]]
+    assert not [typed for typed in near_misses if find_certificate(typed)]
+    assert client.get(f"/xac-minh/{near_misses[0]}").status_code == 404
     found = sum(
         1
-        for _ in range(10_000)
+        for _ in range(300)
         if find_certificate("".join(secrets.choice(alphabet) for _ in range(26)))
     )
     assert found == 0

@@ -303,17 +303,17 @@ def test_edit_records_exactly_what_changed(world, as_user):
 
 
 def test_edit_keeps_own_identity_number_and_refuses_anothers(world, as_user):
-    binh = world.citizens["binh"]
+    lan = world.citizens["lan"]
     client = as_user("cuong")
-    data = form_data(client.get(f"/so/cong-dan/{binh.pk}/sua/"))
+    data = form_data(client.get(f"/so/cong-dan/{lan.pk}/sua/"))
     response = client.post(
-        f"/so/cong-dan/{binh.pk}/sua/", {**data, "identity_number": "033178000999"}
+        f"/so/cong-dan/{lan.pk}/sua/", {**data, "identity_number": "033178000999"}
     )
     assert response.status_code == 302
-    binh.refresh_from_db()
-    assert binh.identity_number == "033178000999"
+    lan.refresh_from_db()
+    assert lan.identity_number == "033178000999"
     response = client.post(
-        f"/so/cong-dan/{binh.pk}/sua/",
+        f"/so/cong-dan/{lan.pk}/sua/",
         {**data, "identity_number": "033075000123", "gender": "male", "birth": "1975"},
     )
     assert errors_of(response) == {
@@ -350,7 +350,7 @@ def test_edit_cannot_move_a_household_member_out_of_the_households_village(world
     assert chau.village == world.village_a1
 
 
-@pytest.mark.parametrize(("who", "relation"), [("binh", "head"), ("an", "spouse")])
+@pytest.mark.parametrize(("who", "relation"), [("lan", "head"), ("an", "spouse")])
 def test_edit_cannot_change_who_heads_the_household(world, as_user, who, relation):
     citizen = world.citizens[who]
     client = as_user("cuong")
@@ -423,21 +423,21 @@ def test_filters(world, as_user, more_people):
     a1, a2 = world.village_a1.pk, world.village_a2.pk
     assert names(client) == [
         "Đỗ Thị Gấm",
-        "Lê Thị Bình",
+        "Lê Thị Lan",
         "Nguyễn Minh Châu",
         "Nguyễn Văn An",
         "Phạm Văn Dũng",
     ]
-    assert names(client, thon=a1) == ["Lê Thị Bình", "Nguyễn Minh Châu", "Nguyễn Văn An"]
+    assert names(client, thon=a1) == ["Lê Thị Lan", "Nguyễn Minh Châu", "Nguyễn Văn An"]
     assert names(client, thon=a2) == ["Đỗ Thị Gấm", "Phạm Văn Dũng"]
     assert names(client, xa=world.commune_a.pk, thon=a2) == ["Đỗ Thị Gấm", "Phạm Văn Dũng"]
     assert names(client, thon=world.village_b1.pk) == []
     assert names(client, xa=world.commune_b.pk) == []
     assert names(client, nghe="worker") == ["Đỗ Thị Gấm"]
-    assert names(client, gioi="female") == ["Đỗ Thị Gấm", "Lê Thị Bình", "Nguyễn Minh Châu"]
+    assert names(client, gioi="female") == ["Đỗ Thị Gấm", "Lê Thị Lan", "Nguyễn Minh Châu"]
     assert names(client, gioi="male", thon=a1) == ["Nguyễn Văn An"]
     assert names(client, cccd="co") == ["Đỗ Thị Gấm", "Nguyễn Văn An"]
-    assert names(client, cccd="khong") == ["Lê Thị Bình", "Nguyễn Minh Châu", "Phạm Văn Dũng"]
+    assert names(client, cccd="khong") == ["Lê Thị Lan", "Nguyễn Minh Châu", "Phạm Văn Dũng"]
     assert names(client, tinh_trang="deceased") == ["Vũ Văn Cũ"]
     assert len(names(client, tinh_trang="tat-ca")) == 6  # any other value: every status
     assert names(client, gioi="x", nghe="x", cccd="x") == names(client)  # unknown values ignored
@@ -450,7 +450,7 @@ def test_filters(world, as_user, more_people):
 
 def test_sorting(world, as_user, more_people):
     client = as_user("cuong")
-    by_year = ["Phạm Văn Dũng", "Nguyễn Văn An", "Lê Thị Bình", "Đỗ Thị Gấm", "Nguyễn Minh Châu"]
+    by_year = ["Phạm Văn Dũng", "Nguyễn Văn An", "Lê Thị Lan", "Đỗ Thị Gấm", "Nguyễn Minh Châu"]
     assert names(client, sap="nam") == by_year
     assert names(client, sap="-nam") == by_year[::-1]
     assert names(client, sap="-ten") == names(client, sap="ten")[::-1]
@@ -624,18 +624,21 @@ def test_detail_page_shows_the_record(world, as_user):
     assert "Lịch sử thay đổi" in page and f"/so/cong-dan/{an.pk}/sua/" not in page
 
 
-def test_edit_may_repair_a_stale_head_relation(world, as_user):
-    """Bình marked "head" while the household's head is An (as an import can leave it):
-    her relation can be corrected on her page."""
-    binh = world.citizens["binh"]
-    Citizen.objects.filter(pk=binh.pk).update(relation="head")
+def test_the_heads_form_reads_head_and_saving_it_keeps_one_stored_fact(world, as_user):
+    """The head's relation is stored blank (Household.head says who heads): the form
+    shows "Chủ hộ", and saving it as it is, or with the relation left blank, changes
+    nothing."""
+    an = world.citizens["an"]
     client = as_user("cuong")
-    data = form_data(client.get(f"/so/cong-dan/{binh.pk}/sua/"))
+    data = form_data(client.get(f"/so/cong-dan/{an.pk}/sua/"))
     assert data["relation"] == "head"
-    response = client.post(f"/so/cong-dan/{binh.pk}/sua/", {**data, "relation": "spouse"})
-    assert response.status_code == 302
-    binh.refresh_from_db()
-    assert binh.relation == "spouse"
+    before = AuditEvent.objects.count()
+    for relation in ("head", ""):
+        response = client.post(f"/so/cong-dan/{an.pk}/sua/", {**data, "relation": relation})
+        assert response.status_code == 302
+    an.refresh_from_db()
+    assert an.relation == "" and world.households["a1"].head_id == an.pk
+    assert AuditEvent.objects.count() == before
 
 
 def test_a_search_with_too_many_matches_shows_the_first_ones_and_says_so(

@@ -328,7 +328,7 @@ def test_edit_organisation_into_a_duplicate_name_is_refused(world, as_user):
 def test_staff_add_by_id_and_identity_number_and_remove(world, as_user):
     client = as_user("olga")
     org = world.org_a
-    chau, an, binh = world.citizens["chau"], world.citizens["an"], world.citizens["binh"]
+    chau, an, lan = world.citizens["chau"], world.citizens["an"], world.citizens["lan"]
     url = f"/so/don-vi/{org.pk}/them-nguoi/"
     response = client.post(url, {"citizen": str(chau.pk)})
     assert follow_flashes(client, response) == ["Đã thêm Nguyễn Minh Châu vào đơn vị."]
@@ -344,14 +344,14 @@ def test_staff_add_by_id_and_identity_number_and_remove(world, as_user):
         )
     page = client.get(f"/so/don-vi/{org.pk}/")
     assert [c.full_name for c in page.context["staff"]] == [
-        "Lê Thị Bình",
+        "Lê Thị Lan",
         "Nguyễn Minh Châu",
         "Nguyễn Văn An",
     ]
     assert "kê khai 30; trong sổ 3" in page.content.decode()
     # she now sees her new staff, and only them among the people
     assert set(listed(client.get("/so/cong-dan/"))) == {
-        "Lê Thị Bình",
+        "Lê Thị Lan",
         "Nguyễn Minh Châu",
         "Nguyễn Văn An",
     }
@@ -360,15 +360,15 @@ def test_staff_add_by_id_and_identity_number_and_remove(world, as_user):
     client.post(url, {"citizen": str(chau.pk)})
     assert audit_count() == before
 
-    response = client.post(f"/so/don-vi/{org.pk}/bo-nguoi/{binh.pk}/")
+    response = client.post(f"/so/don-vi/{org.pk}/bo-nguoi/{lan.pk}/")
     assert response["Location"] == f"/so/don-vi/{org.pk}/"
-    binh.refresh_from_db()
-    assert binh.workplace is None
-    assert only_event("citizen.workplace", binh).changes == {
+    lan.refresh_from_db()
+    assert lan.workplace is None
+    assert only_event("citizen.workplace", lan).changes == {
         "workplace": ["Trường Tiểu học Phố Hiến", None]
     }
-    assert client.post(f"/so/don-vi/{org.pk}/bo-nguoi/{binh.pk}/").status_code == 404
-    assert client.get(f"/so/cong-dan/{binh.pk}/").status_code == 404
+    assert client.post(f"/so/don-vi/{org.pk}/bo-nguoi/{lan.pk}/").status_code == 404
+    assert client.get(f"/so/cong-dan/{lan.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -390,8 +390,8 @@ def test_staff_add_outside_the_commune_is_not_found(world, as_user, persona, ref
 
 
 def test_deceased_staff_leave_the_staff_list(world, as_user):
-    binh = world.citizens["binh"]
-    as_user("cuong").post(f"/so/cong-dan/{binh.pk}/tinh-trang/deceased/", {"on": "01/01/2025"})
+    lan = world.citizens["lan"]
+    as_user("cuong").post(f"/so/cong-dan/{lan.pk}/tinh-trang/deceased/", {"on": "01/01/2025"})
     page = as_user("olga").get(f"/so/don-vi/{world.org_a.pk}/")
     assert list(page.context["staff"]) == []
 

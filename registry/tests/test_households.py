@@ -200,7 +200,7 @@ def test_the_head_cannot_be_demoted_by_re_adding_him(world, as_user, a1):
     ]
     an.refresh_from_db()
     a1.refresh_from_db()
-    assert an.relation == "head" and a1.head_id == an.pk and audit_count() == before
+    assert an.relation == "" and a1.head_id == an.pk and audit_count() == before
 
 
 # --- moving a member to another household --------------------------------------------------
@@ -269,25 +269,25 @@ def test_moving_the_head_away_leaves_the_household_headless(world, as_user, a1, 
 
 
 def test_change_head_sets_the_old_heads_new_relation(world, as_user, a1):
-    an, binh = world.citizens["an"], world.citizens["binh"]
+    an, lan = world.citizens["an"], world.citizens["lan"]
     client = as_user("van")
-    url = f"/so/ho/{a1.pk}/chu-ho/{binh.pk}/"
+    url = f"/so/ho/{a1.pk}/chu-ho/{lan.pk}/"
     response = client.post(url, {"previous_relation": "spouse"})
-    assert follow_flashes(client, response) == ["Chủ hộ mới: Lê Thị Bình."]
+    assert follow_flashes(client, response) == ["Chủ hộ mới: Lê Thị Lan."]
     a1.refresh_from_db()
     an.refresh_from_db()
-    binh.refresh_from_db()
-    assert a1.head_id == binh.pk
-    assert (an.relation, binh.relation) == ("spouse", "head")
+    lan.refresh_from_db()
+    assert a1.head_id == lan.pk
+    assert (an.relation, lan.relation) == ("spouse", "")  # the head: Household.head alone
     van = world.users["van"]
     head = only_event("household.head", a1)
-    assert (head.actor, head.changes) == (van, {"head": ["Nguyễn Văn An", "Lê Thị Bình"]})
+    assert (head.actor, head.changes) == (van, {"head": ["Nguyễn Văn An", "Lê Thị Lan"]})
     old = only_event("citizen.update", an)
     assert (old.actor, old.changes) == (van, {"relation": ["head", "spouse"]})
-    new = only_event("citizen.update", binh)
+    new = only_event("citizen.update", lan)
     assert (new.actor, new.changes) == (van, {"relation": ["spouse", "head"]})
     page = household_page(client, a1)
-    assert "<h1>Hộ PH-001 — Lê Thị Bình</h1>" in page
+    assert "<h1>Hộ PH-001 — Lê Thị Lan</h1>" in page
 
     before = audit_count()
     client.post(url, {"previous_relation": "other"})
@@ -315,7 +315,7 @@ def test_change_head_to_a_non_member_is_refused(world, as_user, a1):
 
 def test_head_change_is_get_proof(world, as_user, a1):
     before = audit_count()
-    response = as_user("cuong").get(f"/so/ho/{a1.pk}/chu-ho/{world.citizens['binh'].pk}/")
+    response = as_user("cuong").get(f"/so/ho/{a1.pk}/chu-ho/{world.citizens['lan'].pk}/")
     assert response.status_code == 405
     a1.refresh_from_db()
     assert a1.head == world.citizens["an"] and audit_count() == before

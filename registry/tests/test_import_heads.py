@@ -162,10 +162,10 @@ def test_clan_import_names_the_home_village(world, as_user):
 
 
 def test_new_head_demotes_the_previous_one_with_the_pages_traces(world, as_user):
-    exported = as_user("cuong").get("/so/cong-dan/xuat.xlsx?q=binh").content
+    exported = as_user("cuong").get("/so/cong-dan/xuat.xlsx?q=lan").content
     edited = edit_cell(
         exported,
-        match=("Họ và tên", "Lê Thị Bình"),
+        match=("Họ và tên", "Lê Thị Lan"),
         header_name="Quan hệ với chủ hộ",
         value="Chủ hộ",
     )
@@ -177,24 +177,24 @@ def test_new_head_demotes_the_previous_one_with_the_pages_traces(world, as_user)
     )
     report = run(world, "citizens", edited)
     assert report.committed
-    an, binh = (Citizen.objects.get(pk=world.citizens[k].pk) for k in ("an", "binh"))
-    assert (an.relation, binh.relation) == ("other", "head")
-    assert Household.objects.get(code="PH-001").head == binh
+    an, lan = (Citizen.objects.get(pk=world.citizens[k].pk) for k in ("an", "lan"))
+    assert (an.relation, lan.relation) == ("other", "")  # the head: Household.head alone
+    assert Household.objects.get(code="PH-001").head == lan
     updates = {e.object_id: e.changes for e in events("citizen.import_update")}
     assert updates == {
         str(an.pk): {"relation": ["head", "other"]},
-        str(binh.pk): {"relation": ["spouse", "head"]},
+        str(lan.pk): {"relation": ["spouse", "head"]},
     }
     (head,) = events("household.head")
-    assert head.changes == {"head": ["Nguyễn Văn An", "Lê Thị Bình"]}
-    assert head.object_repr == "Hộ PH-001 — Lê Thị Bình"
+    assert head.changes == {"head": ["Nguyễn Văn An", "Lê Thị Lan"]}
+    assert head.object_repr == "Hộ PH-001 — Lê Thị Lan"
 
 
 def test_previous_head_in_the_file_gets_the_relation_of_their_row(world, as_user):
     exported = as_user("cuong").get("/so/cong-dan/xuat.xlsx").content
     edited = edit_cell(
         exported,
-        match=("Họ và tên", "Lê Thị Bình"),
+        match=("Họ và tên", "Lê Thị Lan"),
         header_name="Quan hệ với chủ hộ",
         value="Chủ hộ",
     )
@@ -207,8 +207,8 @@ def test_previous_head_in_the_file_gets_the_relation_of_their_row(world, as_user
     report = run(world, "citizens", edited)
     assert report.committed and report.updated == 2
     assert Citizen.objects.get(pk=world.citizens["an"].pk).relation == "spouse"
-    heads = Citizen.objects.filter(household__code="PH-001", relation="head")
-    assert [c.full_name for c in heads] == ["Lê Thị Bình"]
+    assert Household.objects.get(code="PH-001").head == world.citizens["lan"]
+    assert Citizen.objects.get(pk=world.citizens["lan"].pk).relation == ""
     assert not any("thôi làm chủ hộ" in w for w in report.warnings)
 
 
@@ -216,7 +216,7 @@ def test_two_heads_in_the_file_for_one_household_are_refused(world, as_user):
     exported = as_user("cuong").get("/so/cong-dan/xuat.xlsx").content
     edited = edit_cell(
         exported,
-        match=("Họ và tên", "Lê Thị Bình"),
+        match=("Họ và tên", "Lê Thị Lan"),
         header_name="Quan hệ với chủ hộ",
         value="Chủ hộ",
     )
@@ -253,9 +253,9 @@ def test_head_leaving_clears_the_headship_like_record_status(world, as_user, sta
     )
     (head,) = events("household.head")
     assert (head.object_id, head.changes) == (str(a1.pk), {"head": ["Nguyễn Văn An", None]})
-    # the person stays on record, in the household, with the relation they had
+    # the person stays on record, in the household; heading nothing, no relation is shown
     an.refresh_from_db()
-    assert (an.household, an.relation) == (a1, "head")
+    assert (an.household, an.relation, an.relation_label) == (a1, "", "")
     # exporting everyone again and re-importing changes nothing
     again = client.get("/so/cong-dan/xuat.xlsx?tinh_trang=all").content
     report = run(world, "citizens", again)
@@ -267,7 +267,7 @@ def test_member_leaving_keeps_the_head(world, as_user):
     exported = as_user("cuong").get("/so/cong-dan/xuat.xlsx").content
     edited = edit_cell(
         exported,
-        match=("Họ và tên", "Lê Thị Bình"),
+        match=("Họ và tên", "Lê Thị Lan"),
         header_name="Tình trạng cư trú",
         value="Đã mất",
     )
@@ -275,7 +275,7 @@ def test_member_leaving_keeps_the_head(world, as_user):
     assert report.committed
     assert Household.objects.get(code="PH-001").head == world.citizens["an"]
     (out,) = events("household.member_out")
-    assert (out.changes, out.note) == ({"member": ["Lê Thị Bình", None]}, "Đã mất")
+    assert (out.changes, out.note) == ({"member": ["Lê Thị Lan", None]}, "Đã mất")
     assert events("household.head") == []
 
 
@@ -288,21 +288,21 @@ def test_head_leaving_with_a_new_head_in_the_same_file(world, as_user):
         value="Đã mất",
     )
     edited = edit_cell(
-        edited, match=("Họ và tên", "Lê Thị Bình"), header_name="Quan hệ với chủ hộ", value="Chủ hộ"
+        edited, match=("Họ và tên", "Lê Thị Lan"), header_name="Quan hệ với chủ hộ", value="Chủ hộ"
     )
     report = run(world, "citizens", edited)
     assert report.errors == [] and report.committed
     a1 = Household.objects.get(code="PH-001")
-    assert a1.head == world.citizens["binh"]
+    assert a1.head == world.citizens["lan"]
     (head,) = events("household.head")
-    assert head.changes == {"head": ["Nguyễn Văn An", "Lê Thị Bình"]}
+    assert head.changes == {"head": ["Nguyễn Văn An", "Lê Thị Lan"]}
     assert len(events("household.member_out")) == 1
 
 
 def test_workplace_is_named_in_the_audit(world, as_user):
     exported = as_user("cuong").get("/so/cong-dan/xuat.xlsx").content
     edited = edit_cell(
-        exported, match=("Họ và tên", "Lê Thị Bình"), header_name="Nơi làm việc", value=None
+        exported, match=("Họ và tên", "Lê Thị Lan"), header_name="Nơi làm việc", value=None
     )
     report = run(world, "citizens", edited)
     assert report.committed

@@ -23,15 +23,15 @@ from registry.models import Citizen, Clan, Household, ImportJob, Organisation
 from registry.tests.pages import audit_count, column, listed, rolled_back
 from registry.tests.sheets import person, workbook
 
-ALL_CITIZENS = {"Nguyễn Văn An", "Lê Thị Bình", "Nguyễn Minh Châu", "Phạm Văn Dũng", "Trần Thị Em"}
-A1_PEOPLE = {"Nguyễn Văn An", "Lê Thị Bình", "Nguyễn Minh Châu"}
+ALL_CITIZENS = {"Nguyễn Văn An", "Lê Thị Lan", "Nguyễn Minh Châu", "Phạm Văn Dũng", "Trần Thị Em"}
+A1_PEOPLE = {"Nguyễn Văn An", "Lê Thị Lan", "Nguyễn Minh Châu"}
 CITIZEN_SCOPE = {
     "alice": ALL_CITIZENS,
     "vera": ALL_CITIZENS,
     "cuong": A1_PEOPLE | {"Phạm Văn Dũng"},
     "binh": {"Trần Thị Em"},
     "van": A1_PEOPLE,
-    "olga": {"Lê Thị Bình"},
+    "olga": {"Lê Thị Lan"},
     "hoa": A1_PEOPLE | {"Trần Thị Em"},
 }
 HOUSEHOLD_SCOPE = {
@@ -150,8 +150,8 @@ GET_PAGES: dict[str, Page] = {
         lambda w: f"/so/cong-dan/{w.citizens['an'].pk}/",
         {*EVERYONE_PROVINCE, "cuong", "van", "hoa"},
     ),
-    "citizen binh (olga's staff)": Page(
-        lambda w: f"/so/cong-dan/{w.citizens['binh'].pk}/",
+    "citizen lan (olga's staff)": Page(
+        lambda w: f"/so/cong-dan/{w.citizens['lan'].pk}/",
         {*EVERYONE_PROVINCE, "cuong", "van", "hoa", "olga"},
     ),
     "citizen dung (A2)": Page(
@@ -186,8 +186,8 @@ GET_PAGES: dict[str, Page] = {
     "citizen edit an": Page(
         lambda w: f"/so/cong-dan/{w.citizens['an'].pk}/sua/", {"alice", "cuong", "van"}
     ),
-    "citizen edit binh": Page(
-        lambda w: f"/so/cong-dan/{w.citizens['binh'].pk}/sua/", {"alice", "cuong", "van"}
+    "citizen edit lan": Page(
+        lambda w: f"/so/cong-dan/{w.citizens['lan'].pk}/sua/", {"alice", "cuong", "van"}
     ),
     "citizen edit em": Page(
         lambda w: f"/so/cong-dan/{w.citizens['em'].pk}/sua/", {"alice", "binh"}
@@ -448,10 +448,10 @@ ACTIONS: dict[str, Action] = {
         ok={"alice", "cuong"},
         refused={"van"},  # van edits PH-001 but cannot reach dung (A2)
     ),
-    "make binh head of PH-001": Action(
-        url=lambda w: f"/so/ho/{w.households['a1'].pk}/chu-ho/{w.citizens['binh'].pk}/",
+    "make lan head of PH-001": Action(
+        url=lambda w: f"/so/ho/{w.households['a1'].pk}/chu-ho/{w.citizens['lan'].pk}/",
         data=lambda w: {"previous_relation": "spouse"},
-        done=lambda w: Household.objects.get(code="PH-001").head_name == "Lê Thị Bình",
+        done=lambda w: Household.objects.get(code="PH-001").head_name == "Lê Thị Lan",
         ok={"alice", "cuong", "van"},
     ),
     "create household in A1": Action(
@@ -524,10 +524,10 @@ ACTIONS: dict[str, Action] = {
         done=lambda w: _person(w, "Nguyễn Minh Châu").workplace_id is not None,
         ok={"alice", "cuong", "olga"},
     ),
-    "remove binh from organisation A staff": Action(
-        url=lambda w: f"/so/don-vi/{w.org_a.pk}/bo-nguoi/{w.citizens['binh'].pk}/",
+    "remove lan from organisation A staff": Action(
+        url=lambda w: f"/so/don-vi/{w.org_a.pk}/bo-nguoi/{w.citizens['lan'].pk}/",
         data=lambda w: {},
-        done=lambda w: _person(w, "Lê Thị Bình").workplace_id is None,
+        done=lambda w: _person(w, "Lê Thị Lan").workplace_id is None,
         ok={"alice", "cuong", "olga"},
     ),
     "upload a citizens workbook for A": Action(
@@ -627,7 +627,7 @@ def test_list_action_links_lead_to_pages_that_open(world, as_user):
 def test_org_and_clan_managers_see_only_their_own_group(world, as_user):
     olga = as_user("olga")
     page = olga.get(f"/so/don-vi/{world.org_a.pk}/").content.decode()
-    assert "Lê Thị Bình" in page and "Bỏ khỏi đơn vị" in page
+    assert "Lê Thị Lan" in page and "Bỏ khỏi đơn vị" in page
     hoa = as_user("hoa")
     page = hoa.get(f"/so/dong-ho/{world.clan_a.pk}/").content.decode()
     assert "KC-001" in page and "PH-001" in page and "Bỏ khỏi dòng họ" in page
@@ -666,19 +666,19 @@ def test_import_job_pages_are_scoped_to_the_job_commune(world, as_user, media):
 
 
 def test_citizen_page_names_linked_records_only_within_scope(world, as_user):
-    """olga reads her staff member Bình: not the name of Bình's household head (An), nor a
-    namesake in the same village she may not see; hoa reads Bình's workplace unlinked."""
-    binh = world.citizens["binh"]
-    namesake = make_citizen(world.village_a1, "Lê Thị Bình", 1978, "female")
+    """olga reads her staff member Lan: not the name of Lan's household head (An), nor a
+    namesake in the same village she may not see; hoa reads Lan's workplace unlinked."""
+    lan = world.citizens["lan"]
+    namesake = make_citizen(world.village_a1, "Lê Thị Lan", 1978, "female")
     a1 = world.households["a1"]
-    page = as_user("olga").get(f"/so/cong-dan/{binh.pk}/").content.decode()
+    page = as_user("olga").get(f"/so/cong-dan/{lan.pk}/").content.decode()
     assert "Hộ PH-001 — Vợ/chồng" in page
     assert "Nguyễn Văn An" not in page and f"/so/ho/{a1.pk}/" not in page
     assert "Có thể trùng" not in page and f"/so/cong-dan/{namesake.pk}/" not in page
     assert f'href="/so/don-vi/{world.org_a.pk}/"' in page
-    page = as_user("hoa").get(f"/so/cong-dan/{binh.pk}/").content.decode()
+    page = as_user("hoa").get(f"/so/cong-dan/{lan.pk}/").content.decode()
     assert ORG_A in page and f"/so/don-vi/{world.org_a.pk}/" not in page
     assert f'href="/so/ho/{a1.pk}/">Hộ PH-001 — Nguyễn Văn An</a>' in page
-    page = as_user("cuong").get(f"/so/cong-dan/{binh.pk}/").content.decode()
+    page = as_user("cuong").get(f"/so/cong-dan/{lan.pk}/").content.decode()
     assert f'href="/so/cong-dan/{namesake.pk}/"' in page and "Có thể trùng" in page
     assert f'href="/so/don-vi/{world.org_a.pk}/"' in page
