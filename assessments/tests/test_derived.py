@@ -73,7 +73,7 @@ def test_clan_share_rule_60_percent(world):
     )
 
 
-def test_a_share_is_compared_exactly_not_as_shown(world):
+def test_a_share_is_compared_exactly_not_as_shown(world, as_user):
     """2 of 3 households is 66.666… %: shown as 66,67 %, it does not reach 66.67 %."""
     open_years(world)
     clan_set("66.67")
@@ -89,6 +89,8 @@ def test_a_share_is_compared_exactly_not_as_shown(world):
     assert (value["numerator"], value["denominator"], value["value"]) == (2, 3, "66.67")
     assert assessment.passed is False
     assert dict(assessment.result["failing"])["1"] == "Đạt 66,666%, yêu cầu ≥ 66,67%."
+    page = as_user("alice").get(f"/binh-xet/{assessment.pk}/").content.decode()
+    assert "Đạt 66,666%, yêu cầu ≥ 66,67%." in page
 
 
 def test_clan_members_in_other_communes_count(world):
