@@ -68,9 +68,10 @@ pytest: install
 # (PYTHONDONTWRITEBYTECODE=1, as in some containers): without it every process of the run
 # (the controller, each xdist worker, each `manage.py` a test starts) compiles Django,
 # hypothesis, schemathesis and the project from source again, about 6 s of CPU each.
-# The compiled files go under .venv (PYTHONPYCACHEPREFIX), out of the source tree.
+# The compiled files go under .pycache/ (PYTHONPYCACHEPREFIX), out of the source tree (not
+# under .venv/: on a fresh clone that folder must not exist before uv creates it).
 test: export PYTHONDONTWRITEBYTECODE :=
-test: export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+test: export PYTHONPYCACHEPREFIX := $(CURDIR)/.pycache
 test: install
 	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; status=$$?; \
 	took=$$(( $$(date +%s) - start )); \
@@ -122,7 +123,7 @@ places-data: | $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --quiet
 
 clean:
-	rm -rf $(VENV) .tools .mypy_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .tools .pycache .mypy_cache .ruff_cache staticfiles
 
 # A benchmark database filled by the generator: `make bench-db BENCH_SCALE=commune|province`.
 # Drops and re-creates hoctap_bench_$(BENCH_SCALE) on 127.0.0.1 (the name must contain

@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import weakref
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 import python_calamine
 from django.conf import settings
@@ -240,17 +243,75 @@ def read_sheet(data: bytes, columns: Sequence[Column], sheet_name: str | None = 
 
 
 class Formula(str):
-    """One of the project's own formulas: the only text a writer lets Excel compute."""
+    """One of the project's own formulas: the only text a writer lets Excel compute.
 
-    def __new__(cls, text: str) -> Formula:
+    `cached` is the value it computes, stored beside it by `save_workbook` (as Excel does
+    when it saves), so a preview, a phone or a program reading the file without
+    recomputing (openpyxl's `data_only=True`, pandas) sees the number, not an empty cell:
+    a number, or "" for a formula that shows nothing."""
+
+    cached: Decimal | int | str | None
+
+    def __new__(cls, text: str, cached: Decimal | int | str | None = None) -> Formula:
         if not text.startswith("="):
             raise ValueError(f"a formula starts with '=': {text!r}")
-        return super().__new__(cls, text)
+        formula = super().__new__(cls, text)
+        formula.cached = cached
+        return formula
+
+
+def save_workbook(workbook: Workbook) -> bytes:
+    """The workbook as bytes, with each `Formula`'s cached value stored in its cell."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    cached: dict[str, dict[str, Decimal | int | str]] = {}
+    for number, sheet in enumerate(workbook.worksheets, start=1):
+        cells = {cell.coordinate: value for cell, value in _CACHED.get(sheet, ())}
+        if cells:
+            cached[f"xl/worksheets/sheet{number}.xml"] = cells
+    if not cached:
+        return buffer.getvalue()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in cached:
+                data = _store_values(data.decode("utf-8"), cached[item.filename]).encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>')
+
+
+def _store_values(xml: str, values: dict[str, Decimal | int | str]) -> str:
+    def cell(match: re.Match[str]) -> str:
+        ref, attributes, formula = match.group(1), match.group(2), match.group(3)
+        if ref not in values:
+            return match.group(0)
+        value = values[ref]
+        kind = ' t="str"' if isinstance(value, str) else ""
+        shown = escape(value) if isinstance(value, str) else f"{value}"
+        return f'<c r="{ref}"{attributes}{kind}><f>{formula}</f><v>{shown}</v></c>'
+
+    return _FORMULA_CELL.sub(cell, xml)
+
+
+# The cached values of the formulas `put` wrote, per sheet (openpyxl keeps a formula as a
+# plain str, so the value cannot travel with it); `save_workbook` stores them.
+_CACHED: weakref.WeakKeyDictionary[Worksheet, list[tuple[Cell, Decimal | int | str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def put(cell: Cell, value: Any) -> Cell:
     """Set a cell: a plain str stays text whatever it starts with; only a Formula computes."""
     cell.value = value
+    if isinstance(value, Formula) and value.cached is not None:
+        _CACHED.setdefault(cell.parent, []).append((cell, value.cached))
     if isinstance(value, str) and not isinstance(value, Formula):
         cell.data_type = "s"  # openpyxl would have made "=..." a formula
     return cell

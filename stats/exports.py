@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -22,7 +22,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from accounts.models import Role
 from accounts.scope import scope_of
 from core.http import AuthedRequest, attachment, xlsx_response
-from core.xlsx import Formula, append_row, put
+from core.xlsx import Formula, append_row, put, save_workbook
 from movement import report as movement_report
 from places.models import Place, PlaceKind
 from recognition import fonts
@@ -89,8 +89,14 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _pct_formula(num: str, den: str) -> Formula:
-    return Formula(f'=IF(AND(ISNUMBER({den}),{den}>0),ROUND({num}/{den}*100,2),"")')
+def _pct_formula(num: str, den: str, part: int | None, whole: int | None) -> Formula:
+    """part/whole in %, rounded as Excel's ROUND does (halves away from zero)."""
+    cached: Decimal | str = ""
+    if part is not None and whole:
+        cached = (Decimal(part) * 100 / Decimal(whole)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    return Formula(f'=IF(AND(ISNUMBER({den}),{den}>0),ROUND({num}/{den}*100,2),"")', cached)
 
 
 def annual_xlsx(d: AnnualData) -> bytes:
@@ -137,8 +143,10 @@ def annual_xlsx(d: AnnualData) -> bytes:
                 value.total,
                 value.registered,
                 value.numerator,
-                _pct_formula(f"G{row}", f"E{row}"),
-                _pct_formula(f"G{row}", f"F{row}") if INDICATORS[code].registered else "",
+                _pct_formula(f"G{row}", f"E{row}", value.numerator, value.total),
+                _pct_formula(f"G{row}", f"F{row}", value.numerator, value.registered)
+                if INDICATORS[code].registered
+                else "",
                 _num(t.get(code, p, 2030, TargetSource.NATIONAL)),
                 _num(t.get(code, p, 2030, TargetSource.PROVINCE)),
             ],
@@ -156,6 +164,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
     per.append([])
     append_row(per, head)
     top = per.max_row
+    sums = [[0, 0] for _code in PER_COMMUNE]  # (total, achieved) per indicator, for the SUMs
     for index, commune in enumerate(d.communes, start=1):
         row = per.max_row + 1
         values = d.per_commune.get(commune.pk, {})
@@ -167,18 +176,26 @@ def annual_xlsx(d: AnnualData) -> bytes:
             cells += [
                 value.total if value else None,
                 value.numerator if value else None,
-                _pct_formula(f"{col_done}{row}", f"{col_total}{row}"),
+                _pct_formula(
+                    f"{col_done}{row}",
+                    f"{col_total}{row}",
+                    value.numerator if value else None,
+                    value.total if value else None,
+                ),
             ]
+            sums[n][0] += value.total if value and value.total else 0
+            sums[n][1] += value.numerator if value and value.numerator else 0
         append_row(per, cells)
     last = per.max_row
     total_row = last + 1
     totals: list[Any] = ["", "Toàn tỉnh" if d.place.kind == PlaceKind.PROVINCE else "Cộng"]
     for n in range(len(PER_COMMUNE)):
         col_total, col_done = get_column_letter(3 + n * 3), get_column_letter(4 + n * 3)
+        whole, part = sums[n]
         totals += [
-            Formula(f"=SUM({col_total}{top + 1}:{col_total}{last})"),
-            Formula(f"=SUM({col_done}{top + 1}:{col_done}{last})"),
-            _pct_formula(f"{col_done}{total_row}", f"{col_total}{total_row}"),
+            Formula(f"=SUM({col_total}{top + 1}:{col_total}{last})", whole),
+            Formula(f"=SUM({col_done}{top + 1}:{col_done}{last})", part),
+            _pct_formula(f"{col_done}{total_row}", f"{col_total}{total_row}", part, whole),
         ]
     append_row(per, totals)
     for cell in per[total_row]:
@@ -192,9 +209,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save_workbook(wb)
 
 
 def _movement_sheet(wb: Workbook, d: AnnualData) -> Any:
@@ -409,9 +424,7 @@ def review_xlsx(first: int, last: int, place: Place | None = None) -> bytes:
         append_row(ws, row)
     _style(ws, header_row, len(head))
     ws.column_dimensions["A"].width = 52
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save_workbook(wb)
 
 
 def review_pdf(first: int, last: int, place: Place | None = None) -> bytes:

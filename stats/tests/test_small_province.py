@@ -250,6 +250,32 @@ def test_annual_xlsx_cells_match_the_dashboard(small):
     assert gdht[6].value / gdht[4].value * 100 == float(values["gdht"].share_of_all)
 
 
+def test_every_formula_of_the_annual_xlsx_carries_its_value(small):
+    """A reader that does not recompute (a preview, openpyxl's data_only, pandas) sees the
+    numbers: every formula cell stores the value it computes."""
+    data = annual_data(YEAR)
+    raw = annual_xlsx(data)
+    formulas = openpyxl.load_workbook(io.BytesIO(raw))
+    values = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
+    checked = 0
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    stored = values[sheet.title][cell.coordinate].value
+                    assert stored is not None and stored != "", (sheet.title, cell.coordinate)
+                    checked += 1
+    assert checked >= 10
+    appendix = values["Phụ lục"]
+    gdht = {r[0].value: r for r in appendix.iter_rows(min_row=5)}["Gia đình học tập"]
+    assert gdht[7].value == 70  # 210/300, as the dashboard
+    per = values["Theo xã"]
+    assert [per.cell(row=6, column=c).value for c in (3, 4)] == [
+        per.cell(row=4, column=3).value + per.cell(row=5, column=3).value,
+        per.cell(row=4, column=4).value + per.cell(row=5, column=4).value,
+    ]
+
+
 def test_annual_pdf_contains_the_appendix_figures(small):
     text = " ".join(
         " ".join(p.extract_text().split())
