@@ -409,13 +409,20 @@ def review_rows(
     return head, rows
 
 
+def review_name(first: int, last: int) -> str:
+    """Plan 127/KH-UBND §III.5.b: the 5-year review ("Sơ kết", Q1/2026) and the review of
+    the whole period 2021–2030 ("Tổng kết", Q2/2030)."""
+    return "Tổng kết" if (first, last) == (2021, 2030) else "Sơ kết"
+
+
 def review_xlsx(first: int, last: int, place: Place | None = None) -> bytes:
     head, rows = review_rows(first, last, place)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = f"Sơ kết {first}-{last}"
-    put(ws["A1"], f"SƠ KẾT GIAI ĐOẠN {first}–{last}: TỶ LỆ ĐẠT CÁC DANH HIỆU (% TỔNG SỐ)")
+    name = review_name(first, last)
+    ws.title = f"{name} {first}-{last}"
+    put(ws["A1"], f"{name.upper()} GIAI ĐOẠN {first}–{last}: TỶ LỆ ĐẠT CÁC DANH HIỆU (% TỔNG SỐ)")
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
     append_row(ws, head)
@@ -456,7 +463,10 @@ def review_pdf(first: int, last: int, place: Place | None = None) -> bytes:
     widths = [80 * mm, *[(doc.width - 80 * mm) / (len(head) - 1)] * (len(head) - 1)]
     doc.build(
         [
-            Paragraph(escape(fonts.text(f"SƠ KẾT GIAI ĐOẠN {first}–{last}")), s["title"]),
+            Paragraph(
+                escape(fonts.text(f"{review_name(first, last).upper()} GIAI ĐOẠN {first}–{last}")),
+                s["title"],
+            ),
             Spacer(1, 8),
             _table(table_rows, widths),
         ],
@@ -491,11 +501,10 @@ def review(request: AuthedRequest, first: int, last: int, kind: str) -> HttpResp
     place = _require_reader(request)
     if kind not in ("xlsx", "pdf") or not (2019 < first < last < 2100):
         raise Http404
+    stem = f"{'tong-ket' if review_name(first, last) == 'Tổng kết' else 'so-ket'}-{first}-{last}"
     if kind == "xlsx":
-        return xlsx_response(review_xlsx(first, last, place), f"so-ket-{first}-{last}.xlsx")
-    return attachment(
-        review_pdf(first, last, place), f"so-ket-{first}-{last}.pdf", "application/pdf"
-    )
+        return xlsx_response(review_xlsx(first, last, place), f"{stem}.xlsx")
+    return attachment(review_pdf(first, last, place), f"{stem}.pdf", "application/pdf")
 
 
 def generated_on() -> str:

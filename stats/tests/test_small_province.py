@@ -334,3 +334,26 @@ def test_trends_are_cached_until_a_report_changes(small, as_user):
     report = StatReport.objects.get(commune=small.commune_a, year=2025)
     services.reopen_report(actor=small.users["alice"], report=report, reason="Sửa số liệu")
     assert gdht_2025() is None  # no longer approved: not an official figure
+
+
+def test_the_ten_year_review_is_a_tong_ket_of_2021_2030(small, as_user):
+    """Plan 127/KH-UBND §III.5.b: "Sơ kết" 2021–2025, "Tổng kết" 2021–2030; the province
+    page links both."""
+    page = as_user("alice").get("/chi-tieu/").content.decode()
+    assert "/chi-tieu/bao-cao/so-ket/2021-2030.xlsx" in page and "Tổng kết 2021–2030" in page
+    assert "2026-2030" not in page
+    ten = as_user("alice").get("/chi-tieu/bao-cao/so-ket/2021-2030.xlsx")
+    assert "tong-ket-2021-2030.xlsx" in ten["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(ten.content))
+    assert book.active["A1"].value.startswith("TỔNG KẾT GIAI ĐOẠN 2021–2030")
+    five = openpyxl.load_workbook(
+        io.BytesIO(as_user("alice").get("/chi-tieu/bao-cao/so-ket/2021-2025.xlsx").content)
+    )
+    assert five.active["A1"].value.startswith("SƠ KẾT GIAI ĐOẠN 2021–2025")
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(
+            io.BytesIO(as_user("alice").get("/chi-tieu/bao-cao/so-ket/2021-2030.pdf").content)
+        ).pages
+    )
+    assert "TỔNG KẾT GIAI ĐOẠN 2021–2030" in " ".join(text.split())
