@@ -30,6 +30,7 @@ from assessments.models import (
     Rollup,
     State,
 )
+from assessments.signals import registered
 from assessments.subjects import subject_of
 from assessments.transitions import ConflictError as ConflictError
 from assessments.transitions import _already_done, _apply, _deny, _lock, _locked, _Move, _move
@@ -70,6 +71,16 @@ def choose_set(title: str, year: int, subject: Any, population_group: str = "") 
 
 @transaction.atomic
 def register(
+    *, actor: User, title: str, year: int, subject: Any, population_group: str = ""
+) -> Assessment:
+    assessment = _register(
+        actor=actor, title=title, year=year, subject=subject, population_group=population_group
+    )
+    registered.send(sender=Assessment, communes=[assessment.commune_id], year=year)
+    return assessment
+
+
+def _register(
     *, actor: User, title: str, year: int, subject: Any, population_group: str = ""
 ) -> Assessment:
     spec = subject_of(title)
@@ -138,11 +149,14 @@ def register_many(*, actor: User, title: str, year: int, place: Place) -> int:
             f"{subject_of(title).field}_id", flat=True
         )
     )
+    communes = set()
     for subject in subjects_in(title, place, year):
         if subject.pk in taken:
             continue
-        register(actor=actor, title=title, year=year, subject=subject)
+        communes.add(_register(actor=actor, title=title, year=year, subject=subject).commune_id)
         created += 1
+    if communes:  # once, not per subject: a commune's figures are recounted in one go
+        registered.send(sender=Assessment, communes=sorted(communes), year=year)
     return created
 
 

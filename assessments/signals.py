@@ -17,6 +17,8 @@ from registry.signals import citizen_merged
 decision_issued = Signal()
 # Sent inside the transaction that records a revocation decision; `revocation` has its assessments.
 revocation_issued = Signal()
+# Sent inside the transaction that registers subjects for a title: `communes` (ids), `year`.
+registered = Signal()
 
 
 @receiver(citizen_merged)

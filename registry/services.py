@@ -33,13 +33,21 @@ from registry.models import (
     Relation,
     ResidenceStatus,
 )
-from registry.signals import citizen_merged
+from registry.signals import citizen_merged, registry_changed
 
 # What the audit trail keeps the before/after of: from the spec (registry.fields).
 CITIZEN_FIELDS = CITIZEN.audited
 HOUSEHOLD_FIELDS = HOUSEHOLD.audited
 CLAN_FIELDS = CLAN.audited
 ORGANISATION_FIELDS = ORGANISATION.audited
+
+
+def _changed(*communes: int | None) -> None:
+    """Tell the apps above (stats' provisional figures) which communes' records just changed,
+    inside the write's transaction."""
+    ids = sorted({c for c in communes if c is not None})
+    if ids:
+        registry_changed.send(sender=Citizen, communes=ids)
 
 
 class PossibleDuplicate(ValidationError):  # noqa: N818 - a warning the user may override, not an error
@@ -164,6 +172,7 @@ def create_citizen(
         )
         if makes_head:
             _set_head(actor, household, citizen)
+    _changed(citizen.commune_id)
     return citizen
 
 
@@ -180,6 +189,7 @@ def update_citizen(
     person's account moves the login with it; the officer must confirm that
     (`confirm_login_change`), and the person is told (login_changes)."""
     locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    was = locked.commune_id
     require(can_edit_village(actor, locked.village))
     if data.get("village") is not None:
         require(can_edit_village(actor, data["village"]))
@@ -227,6 +237,7 @@ def update_citizen(
             before_identity=before["identity_number"],
             moves=moves,
         )
+    _changed(was, locked.commune_id)
     return locked
 
 
@@ -369,6 +380,7 @@ def create_household(*, actor: User, data: dict[str, Any]) -> Household:
         obj=household,
         changes=diff({}, snapshot(household, HOUSEHOLD_FIELDS)),
     )
+    _changed(household.commune_id)
     return household
 
 
@@ -397,6 +409,7 @@ def update_household(*, actor: User, household: Household, data: dict[str, Any])
     if changes:
         locked.save()
         record(actor=actor, action="household.update", obj=locked, changes=changes)
+    _changed(locked.commune_id)
     return locked
 
 
@@ -405,6 +418,7 @@ def add_member(*, actor: User, household: Household, citizen: Citizen, relation:
     """Put a person into a household (moving them out of any other); residence follows.
     `relation` "Chủ hộ" makes them its head (Household.head; their relation blank)."""
     locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    was = locked.commune_id
     require(can_edit_village(actor, household.village))
     require(can_edit_village(actor, locked.village))
     if locked.status != ResidenceStatus.ACTIVE:
@@ -457,6 +471,7 @@ def add_member(*, actor: User, household: Household, citizen: Citizen, relation:
     )
     if makes_head:
         _set_head(actor, household, locked)
+    _changed(was, locked.commune_id)
     return locked
 
 
@@ -481,6 +496,7 @@ def change_head(
             _set_relation(actor, old_head, previous_relation, shown_before=Relation.HEAD)
     _set_relation(actor, new_head, "", shown_after=Relation.HEAD)
     _set_head(actor, locked, new_head)
+    _changed(locked.commune_id)
     return locked
 
 
@@ -520,6 +536,7 @@ def record_status(
         )
         if household.head_id == locked.pk:
             _set_head(actor, household, None)
+    _changed(locked.commune_id)
     return locked
 
 
@@ -531,6 +548,7 @@ def merge_citizens(*, actor: User, keep: Citizen, other: Citizen) -> Citizen:
     first, second = sorted([keep.pk, other.pk])
     rows = {c.pk: c for c in Citizen.objects.select_for_update().filter(pk__in=[first, second])}
     kept, gone = rows[keep.pk], rows[other.pk]
+    gone_commune = gone.commune_id
     require(can_edit_village(actor, kept.village))
     require(can_edit_village(actor, gone.village))
     before = snapshot(kept, CITIZEN_FIELDS)
@@ -577,6 +595,7 @@ def merge_citizens(*, actor: User, keep: Citizen, other: Citizen) -> Citizen:
         changes={**diff(before, snapshot(kept, CITIZEN_FIELDS)), "merged_id": [None, gone_id]},
         note=_("Gộp hồ sơ mã %(id)s: %(s)s") % {"id": gone_id, "s": gone_snapshot},
     )
+    _changed(gone_commune, kept.commune_id)
     return kept
 
 
@@ -615,6 +634,7 @@ def create_clan(*, actor: User, data: dict[str, Any]) -> Clan:
     record(
         actor=actor, action="clan.create", obj=clan, changes=diff({}, snapshot(clan, CLAN_FIELDS))
     )
+    _changed(clan.commune_id)
     return clan
 
 
@@ -643,6 +663,7 @@ def update_clan(*, actor: User, clan: Clan, data: dict[str, Any]) -> Clan:
     if changes:
         locked.save()
         record(actor=actor, action="clan.update", obj=locked, changes=changes)
+    _changed(locked.commune_id)
     return locked
 
 
@@ -666,6 +687,7 @@ def set_household_clan(*, actor: User, household: Household, clan: Clan | None) 
         obj=locked,
         changes=diff(before, snapshot(locked, ["clan"])),
     )
+    _changed(locked.commune_id)
     return locked
 
 
@@ -695,6 +717,7 @@ def create_organisation(*, actor: User, commune: Place, data: dict[str, Any]) ->
         obj=organisation,
         changes=diff({}, snapshot(organisation, ORGANISATION_FIELDS)),
     )
+    _changed(organisation.commune_id)
     return organisation
 
 
@@ -721,6 +744,7 @@ def update_organisation(
     if changes:
         locked.save()
         record(actor=actor, action="organisation.update", obj=locked, changes=changes)
+    _changed(locked.commune_id)
     return locked
 
 
@@ -743,6 +767,7 @@ def set_workplace(*, actor: User, citizen: Citizen, organisation: Organisation |
         obj=locked,
         changes=diff(before, snapshot(locked, ["workplace"])),
     )
+    _changed(locked.commune_id)
     return locked
 
 

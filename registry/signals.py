@@ -9,3 +9,7 @@ citizen_merged = Signal()
 # Sent inside the purge transaction (purge_departed) before the records lose their personal
 # data: delete what you keep about these `citizens` (the portal's change requests...).
 personal_data_purged = Signal()
+
+# Sent inside the transaction of every registry write (services, imports) that can change a
+# commune's counts: `communes` are the ids of the communes touched (stats recounts them).
+registry_changed = Signal()

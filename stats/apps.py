@@ -10,6 +10,7 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         # Models load only once the app registry is ready, hence imports here.
         from accounts.scope import scope_of
+        from stats import receivers  # noqa: F401 - keeps provisional figures current
         from stats.models import StatReport
 
         def visible(user):  # type: ignore[no-untyped-def]

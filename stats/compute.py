@@ -2,11 +2,13 @@
 
 Dashboards only ever read stored rows (approved `StatReport`s, `LiveFigures`
 snapshots, `Target`s): the registry is scanned here, once per commune and
-year, when a snapshot is refreshed or a report is pre-filled.
+year, when a snapshot is refreshed or a report is pre-filled. Snapshots are kept
+current by `stats.receivers`, inside the transaction of each write that changes them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -116,6 +118,16 @@ def refresh_live(commune: Place, year: int) -> LiveFigures:
         commune=commune, year=year, defaults=live_figures(commune, year)
     )
     return snapshot
+
+
+def refresh_communes(commune_ids: Iterable[int], year: int) -> int:
+    """`refresh_live` for each commune (ids) that is current; returns how many were redone."""
+    communes = Place.objects.current().communes().filter(pk__in=set(commune_ids))
+    done = 0
+    for commune in communes:
+        refresh_live(commune, year)
+        done += 1
+    return done
 
 
 @dataclass

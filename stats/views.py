@@ -28,6 +28,7 @@ from stats.models import ReportStatus, StatReport, Target
 
 EDITORS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 READERS: set[str] = {Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.COMMUNE_OFFICER}
+REPAIRERS: set[str] = {Role.PROVINCE_ADMIN}
 
 
 def _year(request: AuthedRequest) -> int:
@@ -68,19 +69,22 @@ def _commune_or_404(request: AuthedRequest, pk: int) -> Place:
 def commune(request: AuthedRequest, pk: int) -> HttpResponse:
     place = _commune_or_404(request, pk)
     context = dashboard.commune_dashboard(place, _year(request), official=_official(request))
-    context["can_refresh"] = scope_of(request.user).covers(place, EDITORS)
+    context["can_refresh"] = scope_of(request.user).covers(place, REPAIRERS)
     return render(request, "stats/commune.html", context)
 
 
 @login_required
 @require_POST
 def refresh(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A repair tool for the province admin only: provisional figures are recounted by each
+    write that changes them (stats.receivers); this redoes one commune-year from scratch
+    (a past year, movement records, data written outside the services)."""
     place = _commune_or_404(request, pk)
-    if not scope_of(request.user).covers(place, EDITORS):
+    if not scope_of(request.user).covers(place, REPAIRERS):
         raise Http404
     year = _year(request)
     refresh_live(place, year)
-    messages.success(request, _("Đã tính lại số liệu tạm tính từ sổ đăng ký."))
+    messages.success(request, _("Đã đếm lại số liệu tạm tính từ sổ đăng ký (sửa chữa)."))
     return redirect(f"{reverse('stats:commune', args=[place.pk])}?nam={year}&so_lieu=tam_tinh")
 
 

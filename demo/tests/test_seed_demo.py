@@ -82,3 +82,17 @@ def test_demo_year_has_every_step_and_last_years_certificates(seeded, db):
         State.RECOGNISED,
     } <= states
     assert Certificate.objects.exists()
+
+
+def test_seed_demo_leaves_provisional_figures_on_the_dashboards(seeded, db, client):
+    """Issue 18: after `make run` the province's provisional figures show numbers."""
+    from django.utils import timezone
+
+    from stats.models import LiveFigures
+
+    year = timezone.localdate().year
+    communes = Place.objects.current().communes()
+    assert LiveFigures.objects.filter(year=year).count() == communes.count()
+    client.post("/dang-nhap/", {"username": "tinh.admin", "password": DEMO_PASSWORD})
+    page = client.get("/chi-tieu/", {"nam": year, "so_lieu": "tam_tinh"}).content.decode()
+    assert "— / —" not in page

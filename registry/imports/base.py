@@ -23,6 +23,7 @@ from registry.access import can_edit_commune
 from registry.columns import CHOICES, COLUMNS, choice_lookup
 from registry.fields import Registry
 from registry.imports.audit import range_events
+from registry.signals import registry_changed
 
 Progress = Callable[[float, str], None]
 BATCH = 2000
@@ -225,6 +226,8 @@ class Importer:
         try:
             with transaction.atomic():
                 self.commit()
+                # Once per import, not per row: the commune's counts are redone in one go.
+                registry_changed.send(sender=type(self), communes=[self.commune.pk])
         except IntegrityError:
             self.report.file_error(
                 _("Dữ liệu vừa bị người khác thay đổi trong lúc nhập; chưa ghi gì. Hãy nhập lại.")

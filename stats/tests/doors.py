@@ -1,6 +1,6 @@
 """Statistics doors: the province and commune officers (village officers keep no reports)."""
 
-from core.tests.doorlib import COMMUNE_EDITORS, PROVINCE, Door
+from core.tests.doorlib import ADMIN, COMMUNE_EDITORS, PROVINCE, Door
 
 READERS = frozenset({"alice", "vera", "cuong", "binh"})
 COMMUNE_READERS = frozenset({"alice", "vera", "cuong"})
@@ -9,7 +9,8 @@ IMPORTERS = COMMUNE_EDITORS | {"binh"}
 DOORS = [
     Door("stats:home", allow=READERS),
     Door("stats:commune", allow=COMMUNE_READERS, kwargs=lambda s: {"pk": s.commune.pk}),
-    Door("stats:refresh", allow=COMMUNE_EDITORS, kwargs=lambda s: {"pk": s.commune.pk}),
+    # The provisional figures' repair tool: the province admin's only (issue 18).
+    Door("stats:refresh", allow=ADMIN, kwargs=lambda s: {"pk": s.commune.pk}),
     Door("stats:targets", allow=PROVINCE),
     Door("stats:reports", allow=READERS),
     Door("stats:report_template", allow=IMPORTERS),

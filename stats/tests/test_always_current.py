@@ -1,0 +1,40 @@
+"""Issue 18: provisional figures follow each write in its own transaction — no button."""
+
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import State
+from assessments.tests.helpers import YEAR, open_years, recognise, revoke
+from registry import services as registry
+from registry.models import Household
+from stats.models import LiveFigures
+
+
+def live(commune, year=YEAR):
+    return LiveFigures.objects.filter(commune=commune, year=year).first()
+
+
+def test_a_decision_and_a_revocation_change_the_provisional_figures(world):
+    open_years(world)
+    alice = world.users["alice"]
+    household = world.households["a2"]
+    assessment = services.register(actor=alice, title="GDHT", year=YEAR, subject=household)
+    registered = live(world.commune_a)  # registering is counted already
+    assert registered is not None
+    assert (registered.households_registered, registered.households_recognised) == (1, 0)
+    assessment = recognise(world, assessment)
+    assert assessment.state == State.RECOGNISED
+    assert live(world.commune_a).households_recognised == 1  # no refresh call
+    revoke(alice, assessment)
+    assert live(world.commune_a).households_recognised == 0
+    assert live(world.commune_b) is None  # other communes are left alone
+
+
+def test_a_new_household_through_the_service_changes_the_provisional_figures(world):
+    year = timezone.localdate().year
+    assert live(world.commune_a, year) is None  # the fixture wrote past the services
+    total = Household.objects.filter(commune=world.commune_a, dissolved_on__isnull=True).count()
+    registry.create_household(
+        actor=world.users["alice"], data={"village": world.village_a2, "code": "PH-NEW-1"}
+    )
+    assert live(world.commune_a, year).households_total == total + 1
