@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from audit.gates import gate_for, masked
+from audit.labels import describe
 from audit.models import AuditEvent
 from core.http import AuthedRequest
 
@@ -19,5 +20,5 @@ def object_history(request: AuthedRequest, label: str, pk: int) -> HttpResponse:
     events = AuditEvent.objects.for_object(obj).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     for event in page.object_list:  # personal fields as masked as on the record's page
-        event.changes = masked(request.user, event.changes)
+        describe(event, masked(request.user, event.changes))
     return render(request, "audit/history.html", {"obj": obj, "page": page})

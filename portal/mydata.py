@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from assessments.models import Assessment
+from audit.labels import action_label, changes_of, note_text
 from audit.models import AuditEvent
 from core.text import fold
 from portal.models import AccountRequest, ChangeRequest
@@ -127,8 +128,9 @@ def collect(citizen: Citizen) -> dict[str, Any]:
             {
                 "luc": _when(e.created_at),
                 "nguoi": str(e.actor) if e.actor else "Hệ thống",
-                "thao_tac": e.action,
-                "thay_doi": e.changes,
+                "thao_tac": action_label(e.action),
+                "thay_doi": {c.field: f"{c.before} → {c.after}" for c in changes_of(e)},
+                "ghi_chu": note_text(e.note),
             }
             for e in history[:500]
         ],
@@ -137,7 +139,7 @@ def collect(citizen: Citizen) -> dict[str, Any]:
                 "luc": _when(e.created_at),
                 "nguoi": str(e.actor or "Hệ thống"),
                 "cach": disclosure_label(e.action),
-                "ghi_chu": e.note,
+                "ghi_chu": note_text(e.note),
             }
             for e in privacy.disclosures_of([citizen.pk])[:500]
         ],

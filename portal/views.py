@@ -21,6 +21,7 @@ from accounts.scope import scope_of
 from assessments import services as cycle
 from assessments.models import Assessment, State
 from assessments.permissions import get_assessment_or_404
+from audit.labels import note_text
 from audit.services import record
 from core import ratelimit
 from core.forms import apply_errors, error_text
@@ -482,7 +483,7 @@ def my_data(request: AuthedRequest) -> HttpResponse:
         {
             "citizen": citizen,
             "disclosures": [
-                (e, mydata.disclosure_label(e.action))
+                (e, mydata.disclosure_label(e.action), note_text(e.note))
                 for e in privacy.disclosures_of([citizen.pk])[:200]
             ],
         },

@@ -456,13 +456,11 @@ def test_group_history_pages(world, as_user):
         {"name": "Trường Tiểu học Phố Hiến", "kind": "school", "level": "province"},
     )
     page = client.get(f"/lich-su/registry.organisation/{world.org_a.pk}/").content.decode()
-    assert (
-        "organisation.update" in page
-        and "Cấp xã → Cấp tỉnh" not in page
-        and "commune → province" in page
-    )
+    assert "Sửa thông tin đơn vị" in page and "Cấp xã → Cấp tỉnh" in page
+    assert "organisation.update" not in page and "commune → province" not in page
     client.post(f"/so/dong-ho/{world.clan_a.pk}/bo-ho/{world.households['a1'].pk}/")
     page = client.get(f"/lich-su/registry.household/{world.households['a1'].pk}/").content.decode()
-    assert "household.clan" in page and "Họ Nguyễn — Chi 2 → —" in page
+    assert "Đổi dòng họ của hộ" in page and "Họ Nguyễn — Chi 2 → (trống)" in page
+    assert "household.clan" not in page
     assert Household.objects.get(code="PH-001").clan is None
     assert Citizen.objects.filter(household__clan=world.clan_a).count() == 1  # Em, KC-001

@@ -88,7 +88,8 @@ def test_the_whole_number_finds_the_person_and_is_a_recorded_disclosure(world, a
     assert event.note == "1 người; tìm theo số CCCD •••••••••123 (danh sách)"
     # in the person's "who saw my data", read by an officer of the commune
     history = as_user("cuong").get(f"/so/cong-dan/{an.pk}/lich-su/").content.decode()
-    assert "personal.search" in history and "tìm theo số CCCD •••••••••123" in history
+    assert "Tìm theo đúng số CCCD" in history and "tìm theo số CCCD •••••••••123" in history
+    assert "personal.search" not in history
     assert AN_CCCD not in history.split("Ai đã xem hoặc xuất dữ liệu cá nhân")[1]
 
 

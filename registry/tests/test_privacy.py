@@ -27,7 +27,8 @@ def test_identity_number_shown_in_full_only_on_request_and_recorded(world, as_us
     assert AN_CCCD in shown
     assert disclosures(an) == [("cuong", "personal.reveal")]
     history = client.get(f"/so/cong-dan/{an.pk}/lich-su/").content.decode()
-    assert "Ai đã xem hoặc xuất dữ liệu cá nhân" in history and "personal.reveal" in history
+    assert "Ai đã xem hoặc xuất dữ liệu cá nhân" in history and "Xem đầy đủ số CCCD" in history
+    assert "personal.reveal" not in history
 
 
 def test_roles_that_do_not_need_it_never_see_it(world, as_user):

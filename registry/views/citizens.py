@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.labels import describe
 from audit.models import AuditEvent
 from core.forms import apply_errors
 from core.http import AuthedRequest
@@ -266,7 +267,7 @@ def citizen_history(request: AuthedRequest, pk: int) -> HttpResponse:
     ids = [citizen.pk, *services.merged_ids(citizen)]
     events = list(AuditEvent.objects.for_ids(Citizen, ids).select_related("actor")[:500])
     for event in events:  # old and new values of personal fields are masked like the page
-        event.changes = privacy.mask_changes(request.user, event.changes)
+        describe(event, privacy.mask_changes(request.user, event.changes))
     return render(
         request,
         "registry/citizen_history.html",
@@ -274,6 +275,6 @@ def citizen_history(request: AuthedRequest, pk: int) -> HttpResponse:
             "citizen": citizen,
             "events": events,
             "merged": [str(i) for i in ids[1:]],
-            "disclosures": privacy.disclosures_of(ids)[:500],
+            "disclosures": [describe(e) for e in privacy.disclosures_of(ids)[:500]],
         },
     )
