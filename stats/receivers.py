@@ -1,10 +1,10 @@
-"""Provisional figures kept current: each write that changes a commune's counts recounts
-its `LiveFigures` inside the same transaction (issue 18) — no button to press.
+"""Provisional figures kept current (issue 18) — no button to press.
 
-* a decision or revocation: the (commune, year) of every assessment it names;
-* a registration: the communes and year registered;
-* a registry write (services, or an import once at its end): the current year of the
-  communes touched — the registry is counted as it stands now.
+* a decision or revocation (rare, and the figures an official reads next): the
+  (commune, year) of every assessment it names, recounted inside its transaction;
+* a registration, a registry write (services, or an import once at its end): frequent
+  and cheap, so the commune's recount (about 30 queries over its registry) is queued
+  once the write commits (`stats.jobs.recount_live`) instead of lengthening it.
 
 Receivers are connected in `StatsConfig.ready`, after the assessments app's own receivers
 (INSTALLED_APPS order), so the recount sees the containing records already recomputed.
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
 from assessments.signals import decision_issued, registered, revocation_issued
 from registry.signals import registry_changed
 from stats.compute import refresh_communes
+from stats.jobs import recount_live
 
 
 def _recount(assessments: Any) -> None:
@@ -38,11 +40,16 @@ def live_after_revocation(sender: Any, revocation: Any, **kwargs: Any) -> None:
     _recount(revocation.assessments.all())
 
 
+def _after_commit(communes: list[int], year: int) -> None:
+    ids = sorted(set(communes))
+    transaction.on_commit(lambda: recount_live.enqueue(ids, year))
+
+
 @receiver(registered, dispatch_uid="stats.live_after_registration")
 def live_after_registration(sender: Any, communes: list[int], year: int, **kwargs: Any) -> None:
-    refresh_communes(communes, year)
+    _after_commit(communes, year)
 
 
 @receiver(registry_changed, dispatch_uid="stats.live_after_registry_write")
 def live_after_registry_write(sender: Any, communes: list[int], **kwargs: Any) -> None:
-    refresh_communes(communes, timezone.localdate().year)
+    _after_commit(communes, timezone.localdate().year)
