@@ -22,6 +22,8 @@ from django.utils.text import capfirst
 
 OTHER_ACTION = "Thao tác khác"
 OTHER_FIELD = "Thông tin khác"
+# Actions whose changes are a self-assessment's answers, keyed by criterion code.
+ANSWER_ACTIONS = frozenset({"assessment.answers"})
 EMPTY = "(trống)"
 
 ACTIONS: dict[str, str] = {
@@ -259,12 +261,13 @@ class Change:
 def changes_of(event: Any, changes: dict[str, Any] | None = None) -> list[Change]:
     """An event's changes (already masked for the reader, when given) as lines to show."""
     model = _model(event.content_type) if event.content_type_id else None
+    answers = event.action in ANSWER_ACTIONS  # keyed by criterion code ("1.2", "ĐK1")
     out = []
     for name, values in (event.changes if changes is None else changes).items():
         pair = values if isinstance(values, list | tuple) and len(values) == 2 else [None, values]
         out.append(
             Change(
-                field_label(model, name),
+                f"Tiêu chí {name}" if answers else field_label(model, name),
                 value_text(model, name, pair[0]),
                 value_text(model, name, pair[1]),
             )

@@ -177,6 +177,8 @@ def test_assessment_history_reads_in_vietnamese(world, as_user):
     assert "Trả lại để sửa" in page and "Nộp bản tự đánh giá" in page
     assert "state:" not in page and "submitted" not in page and "returned" not in page
     assert "assessment." not in page
+    assert "Sửa bản tự đánh giá" in page and "Tiêu chí 1.2" in page  # answers by criterion
+    assert "Thông tin khác" not in page
     no_code(page)
 
 
