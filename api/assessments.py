@@ -17,7 +17,7 @@ from api.registry import _service_errors, paginate
 from api.schemas import Code, Errors, Id, Message, Page, PageSize, Version, Year, page_of
 from assessments import permissions as can
 from assessments import services
-from assessments.models import Assessment, Decision, State
+from assessments.models import Assessment, Decision, Revocation, State
 from core.http import AuthedRequest
 from core.text import nfc_any
 from criteria.titles import Title
@@ -246,3 +246,115 @@ def create_decision(request: AuthedRequest, payload: DecisionIn) -> Any:
     except (ValidationError, PermissionDenied) as exc:
         return _service_errors(exc)
     return Status(201, _decision_out(decision))
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    response={200: DecisionOut, 404: Message},
+    summary="Một quyết định công nhận (cho người xem được cả quyết định)",
+)
+def get_decision(request: AuthedRequest, decision_id: Id) -> Any:
+    return Status(
+        200, _decision_out(can.get_decision_or_404(request.user, decision_id, whole=True))
+    )
+
+
+class RevocationIn(Schema):
+    assessment_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_DECISION_ROWS)]
+    number: Annotated[str, Field(min_length=1, max_length=40)]
+    signed_on: dt.date
+    signer_name: Annotated[str, Field(min_length=1, max_length=120)]
+    signer_title: Annotated[str, Field(min_length=1, max_length=120)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    sign_form: Annotated[str, Field(max_length=4)] = ""
+    authority: Annotated[str, Field(max_length=200)] = ""
+    superior: Annotated[str, Field(max_length=200)] | None = None
+    authority_place_id: Id | None = None
+    # A key of the caller's choosing: the same request sent twice records one revocation.
+    key: Annotated[str, Field(max_length=40)] = ""
+
+
+class RevocationOut(Schema):
+    id: int
+    number: str
+    authority: str
+    superior: str
+    authority_place_id: int
+    signed_on: dt.date
+    signer_name: str
+    signer_title: str
+    sign_form: str
+    title: str
+    year: int
+    reason: str
+    assessment_ids: list[int]
+
+
+def _revocation_out(revocation: Revocation) -> dict[str, Any]:
+    return {
+        **{
+            name: getattr(revocation, name)
+            for name in RevocationOut.model_fields
+            if name != "assessment_ids"
+        },
+        "assessment_ids": sorted(revocation.assessments.values_list("pk", flat=True)),
+    }
+
+
+@router.post(
+    "/revocations",
+    response={201: RevocationOut, 403: Message, 404: Message, 422: Errors},
+    summary="Ghi quyết định thu hồi danh hiệu đã công nhận (một danh hiệu, một năm, một cơ quan)",
+)
+def create_revocation(request: AuthedRequest, payload: RevocationIn) -> Any:
+    ids = list(dict.fromkeys(payload.assessment_ids))
+    found = {
+        a.pk: a
+        for a in Assessment.objects.visible_to(request.user)
+        .select_related("commune", "organisation")
+        .filter(pk__in=ids)
+    }
+    if len(found) != len(ids):
+        raise Http404
+    for assessment in found.values():  # who may decide a title may revoke it
+        if not can.can_decide(request.user, assessment):
+            raise ReadOnly(str(can.WRITES["decide"][1]))
+    key = str(nfc_any(payload.key)).strip()
+    if key:
+        done = Revocation.objects.filter(key=key).first()
+        if done is not None and can.sees_whole_decision(request.user, done):
+            return Status(201, _revocation_out(done))  # the same request, sent again
+    if payload.sign_form not in ("", "KT.", "TM."):
+        return Status(422, {"errors": {"sign_form": [_("Thể thức ký là KT., TM. hoặc để trống.")]}})
+    if payload.signed_on > timezone.localdate():
+        return Status(422, {"errors": {"signed_on": [_("Ngày ký không được ở tương lai.")]}})
+    place = None
+    if payload.authority_place_id is not None:
+        place = get_place_or_404(request.user, payload.authority_place_id)
+    try:
+        revocation = services.revoke(
+            actor=request.user,
+            assessments=[found[pk] for pk in ids],
+            number=str(nfc_any(payload.number)),
+            signed_on=payload.signed_on,
+            signer_name=str(nfc_any(payload.signer_name)),
+            signer_title=str(nfc_any(payload.signer_title)),
+            reason=str(nfc_any(payload.reason)).strip(),
+            sign_form=payload.sign_form,
+            authority=str(nfc_any(payload.authority)),
+            superior=None if payload.superior is None else str(nfc_any(payload.superior)),
+            authority_place=place,
+            key=key,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _service_errors(exc)
+    return Status(201, _revocation_out(revocation))
+
+
+@router.get(
+    "/revocations/{revocation_id}",
+    response={200: RevocationOut, 404: Message},
+    summary="Một quyết định thu hồi (cho người xem được cả quyết định)",
+)
+def get_revocation(request: AuthedRequest, revocation_id: Id) -> Any:
+    return Status(200, _revocation_out(can.get_revocation_or_404(request.user, revocation_id)))

@@ -145,11 +145,27 @@ REFUSALS: dict[str, dict[str, str]] = {
         "quyết định; đối tượng ngoài địa bàn của cơ quan ban hành (lỗi nêu tên đối tượng); số "
         "quyết định đã dùng trong năm; ngày ký ở tương lai; quá hạn ra quyết định",
     },
+    "api_assessments_get_decision": {
+        "404": "Không có quyết định này, hoặc bạn không xem được cả quyết định",
+    },
+    "api_assessments_create_revocation": {
+        "403": "Không phải cấp có thẩm quyền công nhận (và thu hồi) một danh hiệu trong danh sách",
+        "404": "Một hồ sơ hoặc địa bàn ngoài phạm vi của bạn",
+        "422": _SCHEMA_OR_RULE + "hồ sơ không còn danh hiệu đang được công nhận; nhiều danh "
+        "hiệu, nhiều năm hoặc nhiều cơ quan ban hành trong một quyết định; đối tượng ngoài địa "
+        "bàn của cơ quan ban hành; số quyết định đã dùng; ngày ký ở tương lai; thiếu lý do",
+    },
+    "api_assessments_get_revocation": {
+        "404": "Không có quyết định thu hồi này, hoặc bạn không xem được cả quyết định",
+    },
     "api_stats_get_indicators": {
         "403": "Không có quyền xem số liệu (hoặc không có địa bàn mặc định)",
         "422": "Năm ngoài giới hạn, hoặc mã địa bàn sai kiểu",
     },
     "api_stats_list_targets": {},
+    "api_stats_list_indicator_definitions": {
+        "403": "Không có quyền xem số liệu (không phải cán bộ tỉnh hoặc cán bộ xã)",
+    },
     "api_stats_get_report": {
         "403": "Không có quyền xem số liệu",
         "404": "Xã ngoài phạm vi, hoặc chưa lập báo cáo năm này",

@@ -140,8 +140,39 @@ DOORS: list[Door] = [
             "authority_place_id": s.commune.pk,
         },
     ),
+    ApiDoor(
+        "api:api_assessments_get_decision",
+        allow=frozenset({"alice", "vera", "cuong"}),  # who sees the whole decision
+        kwargs=lambda s: {"decision_id": s.recognised.decision_id},
+    ),
+    ApiDoor(
+        "api:api_assessments_create_revocation",
+        # Who may decide the title may revoke it; the viewer is refused (403). The side's
+        # recognised record: the access check answers before the rules.
+        allow=COMMUNE_EDITORS,
+        kwargs=lambda s: {},
+        method="post",
+        body=lambda s: {
+            "assessment_ids": [s.recognised.pk],
+            "number": "98/QĐ-UBND",
+            "signed_on": "2026-11-26",
+            "signer_name": "Nguyễn Văn Ký",
+            "signer_title": "Chủ tịch",
+            "reason": "Kê khai không trung thực",
+        },
+    ),
+    ApiDoor(
+        "api:api_assessments_get_revocation",
+        allow=frozenset({"alice", "vera", "cuong"}),
+        kwargs=lambda s: {"revocation_id": s.revocation.pk},
+    ),
     ApiDoor("api:api_stats_get_indicators", allow=EVERYONE),
     ApiDoor("api:api_stats_list_targets", allow=EVERYONE),
+    # Indicator definitions: the dashboards' readers (issue 18).
+    ApiDoor(
+        "api:api_stats_list_indicator_definitions",
+        allow=frozenset({"alice", "vera", "cuong", "binh"}),
+    ),
     ApiDoor(
         "api:api_stats_get_report",
         allow=frozenset({"alice", "vera", "cuong"}),
