@@ -14,6 +14,7 @@ from audit.services import diff, record, snapshot
 from core import uploads
 from movement import models as m
 from movement.access import require_edit, reviewers_cover
+from movement.signals import movement_changed
 from places.models import Place
 
 M = TypeVar("M", bound=models.Model)
@@ -70,6 +71,13 @@ def _label(obj: models.Model) -> str:
     return obj._meta.model_name or "record"
 
 
+def changed(place: Place) -> None:
+    """Tell who keeps figures that `place`'s movement records changed (a commune's; a
+    province-level record changes no commune's figures by itself)."""
+    if place.kind == "commune":
+        movement_changed.send(sender=Place, communes=[place.pk])
+
+
 @transaction.atomic
 def create(
     *, actor: User, model: type[M], place: Place | None, data: dict[str, Any], **links: Any
@@ -93,6 +101,7 @@ def create(
         obj=obj,
         changes={k: [None, v] for k, v in snapshot(obj, _fields(obj, data)).items()},
     )
+    changed(owner)
     return obj
 
 
@@ -131,6 +140,7 @@ def update(*, actor: User, obj: M, data: dict[str, Any]) -> M:
     changes = diff(before, snapshot(obj, fields))
     if changes:
         record(actor=actor, action=f"movement.{_label(obj)}.update", obj=obj, changes=changes)
+        changed(owner_of(obj))
     return obj
 
 
@@ -147,6 +157,7 @@ def delete(*, actor: User, obj: models.Model) -> None:
         note=str(obj),
     )
     obj.delete()
+    changed(owner)
 
 
 @transaction.atomic
@@ -178,6 +189,7 @@ def set_attendance(
             changes={"attendance": [len(current), len(wanted)]},
             note=f"{commune}: +{len(added)} −{len(removed)}",
         )
+        changed(commune)
     return len(added), len(removed)
 
 

@@ -33,6 +33,7 @@ from core.xlsx import (
 from movement import forms as f
 from movement import models as m
 from movement.access import require_edit
+from movement.services import changed
 from places.models import Place
 
 
@@ -436,6 +437,8 @@ def import_rows(*, actor: User, spec: SheetSpec, place: Place, data: bytes) -> I
             obj=place,
             note=f"{report.created} mới, {report.updated} sửa",
         )
+        if report.created or report.updated:
+            changed(place)
     report.committed = True
     return report
 

@@ -2,7 +2,8 @@
 
 * a decision or revocation (rare, and the figures an official reads next): the
   (commune, year) of every assessment it names, recounted inside its transaction;
-* a registration, a registry write (services, or an import once at its end): frequent
+* a registration, a registry write (services, or an import once at its end), a write to
+  the movement's records (centres, boards, cadres, trainings; an import once): frequent
   and cheap, so the commune's recount (about 30 queries over its registry) is queued
   once the write commits (`stats.jobs.recount_live`) instead of lengthening it.
 
@@ -19,6 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from assessments.signals import decision_issued, registered, revocation_issued
+from movement.signals import movement_changed
 from registry.signals import registry_changed
 from stats.compute import refresh_communes
 from stats.jobs import recount_live
@@ -52,4 +54,9 @@ def live_after_registration(sender: Any, communes: list[int], year: int, **kwarg
 
 @receiver(registry_changed, dispatch_uid="stats.live_after_registry_write")
 def live_after_registry_write(sender: Any, communes: list[int], **kwargs: Any) -> None:
+    _after_commit(communes, timezone.localdate().year)
+
+
+@receiver(movement_changed, dispatch_uid="stats.live_after_movement_write")
+def live_after_movement_write(sender: Any, communes: list[int], **kwargs: Any) -> None:
     _after_commit(communes, timezone.localdate().year)

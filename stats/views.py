@@ -20,7 +20,7 @@ from accounts.scope import scope_of
 from core.forms import DATABASE_FAILED, apply_errors, error_text
 from core.http import AuthedRequest
 from places.models import Place, PlaceKind
-from stats import dashboard, services
+from stats import dashboard, imports, services
 from stats.compute import current_communes, live_figures, refresh_live
 from stats.figures import FIGURES, INDICATORS, IndicatorCode
 from stats.forms import ReasonForm, ReportForm, TargetForm
@@ -78,7 +78,7 @@ def commune(request: AuthedRequest, pk: int) -> HttpResponse:
 def refresh(request: AuthedRequest, pk: int) -> HttpResponse:
     """A repair tool for the province admin only: provisional figures are recounted by each
     write that changes them (stats.receivers); this redoes one commune-year from scratch
-    (a past year, movement records, data written outside the services)."""
+    (a past year, data written outside the services)."""
     place = _commune_or_404(request, pk)
     if not scope_of(request.user).covers(place, REPAIRERS):
         raise Http404
@@ -136,6 +136,7 @@ def reports(request: AuthedRequest) -> HttpResponse:
             "statuses": ReportStatus.choices,
             "status": status,
             "is_province": scope.is_province_admin,
+            "can_import": imports.may_import(request.user),
         },
     )
 

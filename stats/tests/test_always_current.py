@@ -47,3 +47,29 @@ def test_a_new_household_through_the_service_changes_the_provisional_figures(
     for callback in queued:
         callback()
     assert live(world.commune_a, year).households_total == total + 1
+
+
+def test_a_new_association_cadre_through_the_page_changes_the_provisional_figures(
+    world, django_capture_on_commit_callbacks
+):
+    """The movement's records feed the report too (cadres, members, the learning centre):
+    a cadre added on the movement's page is counted once the write commits."""
+    year = timezone.localdate().year
+    cuong = world.client("cuong")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cuong.post(
+            f"/phong-trao/hoi-vien/them/?xa={world.commune_a.pk}",
+            {
+                "xa": world.commune_a.pk,
+                "full_name": "Trần Thị Cán Bộ",
+                "birth_year": "1980",
+                "position": "member",
+                "is_cadre": "on",
+                "joined_year": str(year - 2),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    figures = live(world.commune_a, year)
+    assert figures is not None
+    assert (figures.cadres_total, figures.members_total) == (1, 1)
+    assert live(world.commune_b, year) is None  # the other commune is left alone
