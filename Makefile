@@ -36,16 +36,20 @@ $(VENV)/.synced-bench: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --group bench --quiet
 	@touch $@ $(VENV)/.synced
 
+# PORT reaches every step (config/settings.py reads it): links and certificate QR codes
+# made outside a request point at http://127.0.0.1:$(PORT). seed_demo fills all 104
+# communes at a small scale (about a minute on two cores the first time, seconds after).
 run: install
-	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
-	DEBUG=1 $(PY) manage.py load_places
-	DEBUG=1 $(PY) manage.py load_criteria
-	DEBUG=1 $(PY) manage.py load_targets
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py fail_stale_jobs
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py migrate --noinput --verbosity 0
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py load_places
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py load_criteria
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py load_targets
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py load_baselines
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py seed_demo
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py fail_stale_jobs
 	@echo "Mở http://127.0.0.1:$(PORT) trong trình duyệt (Ctrl+C để dừng)."
 	@echo "Mã nhận tài khoản của công dân (tin nhắn) được in ở đây, trong cửa sổ này."
-	DEBUG=1 SMS_BACKEND=console $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 PORT=$(PORT) SMS_BACKEND=console $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -47,6 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_places", verbosity=0)
         call_command("load_criteria", verbosity=0)
         call_command("load_targets", verbosity=0)
+        call_command("load_baselines", verbosity=0)
 
 
 def close_response(response) -> None:

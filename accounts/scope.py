@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 PROVINCE_ROLES: set[str] = {Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER}
 OFFICER_ROLES: set[str] = {*PROVINCE_ROLES, Role.COMMUNE_OFFICER, Role.VILLAGE_OFFICER}
+# Roles that review citizens' account and change requests (portal:review), in their villages.
+REQUEST_REVIEWERS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER, Role.VILLAGE_OFFICER}
 # Roles that create, rename, merge and close villages (within their places).
 VILLAGE_MANAGERS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
 # Roles an officer can hand out, by the officer's own role.

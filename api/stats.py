@@ -18,8 +18,11 @@ from places.models import Place, PlaceKind
 from stats import services
 from stats.compute import current_communes, figures, indicators
 from stats.dashboard import Targets, milestone, province_place
+from stats.definitions import DEFINITIONS, Definition, Term
 from stats.figures import FIGURE_NAMES, INDICATORS
+from stats.indicator_views import figure_label
 from stats.models import StatReport, Target
+from stats.views import READERS
 
 router = Router(tags=["Chỉ tiêu, báo cáo"])
 
@@ -151,6 +154,72 @@ def list_targets(request: AuthedRequest, indicator: Code | None = None) -> Any:
         }
         for t in qs
     ]
+
+
+class TermOut(Schema):
+    figure: str
+    figure_label: str
+    definition: str
+
+
+class BasisOut(Schema):
+    document: str
+    section: str
+
+
+class DefinitionOut(Schema):
+    code: str
+    name: str
+    unit: str
+    population: str
+    numerator: TermOut
+    denominator: TermOut
+    registered: TermOut | None
+    sources: list[str]
+    basis: list[BasisOut]
+    status: str
+    status_label: str
+    reason: str
+
+
+def _term_out(term: Term | None) -> dict[str, str] | None:
+    if term is None:
+        return None
+    return {
+        "figure": term.figure,
+        "figure_label": figure_label(term),
+        "definition": term.definition,
+    }
+
+
+def _definition_out(d: Definition) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "unit": d.unit,
+        "population": d.population,
+        "numerator": _term_out(d.numerator),
+        "denominator": _term_out(d.denominator),
+        "registered": _term_out(d.registered),
+        "sources": list(d.sources),
+        "basis": [{"document": b.document, "section": b.section} for b in d.basis],
+        "status": d.status,
+        "status_label": d.status_label,
+        "reason": d.reason,
+    }
+
+
+@router.get(
+    "/indicator-definitions",
+    response={200: list[DefinitionOut], 403: Message},
+    summary="Định nghĩa các chỉ số (tử số, mẫu số, nguồn, căn cứ)",
+)
+def list_indicator_definitions(request: AuthedRequest) -> Any:
+    """The same definitions as the indicator pages and docs/indicators.md; status is
+    "official" (the plan's words) or "proposal" (a reading, with its reason)."""
+    if not scope_of(request.user).roles & READERS:
+        return Status(403, {"detail": "Không có quyền xem số liệu."})
+    return Status(200, [_definition_out(d) for d in DEFINITIONS.values()])
 
 
 def _report_out(report: StatReport) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
@@ -82,10 +82,24 @@ def staff_cdht_share(assessment: Assessment, params: dict[str, Any]) -> DerivedV
     return _share_of_people(assessment, _people(assessment), _("cán bộ, người lao động"))
 
 
-def workers_cdht_share(assessment: Assessment, params: dict[str, Any]) -> DerivedValue:
-    workers = _people(assessment).filter(
-        occupation__in=WORKER_OCCUPATIONS, birth_year__lte=assessment.year - 15
+def learning_workers(people: QuerySet[Citizen], year: int) -> QuerySet[Citizen]:
+    """“Người lao động trong Gia đình học tập, Dòng họ học tập, Cộng đồng học tập” (Kế hoạch
+    127/KH-UBND, mục II.2): of `people`, those whose occupation is farmer or worker, aged 15 or
+    more in `year`, in a household, a clan or a village holding its title in `year`.
+
+    The one definition: the indicator `workers_cdht` (stats.compute.live_figures) and the
+    derived criterion `workers_cdht_share` (learning commune, learning village) both call it;
+    its wording is in stats/data/indicators.toml."""
+    holding = Assessment.objects.holding
+    return people.filter(occupation__in=WORKER_OCCUPATIONS, birth_year__lte=year - 15).filter(
+        Q(household_id__in=holding(Title.GDHT, year).values("household_id"))
+        | Q(household__clan_id__in=holding(Title.DHHT, year).values("clan_id"))
+        | Q(village_id__in=holding(Title.CDHT_THON, year).values("village_subject_id"))
     )
+
+
+def workers_cdht_share(assessment: Assessment, params: dict[str, Any]) -> DerivedValue:
+    workers = learning_workers(_people(assessment), assessment.year)
     return _share_of_people(assessment, workers, _("người lao động"))
 
 

@@ -105,6 +105,35 @@ def can_decide(actor: Any, assessment: Assessment) -> bool:
 
 
 Check = Callable[[Any, Assessment], bool]
+
+# The roles that can ever pass each check: its role part (the place part is per record,
+# in the check itself). A page offers a step, a bulk action or a link to it only to a
+# user `may_ever` allows, and the step's page refuses the others up front.
+SUBJECT_MANAGERS: set[str] = {Role.VILLAGE_OFFICER, Role.ORG_MANAGER, Role.CLAN_MANAGER}
+MAY_ROLES: dict[Check, set[str]] = {
+    can_fill: COMMUNE_EDITORS | SUBJECT_MANAGERS,  # or the subject itself (is_self)
+    can_verify: COMMUNE_EDITORS | SUBJECT_MANAGERS,
+    can_propose: COMMUNE_EDITORS,
+    can_return: COMMUNE_EDITORS | SUBJECT_MANAGERS,
+    can_decide: COMMUNE_EDITORS,
+}
+
+
+def may_ever(user: Any, check: Check) -> bool:
+    """Whether `check` can pass for the user on some record (`MAY_ROLES`); a citizen's
+    own record counts for filling in."""
+    if scope_of(user).roles & MAY_ROLES[check]:
+        return True
+    return check is can_fill and getattr(user, "citizen_record", None) is not None
+
+
+def may_open_years(user: Any) -> bool:
+    """The page of the review years (assessments:years): the province reads it, the
+    province admin and the commune officers open their communes' years there."""
+    scope = scope_of(user)
+    return scope.is_province or bool(scope.roles & COMMUNE_EDITORS)
+
+
 # What `write=` asks of an assessment: the permission, and the refusal the API answers (403).
 WRITES: dict[str, tuple[Check, Promise]] = {
     "fill": (can_fill, gettext_lazy("Bạn không có quyền sửa bản tự đánh giá này.")),

@@ -25,6 +25,23 @@ from registry.models import Citizen, Clan, Household, Organisation, ResidenceSta
 Where = tuple[Place, Place | None, str]
 NOTHING = Q(pk__in=[])
 
+# Who is listed for "Công dân học tập": people who turn 15 or more in the year.
+# Quyết định 324/QĐ-KHVN (25/10/2023) sets no age; this is a proposal (the software team's
+# default, the province may change it): the minimum working age of Bộ luật Lao động 2019
+# (Điều 3, khoản 1: đủ 15 tuổi), since the plan 127/KH-UBND counts the title among
+# "người lao động" and officials, and the pupils' form covers secondary-school pupils.
+CITIZEN_MIN_AGE = 15
+CITIZEN_AGE_NOTE = (
+    "Chỉ liệt kê người từ đủ 15 tuổi trong năm (đề xuất của nhóm xây dựng phần mềm: "
+    "Quyết định 324/QĐ-KHVN không quy định độ tuổi; lấy tuổi lao động tối thiểu theo "
+    "Bộ luật Lao động 2019, Điều 3 khoản 1)."
+)
+
+
+def citizen_of_age(year: int) -> Q:
+    """The people old enough to be listed for "Công dân học tập" in `year`."""
+    return Q(birth_year__lte=year - CITIZEN_MIN_AGE)
+
 
 def _short_person(name: str) -> str:
     """ "Nguyễn Thị Hương" → "Nguyễn T. H.": enough to recognise, not to identify."""
@@ -140,7 +157,7 @@ CITIZEN = Subject(
     candidates=lambda place, year: (
         Citizen.objects.in_place(place)
         .active()
-        .filter(birth_year__lte=year - 15)
+        .filter(citizen_of_age(year))
         .select_related("commune", "village")
     ),
     in_commune=lambda commune_id: Citizen.objects.filter(

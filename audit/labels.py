@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "village.close": "Giải thể thôn",
     "village.merge": "Sáp nhập thôn",
     "village.import": "Nhập danh sách thôn từ tệp",
+    "place.shares": "Sửa tỷ lệ chia số liệu của xã cũ bị chia tách",
     # accounts
     "user.create": "Tạo tài khoản",
     "role.assign": "Giao vai trò",
@@ -128,6 +129,7 @@ ACTIONS: dict[str, str] = {
     "portal.password_reset": "Cấp lại mật khẩu",
     "portal.change_request": "Đề nghị sửa thông tin",
     "portal.change_decided": "Xét đề nghị sửa thông tin",
+    "portal.change_withdrawn": "Rút đề nghị sửa thông tin",
     "portal.review": "Xem khi duyệt yêu cầu tài khoản",
     "portal.own_data": "Công dân tải dữ liệu của mình",
     # api

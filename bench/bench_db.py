@@ -52,6 +52,7 @@ def main() -> None:
         ["load_places"],
         ["load_criteria"],
         ["load_targets"],
+        ["load_baselines"],
     ):
         seconds, _peak = step(command, url)
         print(f"  {command[0]}: {seconds:,.1f} s", flush=True)

@@ -30,7 +30,10 @@ class FormReader(HTMLParser):
             elif kind == "checkbox":
                 self.fields[name] = a.get("value", "on")
             elif kind == "number":
-                self.fields[name] = a.get("max") or "1"
+                # A score offered as labelled levels (radios "l_<code>") keeps its number box
+                # optional: the hurried user ticks a level and leaves the box empty.
+                paired = "l_" + name.split("_", 1)[-1]
+                self.fields[name] = "" if paired in self.fields else a.get("max") or "1"
             elif kind not in ("submit", "button", "file"):
                 self.fields[name] = a.get("value", "") or ("x" if kind == "text" else "")
         elif tag == "select" and name:

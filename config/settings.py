@@ -22,7 +22,12 @@ TESTING = env.boolean("HOCTAP_TESTING", False)
 SECRET_KEY = env.string("SECRET_KEY", "dev-only-insecure-key" if DEBUG or TESTING else None)
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address printed in the certificates' QR codes (recognition.services.site_url). Set
+# SITE_URL in production (.env.example); unset, a certificate follows the host and port of
+# the request that made it, and one made outside a request http://127.0.0.1:$PORT (the port
+# `make run` serves on: `PORT=8080 make run`).
+PORT = env.integer("PORT", 8000)
+SITE_URL = env.string("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -48,6 +53,7 @@ INSTALLED_APPS = [
     "stats",
     "portal",
     "api",
+    "today",
     "demo",
     "movement",
 ]

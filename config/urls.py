@@ -7,9 +7,10 @@ from api.urls import api
 from core import views as core_views
 from recognition import config_views
 from recognition import views as recognition_views
+from today import views as today_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", today_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("dang-nhap/", account_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

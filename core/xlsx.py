@@ -326,6 +326,31 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 
 
+LISTS_SHEET = "Danh mục"
+
+
+def choice_validation(lists: Worksheet, column: Column) -> DataValidation:
+    """A drop-down reading its options from a column of the list sheet: an inline list
+    ("a,b,c") splits a label at its commas and stops at 255 characters, a range does
+    neither (issue 19)."""
+    position = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
+    letter = get_column_letter(position)
+    put(lists.cell(row=1, column=position), column.header)
+    for number, label in enumerate(column.choices, start=2):
+        put(lists.cell(row=number, column=position), label)
+    last = len(column.choices) + 1
+    quoted = LISTS_SHEET.replace("'", "''")
+    validation = DataValidation(
+        type="list",
+        formula1=f"'{quoted}'!${letter}$2:${letter}${last}",
+        allow_blank=True,
+        showDropDown=False,
+    )
+    validation.error = _("Hãy chọn một giá trị trong danh sách.")
+    validation.errorTitle = column.header
+    return validation
+
+
 def write_workbook(
     *,
     title: str,
@@ -351,6 +376,7 @@ def write_workbook(
     for row in rows:
         append_row(sheet, row)
         count += 1
+    lists: Worksheet | None = None
     for position, column in enumerate(columns, start=1):
         letter = get_column_letter(position)
         # Text columns stay text so Excel does not eat leading zeros of codes and CCCD.
@@ -359,16 +385,13 @@ def write_workbook(
                 if isinstance(cell.value, str):
                     cell.number_format = "@"
         if column.choices:
-            options = ",".join(column.choices)
-            if len(options) < 250:  # Excel's limit for inline lists
-                validation = DataValidation(
-                    type="list", formula1=f'"{options}"', allow_blank=True, showDropDown=False
-                )
-                validation.error = _("Hãy chọn một giá trị trong danh sách.")
-                validation.errorTitle = column.header
-                sheet.add_data_validation(validation)
-                validation.add(f"{letter}2:{letter}{max(count + 1000, 2000)}")
-    guide = workbook.create_sheet("Hướng dẫn")
+            if lists is None:
+                lists = workbook.create_sheet(LISTS_SHEET)
+                lists.sheet_state = "hidden"
+            validation = choice_validation(lists, column)
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{max(count + 1000, 2000)}")
+    guide = workbook.create_sheet("Hướng dẫn", index=1)
     append_row(guide, [title])
     guide["A1"].font = Font(bold=True, size=13)
     for line in instructions:
@@ -429,6 +452,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     committed: bool = False
+    # What each updated row would change, for the preview: {"row", "name", "fields":
+    # [[label, before, after], ...], "alert"} (an alert: a record the row may wrongly take).
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

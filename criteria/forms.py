@@ -1,167 +1,80 @@
+"""Forms of the criteria editor, and the answers form of a set."""
+
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from criteria import provenance
+from criteria.describe import COUNTED, criterion_sentence, level_names_of, number
 from criteria.engine import SetSpec
+from criteria.form_rows import (
+    BandRows,
+    LevelRow,
+    LevelRows,
+    NumberField,
+    OptionRow,
+    OptionRows,
+    RowsMixin,
+    SourceField,
+    WholeField,
+    drop_omitted_sources,
+    plain_number,
+    source_help,
+)
 from criteria.io import SET_SOURCE_KEYS, basis_problems
 from criteria.models import CriteriaSet, Criterion, CriterionKind
 from criteria.rules import RULES
+from criteria.services import band_problems
+from criteria.titles import Title
 
 
-class JSONField(forms.CharField):
-    """A small JSON value typed in a text box (bands, options, rule parameters)."""
-
-    def __init__(self, *, empty: Any, **kwargs: Any) -> None:
-        self.empty = empty
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, dict | list):
-            return json.dumps(value, ensure_ascii=False)
-        return value
-
-    def to_python(self, value: Any) -> Any:
-        text = (value or "").strip()
-        if not text:
-            return self.empty
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _("Không đúng định dạng JSON: %(e)s") % {"e": exc.msg}
-            ) from None
-        if not isinstance(parsed, type(self.empty)):
-            raise forms.ValidationError(_("Sai kiểu dữ liệu."))
-        return parsed
-
-
-class SourceWidget(forms.MultiWidget):
-    """Where an item comes from, on one line: the kind, then the official document (number,
-    date, article) or the proposal (reason, by whom)."""
-
-    PARTS = (
-        ("kind", _("Loại nguồn")),
-        ("document", _("Số, ký hiệu văn bản")),
-        ("date", _("Ngày ban hành (dd/mm/yyyy)")),
-        ("article", _("Điều, khoản")),
-        ("reason", _("Lý do đề xuất")),
-        ("by", _("Người, cơ quan đề xuất")),
-    )
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = [forms.Select(choices=SOURCE_KINDS)] + [
-            forms.TextInput(attrs={"placeholder": label, "aria-label": label})
-            for _name, label in self.PARTS[1:]
-        ]
-        widgets[0].attrs["aria-label"] = str(self.PARTS[0][1])
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value: Any) -> list[Any]:
-        source = provenance.Source.of(value)
-        return [
-            source.kind,
-            source.document,
-            provenance.shown_date(source.date),
-            source.article,
-            source.reason,
-            source.by,
-        ]
-
-
-SOURCE_KINDS = [
-    ("", _("— chưa ghi nguồn —")),
-    (provenance.OFFICIAL, _("Chính thức (văn bản)")),
-    (provenance.PROPOSAL, _("Đề xuất")),
-]
-
-
-class SourceField(forms.MultiValueField):
-    """A source as the editor enters it (the province's adoption is recorded elsewhere)."""
-
-    widget = SourceWidget
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(
-            fields=[
-                forms.ChoiceField(choices=SOURCE_KINDS, required=False),
-                forms.CharField(required=False, max_length=200),
-                forms.DateField(required=False),
-                forms.CharField(required=False, max_length=100),
-                forms.CharField(required=False, max_length=500),
-                forms.CharField(required=False, max_length=200),
-            ],
-            require_all_fields=False,
-            **kwargs,
-        )
-
-    def compress(self, data_list: list[Any]) -> dict[str, Any]:
-        if not data_list or not data_list[0]:
-            return {}
-        kind, document, date, article, reason, by = data_list
-        data = {
-            "kind": kind,
-            "document": document,
-            "date": date.isoformat() if date else "",
-            "article": article,
-            "reason": reason,
-            "by": by,
-        }
-        found = provenance.problems(data, str(self.label or _("Nguồn")))
-        if found:
-            raise forms.ValidationError(found)
-        return provenance.clean(data)
-
-
-def drop_omitted_sources(form: forms.BaseForm, data: dict[str, Any], names: Any) -> None:
-    """A source the request did not send at all (a script, an older page) stays as it was:
-    only a source sent empty clears it."""
-    for name in names:
-        field = form.fields[name]
-        if form.is_bound and field.widget.value_omitted_from_data(
-            form.data, form.files, form.add_prefix(name)
-        ):
-            data.pop(name, None)
-
-
-def source_help(initial: Any) -> str:
-    """The mark as the pages show it, under the field: adoption included."""
-    return str(_("Hiện nay: %(l)s.") % {"l": provenance.Source.of(initial).label})
-
-
-class SetForm(forms.ModelForm):
-    bands = JSONField(
-        empty=[],
-        label=_("Xếp loại"),
-        help_text=_('Ví dụ: [{"name": "Tốt", "min": 85}, {"name": "Khá", "min": 70}]'),
-    )
-    levels = JSONField(
-        empty=[],
-        label=_("Các mức độ"),
+class SetForm(RowsMixin, forms.ModelForm):
+    total_points = NumberField(
+        label=_("Tổng điểm của bộ"),
+        min_value=0,
         help_text=_(
-            'Ví dụ: [{"level": 1, "name": "Mức độ 1", "all_pass": true}, {"level": 2, "name": "Mức độ 2", '
-            '"after_months": 12}]; một mức chấm điểm ghi "pass_mark" thay cho "all_pass". Mỗi loại, mỗi '
-            'mức ghi nguồn: "source": {"kind": "official", "document": "…", "date": "…", "article": "…"} '
-            'hoặc {"kind": "proposal", "reason": "…", "by": "…"}.'
+            "Tổng điểm tối đa văn bản quy định, ví dụ 100. Bộ xét theo điểm chỉ ban hành được "
+            "khi tổng điểm các tiêu chí bằng số này."
         ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.rowsets, self.adding_rows = [], False
         sources = self.instance.sources if self.instance.pk else {}
         for key, label in SET_SOURCE_KEYS.items():
+            shown: Any = label
+            if key == "grant_from_band":
+                shown = _("Công nhận danh hiệu từ loại (cột “được công nhận” của Xếp loại)")
             self.fields[f"source_{key}"] = SourceField(
-                label=_("Nguồn: %(l)s") % {"l": label},
+                label=_("Nguồn: %(l)s") % {"l": shown},
                 initial=sources.get(key, {}),
                 help_text=source_help(sources.get(key)),
             )
+        grant = self.instance.grant_from_band
+        bands = list(self.instance.bands or [])
+        mins = [band.get("min", 0) for band in bands]
+        lowest = next((b.get("min") for b in bands if b.get("name") == grant), None)
+        self.bands = self._rows(
+            BandRows,
+            self.data if self.is_bound else None,
+            [
+                {
+                    "name": band.get("name", ""),
+                    "min": band.get("min"),
+                    "granted": not grant or (lowest is not None and m >= lowest),
+                    "source": band.get("source", {}),
+                }
+                for band, m in zip(bands, mins, strict=True)
+            ],
+        )
+        self.levels = self._rows(
+            LevelRows,
+            self.data if self.is_bound else None,
+            [LevelRow.initial_of(level) for level in self.instance.levels or []],
+        )
 
     def clean_legal_basis(self) -> str:
         text = self.cleaned_data.get("legal_basis", "")
@@ -172,23 +85,39 @@ class SetForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for key, band in enumerate(data.get("bands") or []):
-            if not isinstance(band, dict) or "name" not in band or "min" not in band:
+        if self._check_rows(self, self.bands):
+            rows = self.bands.values()
+            bands = [{k: v for k, v in row.items() if k != "_granted"} for row in rows]
+            for problem in band_problems(bands, data.get("total_points")):
+                self.add_error(None, problem)
+            granted = [bool(row["_granted"]) for row in rows]
+            off = granted.index(False) if False in granted else len(granted)
+            if granted and off == 0:
                 self.add_error(
-                    "bands", _("Loại thứ %(i)s cần tên (name) và điểm (min).") % {"i": key + 1}
+                    None,
+                    _("Xếp loại: loại cao nhất (“%(b)s”) phải được công nhận danh hiệu.")
+                    % {"b": bands[0]["name"]},
                 )
-                continue
-            for problem in provenance.problems(band.get("source"), str(band["name"])):
-                self.add_error("bands", problem)
-        names = [str(b.get("name")) for b in data.get("bands") or [] if isinstance(b, dict)]
-        if data.get("grant_from_band") and data["grant_from_band"] not in names:
-            self.add_error("grant_from_band", _("Không có loại này trong Xếp loại."))
-        for level in data.get("levels") or []:
-            if not isinstance(level, dict) or not str(level.get("level", "")).isdigit():
-                self.add_error("levels", _("Mỗi mức độ cần số mức (level)."))
-                continue
-            for problem in provenance.problems(level.get("source"), str(level.get("name", ""))):
-                self.add_error("levels", problem)
+            elif any(granted[off:]):
+                self.add_error(
+                    None,
+                    _(
+                        "Xếp loại: loại “%(a)s” không được công nhận nhưng loại thấp hơn “%(b)s” "
+                        "lại được; các loại được công nhận phải liền nhau từ trên xuống."
+                    )
+                    % {"a": bands[off]["name"], "b": bands[granted.index(True, off)]["name"]},
+                )
+            data["bands"] = bands
+            if not bands or (off == len(bands) and not self.instance.grant_from_band):
+                data["grant_from_band"] = ""  # no bands, or every band as before: none to name
+            elif off > 0:
+                data["grant_from_band"] = bands[off - 1]["name"]  # the lowest granted band
+        if self._check_rows(self, self.levels):
+            levels = self.levels.values()
+            numbers = [level["level"] for level in levels]
+            if numbers != sorted(set(numbers)):
+                self.add_error(None, _("Các mức độ: ghi từ mức thấp đến mức cao, mỗi mức một lần."))
+            data["levels"] = levels
         names = [f"source_{key}" for key in SET_SOURCE_KEYS]
         drop_omitted_sources(self, data, names)
         if any(name in data for name in names):
@@ -209,14 +138,12 @@ class SetForm(forms.ModelForm):
             "year_to",
             "validity_years",
             "mode",
+            "total_points",
             "pass_mark",
             "group_min_share",
             "indicator_floor",
             "population_group",
             "org_level",
-            "bands",
-            "grant_from_band",
-            "levels",
         ]
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
@@ -247,22 +174,59 @@ class GroupForm(forms.Form):
         return data
 
 
-class CriterionForm(forms.ModelForm):
-    options = JSONField(
-        empty=[],
-        label=_("Các lựa chọn (loại Lựa chọn)"),
-        help_text=_('Ví dụ: [{"label": "Tốt", "points": 10}, {"label": "Chưa đạt", "points": 0}]'),
-    )
-    params = JSONField(
-        empty={},
-        label=_("Tham số quy tắc (loại Tính từ dữ liệu)"),
-        help_text=_('Ví dụ: {"p": 70, "title": "GDHT"}'),
-    )
-    levels = JSONField(empty=[], label=_("Thuộc mức (bộ có mức độ)"), help_text=_("Ví dụ: [1, 2]"))
+# The rules as the editor's drop-down names them (the rule's own label has letters T, p, X).
+RULE_NAMES = {
+    "member_households_title_share": _("Tỷ lệ hộ thành viên đạt một danh hiệu"),
+    "adults_cdht_share": _("Tỷ lệ người lớn đạt Công dân học tập"),
+    "staff_cdht_share": _("Tỷ lệ cán bộ, nhân viên của đơn vị đạt Công dân học tập"),
+    "children_in_school": _("Trẻ em trong độ tuổi đi học"),
+    "count_at_least": _("Số lượng tối thiểu (hộ, người…)"),
+    "commune_title_share": _("Tỷ lệ đối tượng của xã đạt một danh hiệu"),
+    "workers_cdht_share": _("Tỷ lệ người lao động đạt Công dân học tập"),
+}
+# The parameters the editor types, by name; which rules read each one is in `rules.RULES`.
+PARAM_FIELDS = ("p", "title", "what", "min_age", "max_age")
+
+
+def _percent_rule(rule: str) -> bool:
+    return rule in RULES and RULES[rule].unit == "%"
+
+
+class CriterionForm(RowsMixin, forms.ModelForm):
     rule = forms.ChoiceField(
-        label=_("Quy tắc tính"),
-        choices=[("", "—")] + [(k, r.label) for k, r in RULES.items()],
+        label=_("Quy tắc tính (loại Tính từ dữ liệu)"),
+        choices=[("", "—")] + [(k, RULE_NAMES.get(k, r.label)) for k, r in RULES.items()],
         required=False,
+    )
+    threshold = NumberField(
+        label=_("Ngưỡng (loại Số)"),
+        help_text=_("Đạt khi số ghi được từ ngưỡng này trở lên; đơn vị % thì từ 0 đến 100."),
+    )
+    param_p = NumberField(
+        label=_("Ngưỡng của quy tắc"),
+        min_value=0,
+        help_text=_(
+            "Quy tắc tỷ lệ: phần trăm từ 0 đến 100 (ví dụ 66,67); số lượng tối thiểu: số nguyên; "
+            "trẻ em đi học: số trẻ chưa đi học tối đa (thường 0)."
+        ),
+    )
+    param_title = forms.ChoiceField(
+        label=_("Danh hiệu được tính"),
+        required=False,
+        choices=[("", "—"), *Title.choices],
+        help_text=_("Cho quy tắc tỷ lệ đạt một danh hiệu."),
+    )
+    param_what = forms.ChoiceField(
+        label=_("Đếm"),
+        required=False,
+        choices=[("", "—"), *[(k, str(v)) for k, v in COUNTED.items()]],
+        help_text=_("Cho quy tắc số lượng tối thiểu."),
+    )
+    param_min_age = WholeField(
+        label=_("Từ tuổi"), max_value=120, help_text=_("Người lớn: mặc định 18; trẻ em: 6.")
+    )
+    param_max_age = WholeField(
+        label=_("Đến tuổi"), max_value=120, help_text=_("Trẻ em: mặc định 14.")
     )
 
     class Meta:
@@ -276,10 +240,7 @@ class CriterionForm(forms.ModelForm):
             "condition",
             "unit",
             "threshold",
-            "options",
             "rule",
-            "params",
-            "levels",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
@@ -292,16 +253,112 @@ class CriterionForm(forms.ModelForm):
         ("condition_source", _("Nguồn của điều kiện công nhận")),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, criteria_set: CriteriaSet | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.rowsets, self.adding_rows = [], False
+        self.level_names = level_names_of(criteria_set.levels if criteria_set else [])
+        params = dict(self.instance.params or {}) if self.instance.pk else {}
+        p = params.get("p")
+        for level, name in self.level_names.items():
+            self.fields[f"param_p_{level}"] = NumberField(
+                label=_("Ngưỡng ở %(l)s") % {"l": name},
+                min_value=0,
+                help_text=_("Chỉ ghi khi mỗi mức có ngưỡng riêng."),
+                initial=p.get(level) if isinstance(p, dict) else None,
+            )
+        if self.level_names:
+            self.fields["levels"] = forms.MultipleChoiceField(
+                label=_("Thuộc mức"),
+                required=False,
+                choices=list(self.level_names.items()),
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Không đánh dấu: tiêu chí của mọi mức."),
+                initial=[str(x) for x in self.instance.levels or []],
+            )
+            self.fields["levels_sent"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial="1"
+            )
+        if not isinstance(p, dict):
+            self.fields["param_p"].initial = p
+        for name in PARAM_FIELDS[1:]:
+            self.fields[f"param_{name}"].initial = params.get(name)
         for name, label in self.SOURCES:
             current = getattr(self.instance, name) if self.instance.pk else {}
             self.fields[name] = SourceField(
                 label=label, initial=current, help_text=source_help(current)
             )
+        data = self.data if self.is_bound else None
+        self.options = self._rows(
+            OptionRows,
+            data,
+            [OptionRow.initial_of(o) for o in self.instance.options or [] if isinstance(o, dict)],
+        )
+
+    def _params(self, data: dict[str, Any], code: str) -> dict[str, Any]:
+        """The rule's parameters from the typed fields, each checked against the rule."""
+        rule = data.get("rule") or ""
+        where = _("Tiêu chí %(c)s") % {"c": code or "?"}
+        wanted = RULES[rule].params if rule in RULES else ()
+        params: dict[str, Any] = {}
+        per_level = {
+            level: data.get(f"param_p_{level}")
+            for level in self.level_names
+            if data.get(f"param_p_{level}") is not None
+        }
+        p: Any = per_level or data.get("param_p")
+        if rule == "children_in_school":
+            params["compare"] = "<="
+            p = 0 if p is None else p
+        elif self.instance.pk and self.instance.rule == rule and "compare" in self.instance.params:
+            params["compare"] = self.instance.params["compare"]
+        if "p" in wanted or rule == "children_in_school":
+            values = list(p.values()) if isinstance(p, dict) else [p]
+            field = "param_p" if not per_level else f"param_p_{next(iter(per_level))}"
+            if p is None or p == {}:
+                self.add_error(field, _("%(w)s: quy tắc này cần ngưỡng.") % {"w": where})
+            elif _percent_rule(rule) and any(v > 100 for v in values):
+                self.add_error(
+                    field,
+                    _("%(w)s, ngưỡng: tỷ lệ phải từ 0 đến 100 %%, đang ghi %(v)s.")
+                    % {"w": where, "v": ", ".join(number(v) for v in values)},
+                )
+            elif not _percent_rule(rule) and any(v != v.to_integral_value() for v in values):
+                self.add_error(field, _("%(w)s, ngưỡng: phải là số nguyên.") % {"w": where})
+            if p is not None:
+                params["p"] = (
+                    {k: plain_number(v) for k, v in p.items()}
+                    if isinstance(p, dict)
+                    else plain_number(p)
+                )
+        labels = {
+            "title": _("danh hiệu được tính"),
+            "what": _("đếm"),
+        }
+        for name in ("title", "what"):
+            if name in wanted:
+                if not data.get(f"param_{name}"):
+                    self.add_error(
+                        f"param_{name}",
+                        _("%(w)s: quy tắc này cần chọn %(f)s.") % {"w": where, "f": labels[name]},
+                    )
+                else:
+                    params[name] = data[f"param_{name}"]
+        for name in ("min_age", "max_age"):
+            if name in wanted and data.get(f"param_{name}") is not None:
+                params[name] = data[f"param_{name}"]
+        low, high = params.get("min_age"), params.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "param_max_age",
+                _("%(w)s: “đến tuổi” (%(b)s) nhỏ hơn “từ tuổi” (%(a)s).")
+                % {"w": where, "a": low, "b": high},
+            )
+        return params
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        code = str(data.get("code") or self.instance.code or "")
+        where = _("Tiêu chí %(c)s") % {"c": code or "?"}
         drop_omitted_sources(self, data, [name for name, _label in self.SOURCES])
         current = self.instance.condition_source if self.instance.pk else {}
         if data.get("condition") and not data.get("condition_source", current):
@@ -311,12 +368,48 @@ class CriterionForm(forms.ModelForm):
             )
         kind = data.get("kind")
         if kind == CriterionKind.DERIVED and not data.get("rule"):
-            self.add_error("rule", _("Tiêu chí tính từ dữ liệu cần chọn quy tắc."))
-        if kind == CriterionKind.CHOICE and not data.get("options"):
-            self.add_error("options", _("Tiêu chí lựa chọn cần ít nhất một phương án."))
+            self.add_error(
+                "rule", _("%(w)s: tiêu chí tính từ dữ liệu cần chọn quy tắc.") % {"w": where}
+            )
+        sent = any(f"param_{name}" in self.data for name in PARAM_FIELDS)
+        if kind == CriterionKind.DERIVED and (sent or not self.instance.pk):
+            data["params"] = self._params(data, code)
+        elif kind != CriterionKind.DERIVED:
+            data["params"], data["rule"] = {}, ""
+        if self._check_rows(self, self.options):
+            data["options"] = self.options.values() if kind == CriterionKind.CHOICE else []
+        elif kind != CriterionKind.CHOICE and not self.options.sent:
+            data["options"] = []
+        if kind == CriterionKind.CHOICE and not data.get("options", self.instance.options):
+            self.add_error(
+                None, _("%(w)s: tiêu chí lựa chọn cần ít nhất một lựa chọn.") % {"w": where}
+            )
+        threshold = data.get("threshold")
+        percent = kind == CriterionKind.NUMBER and data.get("unit") == "%"
+        if percent and threshold is not None and threshold > 100:
+            self.add_error(
+                "threshold",
+                _("%(w)s, ngưỡng: tỷ lệ phải từ 0 đến 100 %%, đang ghi %(v)s.")
+                % {"w": where, "v": number(threshold)},
+            )
+        if "levels" in self.fields and self.data.get("levels_sent"):
+            data["levels"] = [int(x) for x in data.get("levels") or []]
+        else:
+            data.pop("levels", None)
+        data.pop("levels_sent", None)
+        for name in PARAM_FIELDS:
+            data.pop(f"param_{name}", None)
+        for level in self.level_names:
+            data.pop(f"param_p_{level}", None)
         if kind == CriterionKind.SCORE and not data.get("points"):
-            self.add_error("points", _("Tiêu chí tự chấm cần điểm tối đa."))
+            self.add_error("points", _("%(w)s: tiêu chí tự chấm cần điểm tối đa.") % {"w": where})
         return data
+
+    def preview(self) -> str:
+        """The criterion as it reads now, in a sentence (the editor shows it on top)."""
+        if not self.instance.pk:
+            return ""
+        return criterion_sentence(self.instance, self.level_names)
 
 
 class ImportForm(forms.Form):

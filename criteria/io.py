@@ -41,6 +41,7 @@ SET_FIELDS = [
     "pass_mark",
     "group_min_share",
     "indicator_floor",
+    "total_points",
     "bands",
     "grant_from_band",
     "levels",
@@ -245,7 +246,7 @@ def create_from_data(data: dict[str, Any], *, status: str = SetStatus.DRAFT) -> 
         raise ValidationError(problems)
     values = {k: data[k] for k in SET_FIELDS if k in data}
     values.setdefault("version", 1)
-    for decimal_field in ("pass_mark", "group_min_share", "indicator_floor"):
+    for decimal_field in ("pass_mark", "group_min_share", "indicator_floor", "total_points"):
         if values.get(decimal_field) is not None:
             values[decimal_field] = Decimal(str(values[decimal_field]))
     values["legal_basis"] = str(values.get("legal_basis", "") or "").strip()

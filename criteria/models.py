@@ -103,6 +103,19 @@ class CriteriaSet(models.Model):
         blank=True,
         help_text=_("Ví dụ 5: không chỉ số nào dưới 5 điểm."),
     )
+    # The total the set states (e.g. 100): the editor checks that the points add up to it
+    # and refuses to publish a points-based set without it.
+    total_points = models.DecimalField(
+        _("tổng điểm của bộ"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tổng điểm tối đa văn bản quy định, ví dụ 100. Khi ban hành, tổng điểm các tiêu chí "
+            "phải bằng số này."
+        ),
+    )
     # [{"name": "Tốt", "min": 85, "source": {…}}, ...] highest first; the band of the total.
     bands = models.JSONField(_("xếp loại"), default=list, blank=True)
     grant_from_band = models.CharField(

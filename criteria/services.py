@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +16,19 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scope import scope_of
 from audit.services import diff, record, snapshot
+from criteria.describe import criterion_sentence, level_names_of, number
 from criteria.io import SET_SOURCE_KEYS, create_from_data, export, validate
-from criteria.items import Item, all_items
-from criteria.models import CriteriaGroup, CriteriaSet, Criterion, SetStatus
+from criteria.items import Item, all_items, level_text
+from criteria.models import (
+    CriteriaGroup,
+    CriteriaSet,
+    Criterion,
+    CriterionKind,
+    ResultMode,
+    SetStatus,
+)
 from criteria.provenance import Source
+from criteria.rules import RULES
 
 
 def _require_admin(actor: User) -> None:
@@ -51,17 +61,14 @@ def new_draft(*, actor: User, criteria_set: CriteriaSet) -> CriteriaSet:
 
 @transaction.atomic
 def publish(*, actor: User, criteria_set: CriteriaSet) -> CriteriaSet:
+    """The draft becomes the set in force; the previous version retires. Publishing a set
+    already published changes nothing (a second press of the confirm button)."""
     _require_admin(actor)
     locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
     if locked.status == SetStatus.PUBLISHED:
         return locked
     _require_draft(locked)
-    problems = validate(export(locked))
-    if (
-        not locked.groups.exists()
-        or not Criterion.objects.filter(group__criteria_set=locked).exists()
-    ):
-        problems.append(_("Bộ tiêu chí chưa có tiêu chí nào."))
+    problems = set_problems(locked)
     if problems:
         raise ValidationError(problems)
     CriteriaSet.objects.filter(family=locked.family, status=SetStatus.PUBLISHED).update(
@@ -132,6 +139,7 @@ def _resourced_list(
 
 SET_EDITABLE = [
     "name",
+    "total_points",
     "legal_basis",
     "note",
     "year_from",
@@ -215,6 +223,17 @@ def save_group(
         group = CriteriaGroup(criteria_set=criteria_set, order=criteria_set.groups.count())
     before = snapshot(group, GROUP_AUDITED) if group.pk else {}
     data = {"code": code, "name": name, **extra}
+    most = group.max_points if group.pk else Decimal(0)
+    minimum = data.get("min_points")
+    if minimum is not None and group.pk and group.criteria.exists() and minimum > most:
+        raise ValidationError(
+            {
+                "min_points": _(
+                    "Nhóm %(g)s — Điểm tối thiểu: %(m)s lớn hơn điểm tối đa của nhóm (%(x)s)."
+                )
+                % {"g": code, "m": number(minimum), "x": number(most)}
+            }
+        )
     where = _("Nhóm %(c)s") % {"c": code}
     data["source"] = _resourced(
         group.source,
@@ -389,3 +408,316 @@ def import_set(*, actor: User, data: dict[str, Any]) -> CriteriaSet:
     created = create_from_data(data, status=SetStatus.DRAFT)
     record(actor=actor, action="criteria.import", obj=created)
     return created
+
+
+# --- checks before publishing --------------------------------------------------------------------
+
+
+def _num(value: Any) -> Decimal | None:
+    try:
+        return None if value in (None, "") else Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def band_problems(bands: list[dict[str, Any]], total: Any) -> list[str]:
+    """Bands listed from the highest down, each from its own points to below the one above:
+    names given and distinct, starting points strictly falling, all within 0..total."""
+    found = []
+    names = [str(band.get("name", "")).strip() for band in bands]
+    for name in {n for n in names if names.count(n) > 1}:
+        found.append(_("Xếp loại: loại “%(b)s” ghi hai lần.") % {"b": name})
+    most = _num(total)
+    previous: tuple[str, Decimal] | None = None
+    for band, name in zip(bands, names, strict=True):
+        start = _num(band.get("min"))
+        if start is None:
+            found.append(_("Xếp loại “%(b)s”: cần điểm bắt đầu.") % {"b": name})
+            continue
+        if start < 0 or (most is not None and start > most):
+            found.append(
+                _("Xếp loại “%(b)s”: từ %(m)s điểm, ngoài khoảng 0–%(t)s điểm của bộ.")
+                % {"b": name, "m": number(start), "t": number(most) if most is not None else "…"}
+            )
+        if previous is not None and start >= previous[1]:
+            found.append(
+                _(
+                    "Xếp loại: các loại phải xếp từ cao xuống thấp, mỗi loại bắt đầu thấp hơn loại "
+                    "trên; loại “%(b)s” (từ %(m)s điểm) đứng sau loại “%(a)s” (từ %(p)s điểm)."
+                )
+                % {"b": name, "m": number(start), "a": previous[0], "p": number(previous[1])}
+            )
+        previous = (name, start)
+    return found
+
+
+def points_total(criteria_set: CriteriaSet) -> Decimal:
+    return sum(
+        (c.points for c in Criterion.objects.filter(group__criteria_set=criteria_set)), Decimal(0)
+    )
+
+
+def uses_points(criteria_set: CriteriaSet) -> bool:
+    """Whether the result depends on the points (then the set must state its total)."""
+    if criteria_set.mode == ResultMode.POINTS:
+        return True
+    return criteria_set.mode == ResultMode.LEVELS and any(
+        isinstance(level, dict) and level.get("pass_mark") is not None
+        for level in criteria_set.levels
+    )
+
+
+def total_problem(criteria_set: CriteriaSet) -> str:
+    """The points against the set's stated total ("" when they agree or nothing is stated)."""
+    if criteria_set.total_points is None:
+        return ""
+    total = points_total(criteria_set)
+    if total == criteria_set.total_points:
+        return ""
+    return _("Tổng điểm các tiêu chí là %(s)s, khác tổng %(t)s đã khai.") % {
+        "s": number(total),
+        "t": number(criteria_set.total_points),
+    }
+
+
+def set_problems(criteria_set: CriteriaSet) -> list[str]:
+    """What stops a draft from being published, each naming the item (Vietnamese)."""
+    problems = list(validate(export(criteria_set)))
+    criteria = list(Criterion.objects.filter(group__criteria_set=criteria_set))
+    if not criteria:
+        problems.append(_("Bộ tiêu chí chưa có tiêu chí nào."))
+    if criteria_set.total_points is None and uses_points(criteria_set) and criteria:
+        problems.append(
+            _(
+                "Chưa khai tổng điểm của bộ (Sửa thông tin → Tổng điểm của bộ): tổng điểm các "
+                "tiêu chí hiện là %(s)s."
+            )
+            % {"s": number(points_total(criteria_set))}
+        )
+    if found := total_problem(criteria_set):
+        problems.append(found)
+    problems += band_problems(list(criteria_set.bands), criteria_set.total_points)
+    for group in criteria_set.groups.prefetch_related("criteria"):
+        most = group.max_points
+        if group.min_points is not None and group.min_points > most:
+            problems.append(
+                _("Nhóm %(g)s: điểm tối thiểu %(m)s lớn hơn điểm tối đa của nhóm (%(x)s).")
+                % {"g": group.code, "m": number(group.min_points), "x": number(most)}
+            )
+    for c in criteria:
+        p = (c.params or {}).get("p")
+        values = list(p.values()) if isinstance(p, dict) else [p]
+        percent = c.rule in RULES and RULES[c.rule].unit == "%"
+        if c.kind == CriterionKind.DERIVED and percent:
+            for value in values:
+                if _num(value) is None or not 0 <= Decimal(str(value)) <= 100:
+                    problems.append(
+                        _("Tiêu chí %(c)s, ngưỡng: tỷ lệ phải từ 0 đến 100 %%, đang ghi %(v)s.")
+                        % {"c": c.code, "v": value}
+                    )
+        percent = c.kind == CriterionKind.NUMBER and c.unit == "%"
+        if percent and c.threshold is not None and not 0 <= c.threshold <= 100:
+            problems.append(
+                _("Tiêu chí %(c)s, ngưỡng: tỷ lệ phải từ 0 đến 100 %%, đang ghi %(v)s.")
+                % {"c": c.code, "v": number(c.threshold)}
+            )
+    return problems
+
+
+def in_force(criteria_set: CriteriaSet) -> CriteriaSet | None:
+    """The published version of the draft's family (the one publishing retires)."""
+    return (
+        CriteriaSet.objects.filter(family=criteria_set.family, status=SetStatus.PUBLISHED)
+        .exclude(pk=criteria_set.pk)
+        .first()
+    )
+
+
+# The assessment states of a file not yet decided (assessments.models.OPEN_STATES; the
+# assessments app sits above this one: criteria/tests/test_editor_forms.py keeps them equal).
+OPEN_STATES = ("registered", "returned", "submitted", "verified", "proposed")
+
+
+def open_files(criteria_set: CriteriaSet, year: int | None = None) -> int:
+    """Files of the year not yet decided, for the title (and population group or unit
+    level) this set is for: the files a new version of the rules concerns."""
+    assessment = CriteriaSet._meta.get_field("assessments").related_model
+    return int(
+        assessment._default_manager.filter(  # type: ignore[union-attr]
+            year=year or timezone.localdate().year,
+            state__in=OPEN_STATES,
+            criteria_set__title=criteria_set.title,
+            criteria_set__population_group=criteria_set.population_group,
+            criteria_set__org_level=criteria_set.org_level,
+        ).count()
+    )
+
+
+def band_ranges(criteria_set: CriteriaSet) -> list[str]:
+    """The bands as ranges of points, highest first, as the set page prints them."""
+    bands = [
+        b for b in criteria_set.bands if isinstance(b, dict) and _num(b.get("min")) is not None
+    ]
+    if not bands:
+        return []
+    total = criteria_set.total_points
+    grant = criteria_set.grant_from_band
+    granted_from = next((_num(b["min"]) for b in bands if b.get("name") == grant), None)
+    out, upper = [], None
+    for band in sorted(bands, key=lambda b: Decimal(str(b["min"])), reverse=True):
+        start = Decimal(str(band["min"]))
+        if upper is None:
+            span = (
+                _("từ %(a)s đến %(b)s điểm") % {"a": number(start), "b": number(total)}
+                if total is not None
+                else _("từ %(a)s điểm") % {"a": number(start)}
+            )
+        else:
+            span = _("từ %(a)s đến dưới %(b)s điểm") % {"a": number(start), "b": number(upper)}
+        granted = granted_from is None or start >= granted_from
+        out.append(
+            _("%(n)s: %(s)s%(g)s")
+            % {"n": band.get("name"), "s": span, "g": "" if granted else _(", không công nhận")}
+        )
+        upper = start
+    if upper is not None and upper > 0:
+        out.append(_("Dưới %(a)s điểm: không xếp loại") % {"a": number(upper)})
+    return out
+
+
+# --- what publishing changes ---------------------------------------------------------------------
+
+_SET_COMPARED = {
+    "name": _("Tên bộ"),
+    "legal_basis": _("Căn cứ pháp lý"),
+    "year_from": _("Áp dụng từ năm"),
+    "year_to": _("Đến năm"),
+    "validity_years": _("Thời hạn danh hiệu (năm)"),
+    "mode": _("Cách xét"),
+    "total_points": _("Tổng điểm của bộ"),
+    "pass_mark": _("Điểm đạt"),
+    "group_min_share": _("Mỗi nhóm tối thiểu (phần điểm tối đa của nhóm)"),
+    "indicator_floor": _("Điểm sàn mỗi chỉ số"),
+    "grant_from_band": _("Công nhận danh hiệu từ loại"),
+}
+
+
+def _shown(value: Any) -> str:
+    if value in (None, ""):
+        return str(_("(trống)"))
+    if isinstance(value, bool):
+        return str(_("có")) if value else str(_("không"))
+    if isinstance(value, Decimal | int | float):
+        return number(value)
+    return str(value)
+
+
+def _pair(label: Any, old: Any, new: Any) -> str | None:
+    old_text, new_text = _shown(old), _shown(new)
+    if old_text == new_text:
+        return None
+    return f"{label}: {old_text} → {new_text}"
+
+
+def _criterion_view(c: Criterion, level_names: dict[str, str]) -> dict[str, Any]:
+    return {
+        _("Nội dung"): c.text,
+        _("Loại"): c.get_kind_display(),
+        _("Điểm"): c.points,
+        _("Là điều kiện công nhận"): c.condition,
+        _("Cách đạt"): criterion_sentence(c, level_names),
+        _("Thuộc mức"): ", ".join(level_names.get(str(x), str(x)) for x in c.levels or []),
+        _("Nguồn của tiêu chí"): Source.of(c.source).label,
+        _("Nguồn của ngưỡng"): Source.of(c.threshold_source).label if c.has_threshold else "",
+        _("Nguồn của điều kiện"): Source.of(c.condition_source).label if c.condition else "",
+    }
+
+
+def _group_view(g: CriteriaGroup) -> dict[str, Any]:
+    return {
+        _("Tên nhóm"): g.name,
+        _("Điểm tối thiểu"): g.min_points,
+        _("Nguồn của nhóm"): Source.of(g.source).label,
+        _("Nguồn của điểm tối thiểu"): Source.of(g.min_points_source).label
+        if g.min_points is not None
+        else "",
+    }
+
+
+def _compare(
+    out: list[dict[str, Any]], what: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> None:
+    if old is None and new is not None:
+        out.append({"kind": _("Thêm"), "what": what, "details": []})
+    elif new is None and old is not None:
+        out.append({"kind": _("Bỏ"), "what": what, "details": []})
+    elif old is not None and new is not None:
+        details = [d for k in new if (d := _pair(k, old.get(k), new.get(k)))]
+        if details:
+            out.append({"kind": _("Sửa"), "what": what, "details": details})
+
+
+def changes_between(old: CriteriaSet, new: CriteriaSet) -> list[dict[str, Any]]:
+    """Item by item, what `new` adds, removes and changes from `old`, in Vietnamese:
+    the set's own rules, bands, levels, groups and criteria (by code), with their sources."""
+    out: list[dict[str, Any]] = []
+    rules = [d for k, label in _SET_COMPARED.items() if (d := _pair(label, *_rule(old, new, k)))]
+    for key, label in SET_SOURCE_KEYS.items():
+        before, after = old.sources.get(key), new.sources.get(key)
+        if Source.of(before) != Source.of(after):
+            rules.append(f"Nguồn — {label}: {Source.of(before).label} → {Source.of(after).label}")
+    if rules:
+        out.append({"kind": _("Sửa"), "what": _("Quy định chung của bộ"), "details": rules})
+    for key, label, view in (
+        (
+            "bands",
+            _("Xếp loại"),
+            lambda b: {_("Từ điểm"): b.get("min"), _("Nguồn"): Source.of(b.get("source")).label},
+        ),
+        (
+            "levels",
+            _("Mức độ"),
+            lambda lv: {
+                _("Cách đạt"): level_text(lv),
+                _("Nguồn"): Source.of(lv.get("source")).label,
+            },
+        ),
+    ):
+        field = "name" if key == "bands" else "level"
+        before = {str(x.get(field)): x for x in getattr(old, key) if isinstance(x, dict)}
+        after = {str(x.get(field)): x for x in getattr(new, key) if isinstance(x, dict)}
+        for name in [*after, *(n for n in before if n not in after)]:
+            _compare(
+                out,
+                f"{label} {name}",
+                view(before[name]) if name in before else None,
+                view(after[name]) if name in after else None,
+            )
+    groups_old = {g.code: g for g in old.groups.all()}
+    groups_new = {g.code: g for g in new.groups.all()}
+    for code in [*groups_new, *(c for c in groups_old if c not in groups_new)]:
+        g = groups_new.get(code) or groups_old[code]
+        _compare(
+            out,
+            str(_("Nhóm %(c)s. %(n)s") % {"c": code, "n": g.name}),
+            _group_view(groups_old[code]) if code in groups_old else None,
+            _group_view(groups_new[code]) if code in groups_new else None,
+        )
+    names_old, names_new = level_names_of(old.levels), level_names_of(new.levels)
+    crit_old = {c.code: c for c in Criterion.objects.filter(group__criteria_set=old)}
+    crit_new = {c.code: c for c in Criterion.objects.filter(group__criteria_set=new)}
+    for code in [*crit_new, *(c for c in crit_old if c not in crit_new)]:
+        c = crit_new.get(code) or crit_old[code]
+        _compare(
+            out,
+            str(_("Tiêu chí %(c)s. %(t)s") % {"c": code, "t": c.text}),
+            _criterion_view(crit_old[code], names_old) if code in crit_old else None,
+            _criterion_view(crit_new[code], names_new) if code in crit_new else None,
+        )
+    return out
+
+
+def _rule(old: CriteriaSet, new: CriteriaSet, key: str) -> tuple[Any, Any]:
+    if key == "mode":
+        return old.get_mode_display(), new.get_mode_display()
+    return getattr(old, key), getattr(new, key)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from accounts.scope import scope_of
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest, attachment
 from criteria import services
+from criteria.describe import criterion_sentence, level_names_of
 from criteria.engine import spec_of
 from criteria.forms import (
     AdoptForm,
@@ -25,8 +27,7 @@ from criteria.forms import (
 )
 from criteria.io import export_json, parse
 from criteria.items import criterion_items, find, group_items, set_items
-from criteria.models import CriteriaGroup, CriteriaSet, Criterion
-from criteria.rules import RULES
+from criteria.models import CriteriaGroup, CriteriaSet, Criterion, SetStatus
 
 
 def _require_reader(request: AuthedRequest) -> None:
@@ -66,6 +67,7 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     groups = []
     waiting = 0
     conditions = []
+    level_names = level_names_of(criteria_set.levels)
     for group in criteria_set.groups.prefetch_related("criteria"):
         rows = []
         for c in group.criteria.all():
@@ -77,7 +79,7 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 {
                     "criterion": c,
                     "items": items,
-                    "rule": RULES[c.rule].label if c.rule in RULES else "",
+                    "sentence": criterion_sentence(c, level_names),
                     "field": preview[f"c_{c.code}"] if f"c_{c.code}" in preview.fields else None,
                 }
             )
@@ -99,6 +101,10 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "is_admin": scope_of(request.user).is_province_admin,
             "versions": CriteriaSet.objects.filter(family=criteria_set.family).order_by("-version"),
             "used": criteria_set.assessments.count(),
+            "total_warning": services.total_problem(criteria_set)
+            if criteria_set.is_editable
+            else "",
+            "bands": services.band_ranges(criteria_set),
         },
     )
 
@@ -146,17 +152,44 @@ def set_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def set_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Publishing is two steps: this page (what changes from the version in force, which
+    files it concerns, what still stops it), then its confirm button (a POST with
+    `confirm`). A second press on a set already published changes nothing."""
     _require_admin(request)
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
-    try:
-        services.publish(actor=request.user, criteria_set=criteria_set)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Đã ban hành. Các kết quả đã chấm giữ nguyên phiên bản cũ."))
-    return redirect("criteria:detail", pk=criteria_set.pk)
+    if criteria_set.status == SetStatus.PUBLISHED and request.method == "POST":
+        messages.info(request, _("Bộ tiêu chí này đã được ban hành."))
+        return redirect("criteria:detail", pk=criteria_set.pk)
+    if not criteria_set.is_editable:
+        raise Http404
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.publish(actor=request.user, criteria_set=criteria_set)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã ban hành. Các hồ sơ đã đăng ký giữ phiên bản cũ; hồ sơ đăng ký từ nay dùng phiên bản này."
+                ),
+            )
+            return redirect("criteria:detail", pk=criteria_set.pk)
+    current = services.in_force(criteria_set)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "criteria/publish.html",
+        {
+            "set": criteria_set,
+            "current": current,
+            "changes": services.changes_between(current, criteria_set) if current else [],
+            "problems": services.set_problems(criteria_set),
+            "open_files": services.open_files(criteria_set, year),
+            "year": year,
+        },
+    )
 
 
 @login_required
@@ -166,7 +199,7 @@ def set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not criteria_set.is_editable:
         raise Http404
     form = SetForm(request.POST or None, instance=criteria_set)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.adding_rows and form.is_valid():
         try:
             services.update_set(
                 actor=request.user, criteria_set=criteria_set, data=form.cleaned_data
@@ -174,12 +207,26 @@ def set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             apply_errors(form, exc)
         else:
+            _warn_total(request, criteria_set)
             return redirect("criteria:detail", pk=criteria_set.pk)
     return render(
         request,
         "criteria/edit_form.html",
-        {"form": form, "set": criteria_set, "title": _("Sửa thông tin bộ tiêu chí")},
+        {
+            "form": form,
+            "set": criteria_set,
+            "title": _("Sửa thông tin bộ tiêu chí"),
+            "validated": request.method == "POST" and not form.adding_rows,
+        },
     )
+
+
+def _warn_total(request: AuthedRequest, criteria_set: CriteriaSet) -> None:
+    """A draft may be saved with points that do not add up yet; it is said at once."""
+    criteria_set.refresh_from_db()
+    found = services.total_problem(criteria_set)
+    if found:
+        messages.warning(request, _("%(p)s Bộ chưa ban hành được cho đến khi sửa.") % {"p": found})
 
 
 @login_required
@@ -208,6 +255,7 @@ def group_edit(request: AuthedRequest, pk: int, group_pk: int | None = None) -> 
     if request.method == "POST":
         if request.POST.get("delete") and group is not None:
             services.delete_group(actor=request.user, group=group)
+            _warn_total(request, criteria_set)
             return redirect("criteria:detail", pk=criteria_set.pk)
         if form.is_valid():
             try:
@@ -240,10 +288,11 @@ def criterion_edit(
     criterion = get_object_or_404(Criterion, pk=criterion_pk, group=group) if criterion_pk else None
     if not criteria_set.is_editable:
         raise Http404
-    form = CriterionForm(request.POST or None, instance=criterion)
-    if request.method == "POST":
+    form = CriterionForm(request.POST or None, instance=criterion, criteria_set=criteria_set)
+    if request.method == "POST" and not form.adding_rows:
         if request.POST.get("delete") and criterion is not None:
             services.delete_criterion(actor=request.user, criterion=criterion)
+            _warn_total(request, criteria_set)
             return redirect("criteria:detail", pk=criteria_set.pk)
         if form.is_valid():
             try:
@@ -253,6 +302,7 @@ def criterion_edit(
             except (ValidationError, PermissionDenied) as exc:
                 apply_errors(form, exc)
             else:
+                _warn_total(request, criteria_set)
                 return redirect("criteria:detail", pk=criteria_set.pk)
     return render(
         request,
@@ -262,6 +312,8 @@ def criterion_edit(
             "set": criteria_set,
             "title": _("Tiêu chí — %(g)s") % {"g": group},
             "deletable": criterion is not None,
+            "preview": form.preview(),
+            "validated": request.method == "POST" and not form.adding_rows,
         },
     )
 

@@ -78,8 +78,8 @@ def seed_registry(
     """Returns counts and the created organisations/clans; does nothing if the commune has households."""
     if Household.objects.filter(commune=commune).exists():
         return {
-            "organisations": list(Organisation.objects.filter(commune=commune)),
-            "clans": list(Clan.objects.filter(commune=commune)),
+            "organisations": list(Organisation.objects.filter(commune=commune).order_by("pk")),
+            "clans": list(Clan.objects.filter(commune=commune).order_by("pk")),
         }
     generator = Generator(seed * 7919 + index)
     rng = generator.rng

@@ -32,6 +32,7 @@ from core.bulk import RowTemplate, fast_load, reserve_ids
 from core.text import fold
 from criteria.models import CriteriaSet
 from demo.generator import Generator
+from demo.history import Size, legacy_values
 from demo.scale_cycle import CriteriaBook, CycleContext, write_certificates, write_cycle
 from demo.scale_registry import CommuneRows, IdentitySerials, PlaceRow, build_commune
 from demo.seed import DEMO_COMMUNES
@@ -262,48 +263,15 @@ def _history(plan: Plan, seed: int, admin_id: int, scale: str) -> int:
     rows = []
     for place in legacy.order_by("code"):
         rng = random.Random(f"{seed}:{place.code}:history")
-        households = rng.randint(1_200, 4_200)
+        size = Size(
+            households=rng.randint(1_200, 4_200),
+            villages=rng.randint(4, 14),
+            clans=rng.randint(8, 40),
+            orgs=rng.randint(8, 25),
+        )
         level = rng.uniform(0.6, 0.86)
-        clans, villages = rng.randint(8, 40), rng.randint(4, 14)
-        orgs, enterprises = rng.randint(8, 25), rng.randint(2, 12)
         for year in HISTORY_YEARS:
-            share = min(0.95, level + (year - 2020) * 0.012)
-            reg = min(0.99, share + rng.uniform(0.05, 0.12))
-            workers = round(households * rng.uniform(1.1, 1.4))
-            staff = rng.randint(60, 300)
-            cdht = round(households * 2.2 * (0.08 + 0.04 * (year - 2020)))
-            values = {
-                "households_total": households,
-                "households_registered": round(households * reg),
-                "households_recognised": round(households * share),
-                "clans_total": clans,
-                "clans_registered": round(clans * reg),
-                "clans_recognised": round(clans * (share - 0.03)),
-                "villages_total": villages,
-                "villages_registered": round(villages * reg),
-                "villages_recognised": round(villages * share),
-                "orgs_total": orgs,
-                "orgs_registered": round(orgs * reg),
-                "orgs_recognised": round(orgs * min(0.95, share + 0.05)),
-                "enterprises_total": enterprises,
-                "enterprises_registered": round(enterprises * reg * 0.8),
-                "enterprises_recognised": round(enterprises * share * 0.7),
-                "workers_total": workers,
-                "workers_registered": round(workers * 0.5),
-                "workers_cdht": round(workers * (0.25 + 0.03 * (year - 2020))),
-                "staff_total": staff,
-                "staff_registered": round(staff * 0.7),
-                "staff_cdht": round(staff * (0.45 + 0.03 * (year - 2020))),
-                "cdht_total": cdht,
-                "cdht_digital": round(cdht * 0.65),
-                "cdht_self_updated": round(cdht * 0.5),
-                "clc_chair": 1,
-                "cadres_total": rng.randint(5, 15),
-                "cadres_trained_it": rng.randint(1, 5),
-                "members_total": rng.randint(300, 1_500),
-                "members_briefed": rng.randint(250, 300),
-                "commune_level": 1 if share > 0.8 and year >= 2024 else 0,
-            }
+            values = legacy_values(rng, size=size, level=level, year=year)
             stamp = dt.datetime(year + 1, 1, 10, 2, tzinfo=dt.UTC)
             rows.append((place.pk, year, stamp, stamp, stamp, *[values[n] for n in FIGURE_NAMES]))
     return RowTemplate(

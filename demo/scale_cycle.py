@@ -56,11 +56,12 @@ OPEN_STATES = [
     (State.PROPOSED, 12),
     (State.RETURNED, 5),
 ]
-OPEN_NAMES = [str(s) for s, _w in OPEN_STATES]
-OPEN_CUMULATIVE = list(itertools.accumulate(w for _s, w in OPEN_STATES))
 # How far along the review each state is, and its version (one per transition).
 REACHED = {"registered": 0, "submitted": 1, "returned": 2, "verified": 2, "proposed": 3}
 VERSION = {"registered": 1, "submitted": 2, "returned": 3, "verified": 3}
+# The commune's own level (its share of recognised subjects before the title's offset):
+# drawn first from the commune's cycle stream, so the demo's history can match it.
+LEVEL_RANGE = (0.6, 0.86)
 RETURN_REASON = json.dumps({"": "Bổ sung minh chứng cho các tiêu chí đã chấm."}, ensure_ascii=False)
 NOT_RECOGNISED_REASON = "Chưa đạt đủ tiêu chí theo kết quả bình xét."
 REVOKE_REASON = "Phát hiện kê khai chưa đúng sau khi công nhận."
@@ -264,14 +265,31 @@ class CycleContext:
     book: CriteriaBook
     officer_id: int  # who moved the records (the commune officer)
     admin_id: int  # who issued the decisions
+    # Where the open year's records stand (state, weight); OPEN_STATES unless given. The
+    # demo adds decided states (recognised, not recognised) for communes that decided early,
+    # signed on `decided_on` (a date of the open year, not in the future).
+    open_states: list[tuple[str, int]] | None = None
+    decided_on: dt.date | None = None
+
+
+def cycle_rng(seed: int, code: str) -> random.Random:
+    return random.Random(f"{seed}:{code}:cycle")
+
+
+def commune_level(seed: int, code: str) -> float:
+    """The level `write_cycle` draws for the commune (the first draw of its stream)."""
+    return cycle_rng(seed, code).uniform(*LEVEL_RANGE)
 
 
 def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
     """Assessments of every title for every year, the commune's cycle years and decisions."""
     commune = rows.commune
-    rng = random.Random(f"{ctx.seed}:{commune.code}:cycle")
-    level = rng.uniform(0.6, 0.86)  # leaders and laggards
+    rng = cycle_rng(ctx.seed, commune.code)
+    level = rng.uniform(*LEVEL_RANGE)  # leaders and laggards (the first draw: commune_level)
     current = ctx.years[-1]
+    open_states = ctx.open_states or OPEN_STATES
+    open_names = [str(s) for s, _w in open_states]
+    open_cumulative = list(itertools.accumulate(w for _s, w in open_states))
     _cycle_years(commune.id, ctx)
 
     # subjects of each title: (subject field values, commune id, village id, path, name, form)
@@ -321,7 +339,7 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
                 if forced:
                     state = State.REGISTERED
                 elif year == current:
-                    state = rng.choices(OPEN_NAMES, cum_weights=OPEN_CUMULATIVE)[0]
+                    state = rng.choices(open_names, cum_weights=open_cumulative)[0]
                 else:
                     u = rng.random()
                     if u < recognised_given_registered:
@@ -338,7 +356,7 @@ def write_cycle(rows: CommuneRows, ctx: CycleContext) -> dict[str, int]:
 
     counts = {"assessments": 0}
     text = connection.vendor == "postgresql"
-    cache = _RowParts(text, ctx.officer_id)
+    cache = _RowParts(text, ctx.officer_id, current=current, decided_on=ctx.decided_on)
 
     def stream() -> Iterator[Any]:
         for title, year, picks in plan:
@@ -395,9 +413,13 @@ class _RowParts:
     by its state and answer pattern; each part is built once and reused, as tuples
     (executemany) or as COPY text (PostgreSQL)."""
 
-    def __init__(self, text: bool, officer_id: int) -> None:
+    def __init__(
+        self, text: bool, officer_id: int, *, current: int = 0, decided_on: dt.date | None = None
+    ) -> None:
         self.text = text
         self.officer_id = officer_id
+        self.current = current
+        self.decided_on = decided_on
         self.heads: dict[tuple, Any] = {}
         self.subjects: dict[tuple[str, int], Any] = {}
         self.tails: dict[tuple, Any] = {}
@@ -457,17 +479,18 @@ class _RowParts:
         verified_at = stamp(year, 10, 20) if reached >= 2 and state != State.RETURNED else None
         proposed_at = stamp(year, 11, 10) if reached >= 3 else None
         final = state in CLOSED_STATES
+        decided = (
+            stamp(self.decided_on.year, self.decided_on.month, self.decided_on.day)
+            if year == self.current and self.decided_on is not None
+            else stamp(year, 12, 15)
+        )
         valid_until = (
             day(year + max(patterns.validity_years, 1) - 1, 12, 31)
             if state in (State.RECOGNISED, State.REVOKED)
             else None
         )
         version = VERSION.get(state, 4) + (1 if final else 0) + (1 if state == State.REVOKED else 0)
-        updated = (
-            stamp(year, 12, 15)
-            if final
-            else (proposed_at or verified_at or submitted_at or created)
-        )
+        updated = decided if final else (proposed_at or verified_at or submitted_at or created)
         return (
             patterns.set_id,
             state,
@@ -547,16 +570,22 @@ def _write_decisions(
     signer = f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm'])} {rng.choice(names.MIDDLE_MALE)} {rng.choice(names.GIVEN_MALE)}"
     numbers: dict[int, int] = {}
     rows = []
+    current = ctx.years[-1]
     for (title, year), decision_id in ids.items():
         numbers[year] = numbers.get(year, 0) + 1
+        signed = (
+            ctx.decided_on
+            if year == current and ctx.decided_on is not None
+            else dt.date(year, 12, 15)
+        )
         rows.append(
             (
                 decision_id,
                 f"{numbers[year] * 3 + 10}/QĐ-UBND",
-                dt.date(year, 12, 15),
+                signed,
                 title,
                 year,
-                _ts(year, 12, 15),
+                _ts(signed.year, signed.month, signed.day),
             )
         )
     RowTemplate(

@@ -76,16 +76,22 @@ class CommuneRows:
 
 
 class IdentitySerials:
-    """Serial numbers per (province, century-gender digit, year) so every CCCD is unique."""
+    """Serial numbers per (province, century-gender digit, year) so every CCCD is unique;
+    from `start` + 1 (the demo gives each commune its own block of serials, so a commune
+    written in a later run cannot repeat one of an earlier run)."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: int = 0) -> None:
+        self.start = start
         self.next: Counter[tuple[str, str, int]] = Counter()
 
     def issue(self, province: str, gender: str, birth_year: int) -> str:
         key = (province, gender, birth_year)
         self.next[key] += 1
         return make_identity(
-            province=province, gender=gender, birth_year=birth_year, serial=self.next[key]
+            province=province,
+            gender=gender,
+            birth_year=birth_year,
+            serial=self.start + self.next[key],
         )
 
 

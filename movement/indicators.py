@@ -6,6 +6,8 @@ Definitions (year Y):
   centre has, on its board in Y, someone flagged as the association's chair or vice-chair;
 - cadres trained in IT: commune cadres (members flagged "cán bộ khuyến học") active in Y who
   have attended an IT training up to the end of Y (the targets are "by 2025", cumulative);
+  the 2025 indicator counts those of them who also took part in organising the centre in Y
+  (`centre_people`), the 2030 one the association's chairs and vice-chairs trained in IT;
 - members briefed: association cadres and members active in Y who have attended a briefing on
   the criteria up to the end of Y;
 - activities and participants: centre activities starting in Y;
@@ -14,6 +16,8 @@ Definitions (year Y):
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -60,9 +64,39 @@ def _trained(members: m.MemberQuerySet, topic: str, year: int) -> int:
     )
 
 
+def _name_key(name: str) -> str:
+    """A person's name as compared across records: NFC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def centre_people(commune: Place, year: int) -> set[str]:
+    """Names (as `_name_key`) of those who took part in organising the commune's learning
+    centre in `year`: on the board of a centre open in `year`, or named among the
+    facilitators of one of its activities starting in `year`. The records do not link these
+    to the association's member list, so they are matched by name (stats/data/indicators.toml,
+    indicator `cadres_it`, says so)."""
+    centres = m.LearningCentre.objects.filter(place=commune).open_in(year)
+    board = m.BoardMember.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__year__gte=year),
+        centre__in=centres,
+        start_date__year__lte=year,
+    ).values_list("full_name", flat=True)
+    names = {_name_key(name) for name in board}
+    for text in m.Activity.objects.filter(centre__place=commune, start_date__year=year).values_list(
+        "facilitators", flat=True
+    ):
+        names |= {_name_key(part) for part in re.split(r"[,;\n]", text) if part.strip()}
+    return names
+
+
 def commune_figures(commune: Place, year: int) -> dict[str, int | None]:
     """The report figures this module keeps, for `stats.compute.live_figures`. A figure stays
-    None when the commune has recorded nothing it could come from (it then types it)."""
+    None when the commune has recorded nothing it could come from (it then types it).
+
+    The cadre figures follow plan 127/KH-UBND's words (stats/data/indicators.toml): for 2025,
+    commune cadres who take part in organising the learning centre's activities *and* are
+    trained in IT (`cadres_clc_it`, over `cadres_total`); for 2030, the association's chairs
+    and vice-chairs trained in IT (`leaders_trained_it`, over `leaders_total`)."""
     values: dict[str, int | None] = {}
     if m.LearningCentre.objects.filter(place=commune).exists():
         values["clc_chair"] = 1 if commune.pk in communes_with_leader(commune, year) else 0
@@ -70,7 +104,21 @@ def commune_figures(commune: Place, year: int) -> dict[str, int | None]:
     if m.Member.objects.filter(place=commune).exists():
         cadres = members.filter(is_cadre=True)
         values["cadres_total"] = cadres.count()
-        values["cadres_trained_it"] = _trained(cadres, m.TrainingTopic.IT, year)
+        trained = (
+            cadres.filter(
+                attendance__training__topic=m.TrainingTopic.IT,
+                attendance__training__date__year__lte=year,
+            )
+            .values_list("id", "full_name")
+            .distinct()
+        )
+        trained_names = [_name_key(name) for _pk, name in trained]
+        values["cadres_trained_it"] = len(trained_names)
+        in_centre = centre_people(commune, year)
+        values["cadres_clc_it"] = sum(1 for name in trained_names if name in in_centre)
+        leaders = members.filter(position__in=[m.MemberPosition.CHAIR, m.MemberPosition.VICE_CHAIR])
+        values["leaders_total"] = leaders.count()
+        values["leaders_trained_it"] = _trained(leaders, m.TrainingTopic.IT, year)
         values["members_total"] = members.count()
         values["members_briefed"] = _trained(members, m.TrainingTopic.CRITERIA, year)
     return values

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from places.models import VILLAGE_TYPES, Place
+from places.models import VILLAGE_TYPES, Place, PlaceSuccession
 
 TYPE_CHOICES = [(t, t) for t in VILLAGE_TYPES]
 
@@ -51,3 +52,46 @@ class VillageMergeForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
     dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, chưa ghi"), required=False, initial=True)
+
+
+class SharesForm(forms.Form):
+    """The percent of a split legacy commune's history each successor carries: one field
+    per successor, at most 2 decimals, summing to exactly 100."""
+
+    def __init__(self, *args: Any, links: list[PlaceSuccession], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.links = links
+        for link in links:
+            self.fields[f"s{link.pk}"] = forms.DecimalField(
+                label=_("%(c)s (%%)") % {"c": link.successor.name},
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                max_digits=5,
+                decimal_places=2,
+                initial=(link.share * 100).normalize(),
+                localize=True,
+                error_messages={
+                    "required": _("Nhập tỷ lệ cho %(c)s.") % {"c": link.successor.name},
+                    "invalid": _("Tỷ lệ của %(c)s phải là một số.") % {"c": link.successor.name},
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        values = [data.get(f"s{link.pk}") for link in self.links]
+        if all(v is not None for v in values):
+            total = sum(v for v in values if v is not None)
+            if total != 100:
+                self.add_error(
+                    None,
+                    _("Tổng các tỷ lệ phải đúng 100 %%; hiện là %(t)s %%.")
+                    % {"t": f"{total.normalize():f}".replace(".", ",")},
+                )
+        return data
+
+    def shares(self) -> dict[int, Decimal]:
+        """Successor link id → share (0–1, 4 decimals)."""
+        return {
+            link.pk: (self.cleaned_data[f"s{link.pk}"] / 100).quantize(Decimal("0.0001"))
+            for link in self.links
+        }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Self
 
 from django.db import models
@@ -66,6 +67,18 @@ class Place(Searchable):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Centroid and area from the `vietnamadminunits` package (scripts/build_places_data.py):
+    # the 104 current communes have all three; legacy communes have a centroid only (the
+    # package gives them a bounding box, not an area); villages have none.
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    area_km2 = models.DecimalField(
+        _("diện tích (km²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
 
     objects = PlaceQuerySet.as_manager()
 
@@ -143,13 +156,28 @@ class PlaceSuccession(models.Model):
     # For a split, the successor that takes the predecessor's name and records.
     is_default = models.BooleanField(_("đơn vị kế thừa chính"), default=True)
     effective = models.DateField(_("ngày hiệu lực"))
+    # The part of the predecessor's history this successor carries (0–1; the links of
+    # one predecessor sum to exactly 1). Whole (1) unless split; a split gets shares by
+    # the successors' areas when loaded (a proposal: `load_places.default_split_shares`) and the
+    # province admin corrects them on /dia-ban/chia-tach/.
+    share = models.DecimalField(
+        _("tỷ lệ kế thừa số liệu"), max_digits=5, decimal_places=4, default=Decimal(1)
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["predecessor", "successor"], name="place_succession_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=1), name="place_succession_share_0_1"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+    @property
+    def percent_text(self) -> str:
+        """The share as a page shows it: "40 %", "33,33 %" (the stored value is exact)."""
+        return f"{(self.share * 100).normalize():f} %".replace(".", ",")

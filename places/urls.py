@@ -12,4 +12,6 @@ urlpatterns = [
     path("thon/<int:pk>/thoi-hieu-luc/", views.village_close, name="village_close"),
     path("nhap-thon/", views.village_import, name="village_import"),
     path("nhap-thon/mau.xlsx", views.village_template, name="village_template"),
+    path("chia-tach/", views.split_list, name="split_list"),
+    path("chia-tach/<int:pk>/", views.split_edit, name="split_edit"),
 ]

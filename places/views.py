@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from core.forms import apply_errors
 from core.http import AuthedRequest, xlsx_response
 from places import imports, queries, services
 from places.access import get_managed_commune_or_404, get_managed_village_or_404, get_place_or_404
-from places.forms import UploadForm, VillageCloseForm, VillageForm, VillageMergeForm
-from places.models import Place, PlaceKind
+from places.forms import SharesForm, UploadForm, VillageCloseForm, VillageForm, VillageMergeForm
+from places.models import Place, PlaceKind, PlaceSuccession
 from places.scope import scope_of
 
 
@@ -55,6 +57,10 @@ def place_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and scope_of(request.user).can_manage_villages(place)
         ),
         "can_register": place.is_current and scope_of(request.user).can_register_place(place),
+        "can_edit_shares": can_edit_shares(request.user)
+        and (
+            place.kind == PlaceKind.PROVINCE or any(s.is_split for s in queries.successors(place))
+        ),
         "can_manage_village": (
             place.kind == PlaceKind.VILLAGE
             and place.is_current
@@ -201,3 +207,72 @@ def village_template(request: AuthedRequest) -> HttpResponse:
     if not scope_of(request.user).roles:
         raise Http404
     return xlsx_response(imports.template(), "mau-nhap-thon.xlsx")
+
+
+# accounts.models.Role.PROVINCE_ADMIN: places sits below accounts and reads the role by value.
+PROVINCE_ADMIN = "province_admin"
+
+
+def can_edit_shares(user: object) -> bool:
+    """Only the province admin sets how a split legacy commune's history is shared."""
+    return PROVINCE_ADMIN in scope_of(user).roles
+
+
+def _shares_admin_or_404(user: object) -> None:
+    if not can_edit_shares(user):
+        raise Http404
+
+
+@login_required
+def split_list(request: AuthedRequest) -> HttpResponse:
+    """Every legacy commune divided among several new communes in 2025, with the share of
+    its history (reports before 01/07/2025) each successor carries."""
+    _shares_admin_or_404(request.user)
+    links = (
+        PlaceSuccession.objects.filter(is_split=True)
+        .select_related("predecessor__parent", "successor")
+        .order_by("predecessor__name", "predecessor_id", "-is_default", "successor__name")
+    )
+    groups: dict[int, tuple[Place, list[PlaceSuccession]]] = {}
+    for link in links:
+        groups.setdefault(link.predecessor_id, (link.predecessor, []))[1].append(link)
+    return render(request, "places/split_list.html", {"groups": list(groups.values())})
+
+
+@login_required
+def split_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    _shares_admin_or_404(request.user)
+    predecessor = get_place_or_404(request.user, pk)
+    links = list(
+        PlaceSuccession.objects.filter(predecessor=predecessor, is_split=True)
+        .select_related("successor")
+        .order_by("-is_default", "successor__name")
+    )
+    if not links:
+        raise Http404
+    form = SharesForm(request.POST or None, links=links)
+    if request.method == "POST" and form.is_valid():
+        shares = form.shares()
+        with transaction.atomic():
+            for link in links:
+                new = shares[link.pk]
+                if new == link.share:
+                    continue
+                record(
+                    actor=request.user,
+                    action="place.shares",
+                    obj=link,
+                    changes={"share": [f"{link.share * 100:.2f} %", f"{new * 100:.2f} %"]},
+                    note=f"{predecessor.name} → {link.successor.name}",
+                )
+                link.share = new
+                link.save(update_fields=["share"])
+        messages.success(
+            request, _("Đã lưu tỷ lệ chia số liệu của %(p)s.") % {"p": predecessor.name}
+        )
+        return redirect("places:split_list")
+    return render(
+        request,
+        "places/split_edit.html",
+        {"form": form, "predecessor": predecessor, "links": links},
+    )

@@ -12,6 +12,8 @@ class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Chờ cán bộ thôn xác nhận")
     APPROVED = "approved", _("Đã xác nhận")
     REJECTED = "rejected", _("Không xác nhận")
+    # A citizen's change request taken back before the officer decided (to send a new one).
+    WITHDRAWN = "withdrawn", _("Đã rút")
 
 
 class AccountRequest(models.Model):

@@ -18,6 +18,7 @@ from accounts import notify
 from accounts.models import Role, RoleAssignment, User, normalize_phone
 from accounts.notify import send_password
 from accounts.scope import scope_of
+from audit.labels import EMPTY, field_label, value_text
 from audit.services import record
 from core import ratelimit
 from core.text import fold
@@ -511,8 +512,19 @@ def request_change(
     wanted = {k: v for k, v in wanted.items() if v != current[k]}
     if not wanted:
         raise ValidationError(_("Không có gì thay đổi."))
-    if ChangeRequest.objects.filter(citizen=citizen, status=RequestStatus.PENDING).exists():
-        raise ValidationError(_("Bạn còn một đề nghị đang chờ cán bộ thôn xác nhận."))
+    # One pending request at a time: the officer checks what was asked against the person
+    # and their papers, so it does not change under them; to ask otherwise, the citizen
+    # withdraws it first (`withdraw_change`), which the history keeps.
+    Citizen.objects.select_for_update(of=("self",)).filter(pk=citizen.pk).first()  # one at a time
+    pending = pending_change(citizen)
+    if pending is not None:
+        raise ValidationError(
+            _(
+                "Bạn còn một đề nghị gửi ngày %(d)s đang chờ cán bộ thôn xác nhận; muốn sửa "
+                "lại, hãy rút đề nghị đó trước."
+            )
+            % {"d": timezone.localtime(pending.created_at).strftime("%d/%m/%Y")}
+        )
     request = ChangeRequest.objects.create(
         citizen=citizen, requested_by=actor, changes=wanted, reason=reason
     )
@@ -524,6 +536,34 @@ def request_change(
         note=reason,
     )
     return request
+
+
+def pending_change(citizen: Citizen) -> ChangeRequest | None:
+    """The citizen's change request still waiting for the officer (at most one)."""
+    return (
+        ChangeRequest.objects.filter(citizen=citizen, status=RequestStatus.PENDING)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def withdraw_change(*, actor: User, request: ChangeRequest) -> ChangeRequest:
+    """The citizen takes back their pending request (to send another); a second click,
+    or a request the officer has meanwhile decided, changes nothing."""
+    locked = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if getattr(actor, "citizen_record", None) != locked.citizen:
+        raise PermissionDenied(_("Chỉ rút được đề nghị của chính mình."))
+    if locked.status != RequestStatus.PENDING:
+        return locked
+    locked.status, locked.decided_by, locked.decided_at = (
+        RequestStatus.WITHDRAWN,
+        actor,
+        timezone.now(),
+    )
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    record(actor=actor, action="portal.change_withdrawn", obj=locked.citizen)
+    return locked
 
 
 @transaction.atomic
@@ -569,29 +609,22 @@ def decide_change(
     return locked
 
 
-FIELD_LABELS = {
-    "phone": _("Số điện thoại"),
-    "occupation": _("Nghề nghiệp"),
-    "workplace": _("Nơi làm việc"),
-    "village": _("Thôn, tổ dân phố"),
-}
-
-
 def change_lines(request: ChangeRequest) -> list[tuple[str, str, str, bool]]:
-    """A change request as the officer reads it: (field, now, asked, alters the login)."""
+    """A change request as the officer and the citizen read it: (field, now, asked, alters
+    the login), each field by its Vietnamese name and each value in words, through the
+    history pages' own labels (`audit.labels`), links by the name of what they point to."""
     citizen = request.citizen
     lines: list[tuple[str, str, str, bool]] = []
     for key, value in request.changes.items():
-        if key == "occupation":
-            before, after = citizen.get_occupation_display(), str(Occupation(value).label)
-        elif key == "workplace":
+        if key == "workplace":
             org = Organisation.objects.filter(pk=value).first()
             before, after = str(citizen.workplace or ""), str(org or "")
         elif key == "village":
             place = Place.objects.filter(pk=value).first()
             before, after = str(citizen.village), str(place or "")
         else:
-            before, after = citizen.phone or "", str(value)
+            before = value_text(Citizen, key, getattr(citizen, key, None))
+            after = value_text(Citizen, key, value)
         login = key == "phone" and citizen.user_id is not None
-        lines.append((str(FIELD_LABELS.get(key, key)), before, after, login))
+        lines.append((field_label(Citizen, key), before if before != EMPTY else "", after, login))
     return lines

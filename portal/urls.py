@@ -13,6 +13,7 @@ urlpatterns = [
     path("danh-gia/<int:pk>/nop/", views.submit, name="submit"),
     path("ho/", views.household, name="household"),
     path("thong-tin/", views.details, name="details"),
+    path("thong-tin/rut/<int:pk>/", views.withdraw_change, name="withdraw_change"),
     path("du-lieu-cua-toi/", views.my_data, name="my_data"),
     path("du-lieu-cua-toi.<str:kind>", views.my_data_file, name="my_data_file"),
     path("duyet/", views.review, name="review"),

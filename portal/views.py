@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.scope import scope_of
+from accounts.scope import REQUEST_REVIEWERS, scope_of
 from assessments import services as cycle
 from assessments.models import Assessment, State
 from assessments.permissions import get_assessment_or_404
+from assessments.subjects import CITIZEN_AGE_NOTE, citizen_of_age
 from audit.labels import note_text
 from audit.services import record
 from core import ratelimit
@@ -30,7 +30,7 @@ from criteria.engine import spec_of
 from criteria.forms import answers_form_class, answers_from, initial_answers
 from criteria.titles import PopulationGroup, Title, group_for_occupation
 from places.models import Place
-from portal import mydata, services
+from portal import levels, mydata, services
 from portal.forms import (
     ChangeForm,
     ClaimForm,
@@ -172,6 +172,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "site_url": request.build_absolute_uri("/")[:-1],
             "notices": request.user.notices.all()[:5],
+            "pending_change": services.pending_change(citizen),
         },
     )
 
@@ -212,7 +213,9 @@ def household(request: AuthedRequest) -> HttpResponse:
         raise Http404
     year = timezone.localdate().year
     members = list(
-        citizen.household.members.filter(status=ResidenceStatus.ACTIVE).order_by("birth_year")
+        citizen.household.members.filter(status=ResidenceStatus.ACTIVE)
+        .filter(citizen_of_age(year))
+        .order_by("birth_year")
     )
     held = set(
         Assessment.objects.holding(Title.CDHT, year)
@@ -240,7 +243,13 @@ def household(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "portal/household.html",
-        {"household": citizen.household, "rows": rows, "gdht": gdht, "year": year},
+        {
+            "household": citizen.household,
+            "rows": rows,
+            "gdht": gdht,
+            "year": year,
+            "age_note": CITIZEN_AGE_NOTE,
+        },
     )
 
 
@@ -273,13 +282,30 @@ def step(request: AuthedRequest, pk: int, step: int) -> HttpResponse:
     group = groups[step - 1]
     form_class = answers_form_class(spec)
     names = [f"c_{c.code}" for c in group.criteria if c.kind != "derived"]
-    form = form_class(
-        request.POST or None, initial=initial_answers(spec, assessment.answers, assessment.version)
-    )
+    initial = initial_answers(spec, assessment.answers, assessment.version)
+    # A 0–10 indicator offers labelled levels; a saved score that is a level shows as the
+    # chosen level, any other as the typed number (portal.levels).
+    leveled = [c for c in group.criteria if levels.has_levels(c)]
+    chosen: dict[str, Any] = {}
+    for criterion in leveled:
+        saved = initial.get(f"c_{criterion.code}")
+        if saved is not None and levels.is_level(saved):
+            chosen[criterion.code] = initial.pop(f"c_{criterion.code}")
+    data = None
+    conflicts: dict[str, str] = {}
+    if request.method == "POST":
+        data = request.POST.copy()
+        conflicts = levels.merge(data, leveled)
+        chosen = {c.code: data.get(f"l_{c.code}", "") for c in leveled}
+    form = form_class(data, initial=initial)
     for name in list(form.fields):
         if name not in names and name != "version":
             del form.fields[name]
-    if request.method == "POST" and form.is_valid():
+    valid = form.is_valid() if data is not None else False
+    for name, message in conflicts.items():
+        if name in form.fields:
+            form.add_error(name, message)
+    if request.method == "POST" and valid and not conflicts:
         try:
             cycle.save_answers(
                 actor=request.user,
@@ -302,6 +328,7 @@ def step(request: AuthedRequest, pk: int, step: int) -> HttpResponse:
             c,
             form[f"c_{c.code}"] if f"c_{c.code}" in form.fields else None,
             assessment.returned_reasons.get(c.code, ""),
+            levels.options(c, chosen.get(c.code)) if levels.has_levels(c) else [],
         )
         for c in group.criteria
     ]
@@ -316,6 +343,7 @@ def step(request: AuthedRequest, pk: int, step: int) -> HttpResponse:
             "step": step,
             "steps": len(groups) + 1,
             "general_return": assessment.returned_reasons.get("", ""),
+            "levels_note": levels.note(spec) if leveled else "",
         },
     )
 
@@ -360,9 +388,15 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def details(request: AuthedRequest) -> HttpResponse:
+    """The citizen's details and their change requests. While one waits for the officer
+    the form is not offered again (a second identical request would be refused): the
+    page shows what was asked and when, and how to take it back to ask otherwise."""
     citizen = _citizen(request)
-    form = ChangeForm(request.POST or None, commune=citizen.commune)
-    if request.method == "POST" and form.is_valid():
+    pending = services.pending_change(citizen)
+    form = (
+        None if pending is not None else ChangeForm(request.POST or None, commune=citizen.commune)
+    )
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         changes = {
             "phone": data["phone"] or None,
@@ -379,16 +413,49 @@ def details(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi đề nghị; cán bộ thôn sẽ xác nhận."))
             return redirect("portal:details")
+    elif request.method == "POST" and pending is not None:
+        messages.error(
+            request,
+            _(
+                "Bạn còn một đề nghị đang chờ cán bộ thôn xác nhận; muốn sửa lại, hãy rút đề nghị đó trước."
+            ),
+        )
+        return redirect("portal:details")
+    requests = [
+        (r, services.change_lines(r))
+        for r in citizen.change_requests.select_related("citizen")[:20]
+    ]
     return render(
         request,
         "portal/details.html",
-        {"citizen": citizen, "form": form, "requests": citizen.change_requests.all()[:20]},
+        {"citizen": citizen, "form": form, "pending": pending, "requests": requests},
     )
+
+
+@login_required
+@require_POST
+def withdraw_change(request: AuthedRequest, pk: int) -> HttpResponse:
+    citizen = _citizen(request)
+    item = get_object_or_404(ChangeRequest, pk=pk, citizen=citizen)
+    try:
+        done = services.withdraw_change(actor=request.user, request=item)
+    except PermissionDenied as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if done.status == RequestStatus.WITHDRAWN:
+            messages.success(request, _("Đã rút đề nghị; bạn có thể gửi đề nghị mới."))
+        else:
+            messages.error(
+                request,
+                _("Đề nghị đã được cán bộ thôn xử lý (%(s)s), không rút được nữa.")
+                % {"s": done.get_status_display()},
+            )
+    return redirect("portal:details")
 
 
 def _officer_villages(request: AuthedRequest) -> list[Place]:
     scope = scope_of(request.user)
-    if not scope.roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER, Role.VILLAGE_OFFICER}:
+    if not scope.roles & REQUEST_REVIEWERS:  # the menu's link asks the same (nav_requests)
         raise Http404
     return list(Place.objects.visible_to(request.user).current().villages())
 

@@ -15,10 +15,25 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments.models import State
 from assessments.permissions import may_print_certificates, sees_whole_decision
-from recognition.models import CertificateBatch
+from recognition.models import Certificate, CertificateBatch
 
-__all__ = ["get_batch_or_404", "may_get_batch", "may_print_certificates", "sees_whole_decision"]
+__all__ = [
+    "certificate_of",
+    "get_batch_or_404",
+    "may_get_batch",
+    "may_print_certificates",
+    "sees_whole_decision",
+]
+
+
+def certificate_of(assessment: Any) -> Certificate | None:
+    """The certificate an assessment the user sees can be printed from: only while it is
+    recognised (a revoked one keeps its row, but its paper is no longer given)."""
+    if assessment.state != State.RECOGNISED:
+        return None
+    return getattr(assessment, "certificate", None)
 
 
 def may_get_batch(user: Any, batch: CertificateBatch) -> bool:

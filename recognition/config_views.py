@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from accounts.scope import scope_of
 from assessments.models import AuthorityRule
 from audit.services import diff, record, snapshot
 from core.http import AuthedRequest
+from core.templatetags.plain import PLACEHOLDER_RE, PLACEHOLDERS, placeholders
 from recognition.models import LegalBasis
 
 
@@ -34,6 +37,33 @@ class AuthorityRuleForm(forms.ModelForm):
         model = AuthorityRule
         fields = RULE_FIELDS
         widgets = {"basis": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "authority": _("Gõ «{xa}» để in tên xã, phường; «{tinh}» để in tên tỉnh."),
+            "superior": _(
+                "Dòng trên tên cơ quan ban hành (không in đậm), nếu có; «{xa}», «{tinh}» như trên."
+            ),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        """Only the placeholders the decision fills ({xa}, {tinh}); no {xa} in a rule of
+        the province level (it has no commune to name)."""
+        data = super().clean() or {}
+        for name in ("authority", "superior"):
+            typed = data.get(name) or ""
+            unknown = sorted(set(PLACEHOLDER_RE.findall(typed)) - set(PLACEHOLDERS))
+            if unknown:
+                self.add_error(
+                    name,
+                    _(
+                        "Chỉ dùng được «{xa}» (tên xã, phường) và «{tinh}» (tên tỉnh); không có: %(u)s."
+                    )
+                    % {"u": ", ".join("{" + u + "}" for u in unknown)},
+                )
+            elif "{xa}" in typed and data.get("level") == "province":
+                self.add_error(
+                    name, _("Cơ quan cấp tỉnh không có tên xã: bỏ «{xa}», dùng «{tinh}».")
+                )
+        return data
 
 
 def _require_admin(request: AuthedRequest) -> None:
@@ -107,5 +137,9 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "recognition/config_form.html",
-        {"form": form, "title": _("Thẩm quyền công nhận — %(r)s") % {"r": rule}},
+        {
+            "form": form,
+            "title": _("Thẩm quyền công nhận — %(t)s: %(a)s")
+            % {"t": rule.get_title_display(), "a": placeholders(rule.authority)},
+        },
     )

@@ -48,7 +48,8 @@ class Signed(Protocol):
     sign_form: str
 
 
-def _authority_lines(authority: str) -> list[str]:
+def authority_lines(authority: str) -> list[str]:
+    """The issuing body's name as printed in a heading: upper case, on its usual two lines."""
     upper = authority.upper()
     for prefix in ("ỦY BAN NHÂN DÂN", "HỘI KHUYẾN HỌC"):
         if upper.startswith(prefix + " "):
@@ -72,7 +73,7 @@ def superior_lines(superior: str) -> list[str]:
     prefix = "ỦY BAN NHÂN DÂN "
     if upper.startswith(prefix):
         return ["UBND " + upper[len(prefix) :]]
-    return _authority_lines(upper) if upper else []
+    return authority_lines(upper) if upper else []
 
 
 def _head_title(signer_title: str) -> str:
@@ -86,7 +87,7 @@ def _collective(decision: Signed) -> str:
     executive committee (its statute: "TM. BAN CHẤP HÀNH")."""
     if body_of(decision.authority) == ASSOCIATION:
         return ASSOCIATION_COLLECTIVE.upper()
-    return _authority_lines(decision.authority)[0]
+    return authority_lines(decision.authority)[0]
 
 
 def _issuer(decision: Signed) -> str:
@@ -182,7 +183,7 @@ def build(decision: Decision) -> DecisionContent:
         ),
     ]
     return DecisionContent(
-        authority_lines=_authority_lines(decision.authority),
+        authority_lines=authority_lines(decision.authority),
         number_line=f"Số: {decision.number}",
         place_date=f"{short_place}, ngày {signed.day:02d} tháng {signed.month:02d} năm {signed.year}",
         subject_line=f"Về việc công nhận danh hiệu “{title_label}” năm {decision.year}",
@@ -287,7 +288,7 @@ def build_revocation(revocation: Revocation) -> DecisionContent:
         code = _code_lines(certificate.display_code) if certificate is not None else "—"
         rows.append([str(i), values[0], values[where - 1], code])
     return DecisionContent(
-        authority_lines=_authority_lines(revocation.authority),
+        authority_lines=authority_lines(revocation.authority),
         number_line=f"Số: {revocation.number}",
         place_date=f"{place.short_name}, ngày {signed.day:02d} tháng {signed.month:02d} năm {signed.year}",
         subject_line=f"Về việc thu hồi danh hiệu “{title_label}” năm {revocation.year}",

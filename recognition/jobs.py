@@ -16,7 +16,8 @@ from recognition.services import (
 
 
 @task()
-def build_batch(batch_id: int) -> None:
+def build_batch(batch_id: int, base_url: str = "") -> None:
+    """`base_url`: where the QR codes point (services.site_url of the request that asked)."""
     fresh_connection()
     batch = CertificateBatch.objects.select_related("decision", "village").get(pk=batch_id)
     total = max(batch.count, 1)
@@ -25,7 +26,9 @@ def build_batch(batch_id: int) -> None:
         CertificateBatch.objects.filter(pk=batch.pk).update(progress=min(done / total, 0.99))
 
     try:
-        data, count = render_certificates(batch.decision, batch.village, progress=progress)
+        data, count = render_certificates(
+            batch.decision, batch.village, progress=progress, base_url=base_url
+        )
     except Exception as exc:
         CertificateBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED, error=str(exc)[:500]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 import segno
@@ -225,6 +225,10 @@ class CertificateItem:
     signature_lines: list[str]
     signer_name: str
     place_date: str
+    # The heading's left column as in the decision (Decree 30/2020, Appendix I): the
+    # superior body (not bold) above the issuing body's lines (bold).
+    superior_lines: list[str] = field(default_factory=list)
+    authority_lines: list[str] = field(default_factory=list)
 
 
 def _qr_image(url: str) -> ImageReader:
@@ -256,8 +260,21 @@ def certificates_pdf(
             w / 2 + 40 * mm, h - 28 * mm, T("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
         )
         canvas.drawCentredString(w / 2 + 40 * mm, h - 34 * mm, T("Độc lập - Tự do - Hạnh phúc"))
+        y = h - 28 * mm
+        canvas.setFont(fonts.SERIF, 12)
+        for line in item.superior_lines:
+            canvas.drawCentredString(60 * mm, y, T(line))
+            y -= 6 * mm
         canvas.setFont(fonts.SERIF_BOLD, 12)
-        canvas.drawCentredString(60 * mm, h - 28 * mm, T(item.authority.upper()[:48]))
+        for line in item.authority_lines or [item.authority.upper()]:
+            canvas.drawCentredString(60 * mm, y, T(line))
+            y -= 6 * mm
+        widest = max(
+            fonts.width(line, fonts.SERIF_BOLD, 12)
+            for line in item.authority_lines or [item.authority.upper()]
+        )
+        canvas.setLineWidth(0.6)
+        canvas.line(60 * mm - widest * 0.2, y + 4 * mm, 60 * mm + widest * 0.2, y + 4 * mm)
         canvas.setFillColor(colors.HexColor("#8a1c1c"))
         canvas.setFont(fonts.SERIF_BOLD, 34)
         canvas.drawCentredString(w / 2, h - 62 * mm, T("GIẤY CÔNG NHẬN"))

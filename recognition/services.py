@@ -9,6 +9,8 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Decision, Revocation, State
@@ -109,7 +111,21 @@ def place_line(assessment: Assessment) -> str:
     return ", ".join(parts)
 
 
-def certificate_items(certificates: Iterator[Certificate]) -> Iterator[pdf.CertificateItem]:
+def site_url(request: HttpRequest | None = None) -> str:
+    """Where the certificates' QR codes point: SITE_URL when it is set (production), else
+    the host and port of the request (validated by ALLOWED_HOSTS), else the local server
+    on PORT (a certificate rendered outside a request)."""
+    if settings.SITE_URL:
+        return str(settings.SITE_URL)
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return f"http://127.0.0.1:{settings.PORT}"
+
+
+def certificate_items(
+    certificates: Iterator[Certificate], base_url: str = ""
+) -> Iterator[pdf.CertificateItem]:
+    base = base_url.rstrip("/") or site_url()
     for certificate in certificates:
         assessment = certificate.assessment
         decision = assessment.decision
@@ -118,13 +134,15 @@ def certificate_items(certificates: Iterator[Certificate]) -> Iterator[pdf.Certi
         yield pdf.CertificateItem(
             code=certificate.code,
             display_code=certificate.display_code,
-            verify_url=f"{settings.SITE_URL}/xac-minh/{certificate.code}",
+            verify_url=base + reverse("verify", kwargs={"code": certificate.code}),
             title_label=str(Title(assessment.title).label),
             subject_name=subject_of(assessment.title).certificate_name(assessment),
             place_line=place_line(assessment),
             year=assessment.year,
             decision_line=f"Theo Quyết định số {decision.number} ngày {decision.signed_on:%d/%m/%Y} của {decision.authority}",
             authority=decision.authority,
+            superior_lines=content.superior_lines(decision.superior),
+            authority_lines=content.authority_lines(decision.authority),
             signature_lines=built_signature,
             signer_name=decision.signer_name,
             place_date=f"{decision.authority_place.short_name}, ngày {decision.signed_on:%d} tháng {decision.signed_on:%m} năm {decision.signed_on:%Y}",
@@ -146,12 +164,15 @@ def certificates_for(decision: Decision, village: Place | None = None):  # type:
 
 
 def render_certificates(
-    decision: Decision, village: Place | None = None, progress: Callable[[int], None] | None = None
+    decision: Decision,
+    village: Place | None = None,
+    progress: Callable[[int], None] | None = None,
+    base_url: str = "",
 ) -> tuple[bytes, int]:
     certificates = certificates_for(decision, village)
     count = certificates.count()
     return pdf.certificates_pdf(
-        certificate_items(certificates.iterator(chunk_size=500)), progress=progress
+        certificate_items(certificates.iterator(chunk_size=500), base_url), progress=progress
     ), count
 
 

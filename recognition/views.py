@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments.models import State
 from assessments.permissions import (
     get_assessment_or_404,
     get_decision_or_404,
@@ -41,7 +40,7 @@ from core.http import AuthedRequest
 from places.access import get_place_or_404
 from places.models import PlaceKind
 from recognition import pdf, services
-from recognition.access import get_batch_or_404
+from recognition.access import certificate_of, get_batch_or_404
 from recognition.codes import normalize
 from recognition.jobs import build_batch
 from recognition.models import BatchStatus, CertificateBatch
@@ -106,7 +105,7 @@ def batch_start(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = CertificateBatch.objects.create(
         decision=decision, village=village, requested_by=request.user, count=count
     )
-    build_batch.enqueue(batch.pk)
+    build_batch.enqueue(batch.pk, services.site_url(request))
     return redirect("recognition:batch", pk=batch.pk)
 
 
@@ -134,10 +133,11 @@ def certificate_file(request: AuthedRequest, pk: int) -> HttpResponse:
     """One subject's certificate (the portal's download, an officer's reprint), to whoever
     sees its record: a citizen gets their own, never their neighbours'."""
     assessment = get_assessment_or_404(request.user, pk)
-    certificate = getattr(assessment, "certificate", None)
-    if assessment.state != State.RECOGNISED or certificate is None:
+    certificate = certificate_of(assessment)
+    if certificate is None:
         raise Http404
-    data = pdf.certificates_pdf(services.certificate_items(iter([certificate])))
+    items = services.certificate_items(iter([certificate]), services.site_url(request))
+    data = pdf.certificates_pdf(items)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-cong-nhan-{assessment.pk}.pdf"'
     return response

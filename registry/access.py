@@ -133,6 +133,12 @@ def get_clan_or_404(user: Any, pk: int, *, write: bool = False) -> Clan:
     return gate(queryset, user, pk, write=write, may_edit=can_edit_clan, refusal=NOT_YOURS)
 
 
+def sees_clan(user: Any, clan: Clan | None) -> bool:
+    """Whether `get_clan_or_404` lets the user in: a page links a clan only then (a
+    household of commune B may belong to a clan of commune A, out of B's officer's sight)."""
+    return clan is not None and Clan.objects.visible_to(user).filter(pk=clan.pk).exists()
+
+
 def get_organisation_or_404(user: Any, pk: int, *, write: bool = False) -> Organisation:
     """An organisation the user sees; with `write`, one of their commune or that they manage."""
     queryset = Organisation.objects.visible_to(user).select_related("commune", "head")

@@ -54,6 +54,7 @@ from registry.imports import IMPORTERS
 from registry.models import ImportJob, ImportStatus
 
 MAX_STORED_ERRORS = 500
+MAX_STORED_CHANGES = 1000  # updated rows listed with their changes on the job's page
 
 
 def stale_reason() -> str:
@@ -127,6 +128,11 @@ def _save_report(job: ImportJob, report: ImportReport, data: bytes) -> None:
     job.created, job.updated, job.unchanged = report.created, report.updated, report.unchanged
     job.errors = [str(e) for e in report.errors[:MAX_STORED_ERRORS]]
     job.warnings = report.warnings[:MAX_STORED_ERRORS]
+    # Every alert is kept (they are few and gate the confirmation); the plain updates up
+    # to the cap, the page saying how many more the file holds.
+    ordered = sorted(report.changes, key=lambda c: (not c["alert"], c["row"]))
+    alerts = sum(1 for c in ordered if c["alert"])
+    job.changes = ordered[: max(MAX_STORED_CHANGES, alerts)]
     if report.errors and report.sheet is not None:
         try:
             annotated = annotated_copy(data, report.sheet, report.errors)
@@ -206,6 +212,7 @@ def _run(job_id: int, *, dry_run: bool, attempt: int | None = None) -> None:
         unchanged=job.unchanged,
         errors=job.errors,
         warnings=job.warnings,
+        changes=job.changes,
         has_annotated=job.has_annotated,
         progress=1.0,
         stage="",

@@ -450,6 +450,9 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # What each updated row would change, shown before confirming (registry.imports'
+    # preview): rows with an alert first, then by row; at most MAX_STORED_CHANGES.
+    changes = models.JSONField(default=list, blank=True)
     has_annotated = models.BooleanField(default=False)
     # The write's liveness (registry.jobs.fail_stale_jobs): each confirmation is a new
     # attempt; its process stamps `worker` (core.tasks.worker_token) and `heartbeat_at`.
@@ -469,6 +472,12 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+    @property
+    def alerts(self) -> list[dict[str, Any]]:
+        """Updated rows that may take over another person's record (a CCCD or id typed
+        wrong): confirmed only with these acknowledged."""
+        return [c for c in self.changes if c.get("alert")]
 
     @property
     def can_confirm(self) -> bool:

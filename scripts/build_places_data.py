@@ -9,6 +9,11 @@ which installs the `mapdata` dependency group and runs this script. The
 output is deterministic (sorted), so a diff shows exactly what changed.
 Nothing here calls the package's network geocoder: only its bundled SQLite
 dataset and its 2025 conversion table are read.
+
+What the package gives for the map (checked in 1.0.4): a current ward has a point
+(`wardLat`, `wardLon`) and an area (`wardAreaKm2`); a legacy ward has a point and a
+bounding box (`wardBounds`) but no area; there are no boundary polygons. The file
+keeps the points and the current areas, nothing derived.
 """
 
 from __future__ import annotations
@@ -35,10 +40,22 @@ def rows(sql: str, *params: str) -> list[dict[str, object]]:
         return [dict(r) for r in conn.execute(sql, params)]
 
 
+def decimal_text(value: object, places: int) -> str | None:
+    """The package's float as a fixed-point string, so the loader stores it exactly."""
+    if value is None:
+        return None
+    return f"{float(str(value)):.{places}f}"
+
+
+def centroid(row: dict[str, object]) -> dict[str, str | None]:
+    """The package's point for the unit (geocoded centre; no polygons are shipped)."""
+    return {"lat": decimal_text(row["wardLat"], 6), "lon": decimal_text(row["wardLon"], 6)}
+
+
 def main() -> int:
     current = rows(
-        "SELECT DISTINCT provinceCode, province, wardCode, ward, wardShort, wardType, wardKey "
-        "FROM admin_units WHERE provinceKey = ? ORDER BY wardCode",
+        "SELECT DISTINCT provinceCode, province, wardCode, ward, wardShort, wardType, wardKey, "
+        "wardLat, wardLon, wardAreaKm2 FROM admin_units WHERE provinceKey = ? ORDER BY wardCode",
         NEW_PROVINCE_KEY,
     )
     key_to_code = {r["wardKey"]: r["wardCode"] for r in current}
@@ -62,7 +79,7 @@ def main() -> int:
     for province_key in LEGACY_PROVINCE_KEYS:
         units = rows(
             "SELECT DISTINCT provinceCode, province, districtCode, district, districtType, "
-            "districtKey, wardCode, ward, wardShort, wardType, wardKey "
+            "districtKey, wardCode, ward, wardShort, wardType, wardKey, wardLat, wardLon "
             "FROM admin_units_legacy WHERE provinceKey = ? ORDER BY districtCode, wardCode",
             province_key,
         )
@@ -88,6 +105,7 @@ def main() -> int:
                     "name": u["ward"],
                     "short": u["wardShort"],
                     "type": u["wardType"],
+                    **centroid(u),
                     "split": len(found) > 1,
                     "successors": found,
                 }
@@ -110,6 +128,8 @@ def main() -> int:
                 "name": r["ward"],
                 "short": r["wardShort"],
                 "type": r["wardType"],
+                **centroid(r),
+                "area_km2": decimal_text(r["wardAreaKm2"], 2),
             }
             for r in current
         ],

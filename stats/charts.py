@@ -12,14 +12,20 @@ PALETTE = {
     "province": "#b45309",
     "national": "#6b7280",
     "projection": "#0b5394",
+    "baseline": "#7c3aed",
+    "partial": "#0b5394",
 }
+# A point measured on another territory (a legacy province's 2020 baseline) is drawn as
+# a diamond, never joined to a line, with its own legend entry naming the territory.
+# A year whose figure covers only some communes is a hollow ring, not joined either.
+UNJOINED = ("baseline", "partial")
 
 
 @dataclass
 class Series:
     label: str
     points: Sequence[tuple[int, Decimal | float | None]]
-    kind: str = "actual"  # actual | province | national | projection
+    kind: str = "actual"  # actual | province | national | projection | baseline
     dashed: bool = False
 
 
@@ -36,6 +42,10 @@ def line_chart(
     height: int = 260,
 ) -> str:
     left, right, top, bottom = 44, 16, 24, 40
+    legend = _legend_positions(series, left, width - right)
+    extra = legend[-1][1] - 6 if legend else 0  # legend lines beyond the first
+    top += extra
+    height += extra
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = years
 
@@ -65,14 +75,24 @@ def line_chart(
         if not known:
             continue
         dash = ' stroke-dasharray="5 4"' if item.dashed else ""
-        if len(known) > 1:
+        if len(known) > 1 and item.kind not in UNJOINED:
             path = " ".join(
                 f"{'M' if i == 0 else 'L'}{_f(x(yr))},{_f(y(v))}" for i, (yr, v) in enumerate(known)
             )
             parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-        for yr, v in known:
-            shape = "circle" if item.kind in ("actual", "projection") else "rect"
-            if shape == "circle":
+        # A projection starts from the last known figure, already marked by its own series.
+        marked = known[1:] if item.kind == "projection" else known
+        for yr, v in marked:
+            shape = _shape(item.kind)
+            if shape == "diamond":
+                parts.append(
+                    f'<path d="{_diamond(x(yr), y(v), 6)}" fill="{colour}"><title>{escape(item.label)}: {_f(v)}%</title></path>'
+                )
+            elif shape == "ring":
+                parts.append(
+                    f'<circle cx="{_f(x(yr))}" cy="{_f(y(v))}" r="4" fill="#fff" stroke="{colour}" stroke-width="2"><title>{escape(item.label)} {yr}: {_f(v)}%</title></circle>'
+                )
+            elif shape == "circle":
                 parts.append(
                     f'<circle cx="{_f(x(yr))}" cy="{_f(y(v))}" r="3.5" fill="{colour}"><title>{escape(item.label)} {yr}: {_f(v)}%</title></circle>'
                 )
@@ -80,14 +100,46 @@ def line_chart(
                 parts.append(
                     f'<rect x="{_f(x(yr) - 4)}" y="{_f(y(v) - 4)}" width="8" height="8" fill="{colour}"><title>{escape(item.label)} {yr}: {_f(v)}%</title></rect>'
                 )
-    legend_x = left
-    for item in series:
+    for (lx, ly), item in zip(legend, series, strict=True):
         colour = PALETTE.get(item.kind, "#333")
-        parts.append(f'<rect x="{legend_x}" y="6" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{legend_x + 14}" y="15">{escape(item.label)}</text>')
-        legend_x += 14 + 7 * len(item.label) + 12
+        if _shape(item.kind) == "diamond":
+            parts.append(f'<path d="{_diamond(lx + 5, ly + 5, 6)}" fill="{colour}"/>')
+        elif _shape(item.kind) == "ring":
+            parts.append(
+                f'<circle cx="{lx + 5}" cy="{ly + 5}" r="4" fill="#fff" stroke="{colour}" stroke-width="2"/>'
+            )
+        else:
+            parts.append(f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{lx + 14}" y="{ly + 9}">{escape(item.label)}</text>')
     parts.append("</g></svg>")
     return "".join(parts)
+
+
+def _shape(kind: str) -> str:
+    if kind == "partial":
+        return "ring"
+    if kind == "baseline":
+        return "diamond"
+    return "circle" if kind in ("actual", "projection") else "rect"
+
+
+def _diamond(cx: float, cy: float, r: float) -> str:
+    return (
+        f"M{cx:.1f},{cy - r:.1f}L{cx + r:.1f},{cy:.1f}L{cx:.1f},{cy + r:.1f}L{cx - r:.1f},{cy:.1f}Z"
+    )
+
+
+def _legend_positions(series: list[Series], left: int, right: int) -> list[tuple[int, int]]:
+    """(x, y) of each legend entry, wrapped onto a new line when the next would not fit."""
+    found = []
+    lx, ly = left, 6
+    for item in series:
+        wide = 14 + 6 * len(item.label) + 12
+        if lx > left and lx + wide > right:
+            lx, ly = left, ly + 15
+        found.append((lx, ly))
+        lx += wide
+    return found
 
 
 def progress_bar(

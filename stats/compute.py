@@ -8,12 +8,15 @@ current by `stats.receivers`, inside the transaction of each write that changes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from assessments.derived import learning_workers
 from assessments.models import Assessment, Rollup, State
 from criteria.titles import Title
 from movement.indicators import commune_figures as movement_figures
@@ -22,15 +25,14 @@ from registry.models import (
     Citizen,
     Clan,
     Household,
-    Occupation,
     Organisation,
     OrganisationKind,
+    OrganisationLevel,
     ResidenceStatus,
 )
 from stats.figures import FIGURE_NAMES, INDICATORS, IndicatorCode
 from stats.models import LiveFigures, ReportStatus, StatReport
 
-WORKERS = (Occupation.FARMER, Occupation.WORKER)
 ENTERPRISES = (OrganisationKind.ENTERPRISE, OrganisationKind.PRODUCTION)
 
 
@@ -42,6 +44,12 @@ def _rollup(commune: Place, year: int, title: str) -> tuple[int, int]:
     ):
         counts[state] = counts.get(state, 0) + count
     return sum(counts.values()), counts.get(State.RECOGNISED, 0)
+
+
+def _units(units: QuerySet[Organisation], year: int) -> tuple[int, int]:
+    """(registered = every learning-unit assessment of the year, recognised) of `units`."""
+    assessed = Assessment.objects.filter(title=Title.DVHT, year=year, organisation__in=units)
+    return assessed.count(), assessed.filter(state=State.RECOGNISED).count()
 
 
 def _holders(title: str, year: int) -> QuerySet[Assessment]:
@@ -62,32 +70,22 @@ def live_figures(commune: Place, year: int) -> dict[str, int | None]:
     values["villages_registered"], values["villages_recognised"] = _rollup(
         commune, year, Title.CDHT_THON
     )
-    organisations = Organisation.objects.filter(
-        commune=commune, closed_on__isnull=True, level="commune"
-    )
-    values["orgs_total"] = organisations.count()
-    values["orgs_registered"], values["orgs_recognised"] = _rollup(commune, year, Title.DVHT)
+    # Units: numerator and denominator over the same units. Commune-level units make the
+    # commune's figure; province-level units located in the commune are reported apart.
+    located = Organisation.objects.filter(commune=commune, closed_on__isnull=True)
+    organisations = located.filter(level=OrganisationLevel.COMMUNE)
     enterprises = organisations.filter(kind__in=ENTERPRISES)
-    values["enterprises_total"] = enterprises.count()
-    dvht = Assessment.objects.filter(title=Title.DVHT, year=year, organisation__in=enterprises)
-    values["enterprises_registered"] = dvht.count()
-    values["enterprises_recognised"] = dvht.filter(state=State.RECOGNISED).count()
+    province_units = located.filter(level=OrganisationLevel.PROVINCE)
+    for prefix, units in (
+        ("orgs", organisations),
+        ("enterprises", enterprises),
+        ("province_orgs", province_units),
+    ):
+        values[f"{prefix}_total"] = units.count()
+        values[f"{prefix}_registered"], values[f"{prefix}_recognised"] = _units(units, year)
 
-    learning_households = (
-        _holders(Title.GDHT, year).filter(household__commune=commune).values("household_id")
-    )
-    learning_clans = _holders(Title.DHHT, year).filter(clan__commune=commune).values("clan_id")
-    learning_villages = (
-        _holders(Title.CDHT_THON, year)
-        .filter(village_subject__parent=commune)
-        .values("village_subject_id")
-    )
     people = Citizen.objects.filter(commune=commune, status=ResidenceStatus.ACTIVE)
-    workers = people.filter(occupation__in=WORKERS, birth_year__lte=year - 15).filter(
-        Q(household_id__in=learning_households)
-        | Q(household__clan_id__in=learning_clans)
-        | Q(village_id__in=learning_villages)
-    )
+    workers = learning_workers(people, year)  # the learning-commune criterion's definition too
     cdht_year = Assessment.objects.filter(title=Title.CDHT, year=year)
     cdht_holders = _holders(Title.CDHT, year)
     values["workers_total"] = workers.count()
@@ -96,14 +94,18 @@ def live_figures(commune: Place, year: int) -> dict[str, int | None]:
     learning_orgs = (
         _holders(Title.DVHT, year).filter(organisation__commune=commune).values("organisation_id")
     )
-    staff = people.filter(workplace_id__in=learning_orgs)
+    # Staff by workplace: the unit's commune owns its staff wherever they live.
+    staff = Citizen.objects.filter(status=ResidenceStatus.ACTIVE, workplace_id__in=learning_orgs)
     values["staff_total"] = staff.count()
     values["staff_registered"] = cdht_year.filter(citizen__in=staff).count()
     values["staff_cdht"] = cdht_holders.filter(citizen__in=staff).count()
     commune_holders = cdht_holders.filter(commune=commune)
     values["cdht_total"] = commune_holders.count()
-    values["cdht_digital"] = commune_holders.filter(result__indicators__digital_skills=True).count()
+    digital = commune_holders.filter(result__indicators__digital_skills=True)
+    values["cdht_digital"] = digital.count()
     values["cdht_self_updated"] = commune_holders.filter(self_submitted=True).count()
+    # "trong đó" (plan 127, II.2): of those with digital skills, those who self-updated.
+    values["cdht_digital_self_updated"] = digital.filter(self_submitted=True).count()
     learning_commune = (
         _holders(Title.XA_HT, year).filter(commune_subject=commune).order_by("-level").first()
     )
@@ -136,24 +138,95 @@ class CommuneFigures:
 
     commune: Place
     year: int
-    values: dict[str, int | None]
-    official: bool  # approved report(s) rather than live counts
+    values: dict[str, int | None]  # as displayed: shared counts rounded (see `_shared`)
+    official: bool  # approved report(s) rather than live counts, and none missing
     from_legacy: list[str] = field(default_factory=list)  # names of the pre-2025 communes summed
     split_warning: bool = False
     status: str = ""
+    legacy_missing: list[str] = field(default_factory=list)  # predecessors without a report
+    legacy_total: int = 0  # how many predecessors the commune has (legacy sums only)
+    shared: list[str] = field(default_factory=list)  # "Số liệu 2024 chia từ … theo tỷ lệ …"
+    exact: dict[str, int | Fraction | None] | None = None  # unrounded, when a share applies
+
+    @property
+    def complete(self) -> bool:
+        """Every predecessor of a legacy sum reported (always true for a commune's own)."""
+        return not self.legacy_missing
+
+    @property
+    def legacy_label(self) -> str:
+        """ "2/4 xã cũ có báo cáo" for a legacy sum; empty otherwise."""
+        if not self.legacy_total:
+            return ""
+        found = self.legacy_total - len(self.legacy_missing)
+        return f"{found}/{self.legacy_total} xã cũ có báo cáo"
+
+    @property
+    def exact_values(self) -> dict[str, int | Fraction | None]:
+        """What totals add: the unrounded shares, so a split commune's parts sum back."""
+        return self.exact if self.exact is not None else dict(self.values)
 
 
-def _sum(rows: list[dict[str, int | None]]) -> dict[str, int | None]:
+NOT_SHARED = ("clc_chair", "commune_level")
+"""Figures that are a state of the commune, not a count: a split predecessor's value
+goes whole to each successor instead of by share."""
+
+
+def _half_up(value: int | Fraction) -> int:
+    return value if isinstance(value, int) else math.floor(value + Fraction(1, 2))
+
+
+def _sum(rows: Iterable[Mapping[str, int | Fraction | None]]) -> dict[str, int | None]:
+    """Figure by figure, the sum of the rows that have it (None if none has it). Rows may
+    hold exact shares (fractions): they are added exactly and the total rounded once,
+    half up, so the parts of a split commune add back to the whole."""
     total: dict[str, int | None] = {}
+    materialised = list(rows)
     for name in FIGURE_NAMES:
-        present = [r[name] for r in rows if r.get(name) is not None]
-        total[name] = sum(present) if present else None  # type: ignore[arg-type]
+        present = [value for r in materialised if (value := r.get(name)) is not None]
+        total[name] = _half_up(sum(present, Fraction(0))) if present else None
     return total
+
+
+def _percent_text(percent: Fraction) -> str:
+    """40 → "40 %", 33.3333 → "33,33 %" (display only)."""
+    shown = round(float(percent), 2)
+    return f"{shown:g} %".replace(".", ",")
+
+
+def _shared(
+    pairs: list[tuple[PlaceSuccession, StatReport]],
+) -> tuple[dict[str, int | Fraction | None], list[str]]:
+    """The exact sum of the predecessors' reports, each times its share (a split
+    predecessor's history is shared among its successors: `PlaceSuccession.share`), and
+    a note per shared predecessor. Rule: totals keep the fractions; only the displayed
+    commune figure is rounded (half up), so a commune's shown parts may differ from the
+    province total by rounding, never the total itself."""
+    exact: dict[str, int | Fraction | None] = {}
+    notes = []
+    for name in FIGURE_NAMES:
+        parts: list[int | Fraction] = []
+        for link, report in pairs:
+            value = getattr(report, name)
+            if value is None:
+                continue
+            share = Fraction(link.share) if link.is_split and name not in NOT_SHARED else 1
+            parts.append(value * share)
+        exact[name] = sum(parts, Fraction(0)) if parts else None
+    for link, report in pairs:
+        if link.is_split:
+            percent = Fraction(link.share) * 100
+            notes.append(
+                f"Số liệu {report.year} chia từ {link.predecessor.name} (cũ) "
+                f"theo tỷ lệ {_percent_text(percent)}"
+            )
+    return exact, notes
 
 
 def official_figures(communes: list[Place], year: int) -> dict[int, CommuneFigures]:
     """Approved reports; for years before the 2025 reform a current commune without its own
-    report shows the sum of the legacy communes it was formed from (split ones flagged)."""
+    report shows the sum of the legacy communes it was formed from — each split one by its
+    share — and is official only when every one of them reported."""
     return official_figures_years(communes, [year])[year]
 
 
@@ -174,7 +247,9 @@ def official_figures_years(
     reports: dict[tuple[int, int], StatReport] = {}
     if legacy_years and any((c.pk, y) not in approved for c in communes for y in legacy_years):
         links = list(
-            PlaceSuccession.objects.filter(successor_id__in=ids).select_related("predecessor")
+            PlaceSuccession.objects.filter(successor_id__in=ids)
+            .select_related("predecessor")
+            .order_by("predecessor__name")
         )
         reports = {
             (r.commune_id, r.year): r
@@ -187,12 +262,17 @@ def official_figures_years(
     result: dict[int, dict[int, CommuneFigures]] = {}
     for year in years:
         legacy: dict[int, list[tuple[PlaceSuccession, StatReport]]] = {}
+        missing: dict[int, list[str]] = {}
+        total: dict[int, int] = {}
         if year in legacy_years:
             for link in links:
                 if (link.successor_id, year) in approved:
                     continue
+                total[link.successor_id] = total.get(link.successor_id, 0) + 1
                 report = reports.get((link.predecessor_id, year))
-                if report is not None and (not link.is_split or link.is_default):
+                if report is None:
+                    missing.setdefault(link.successor_id, []).append(link.predecessor.name)
+                elif link.share or not link.is_split:
                     legacy.setdefault(link.successor_id, []).append((link, report))
         of_year: dict[int, CommuneFigures] = {}
         for commune in communes:
@@ -203,13 +283,19 @@ def official_figures_years(
                 )
             elif commune.pk in legacy:
                 pairs = legacy[commune.pk]
+                exact, notes = _shared(pairs)
+                lacking = missing.get(commune.pk, [])
                 of_year[commune.pk] = CommuneFigures(
                     commune,
                     year,
-                    _sum([r.values() for _l, r in pairs]),
-                    True,
+                    _sum([exact]),
+                    not lacking,
                     from_legacy=[link.predecessor.name for link, _r in pairs],
                     split_warning=any(link.is_split for link, _r in pairs),
+                    legacy_missing=lacking,
+                    legacy_total=total[commune.pk],
+                    shared=notes,
+                    exact=exact if notes else None,
                 )
         result[year] = of_year
     return result

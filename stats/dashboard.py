@@ -6,6 +6,8 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import Count, Max
@@ -13,7 +15,7 @@ from django.db.models import Count, Max
 from assessments.models import Rollup, State
 from criteria.titles import Title
 from movement.indicators import summary as movement_summary
-from places.models import Place, PlaceKind, PlaceSuccession
+from places.models import REFORM_DATE, Place, PlaceKind, PlaceSuccession
 from registry.models import Household
 from stats import charts
 from stats.compute import (
@@ -24,8 +26,14 @@ from stats.compute import (
     figures_years,
     indicators,
 )
-from stats.figures import INDICATORS, TITLE_INDICATORS, IndicatorCode
-from stats.models import LiveFigures, StatReport, Target, TargetSource
+from stats.coverage import (
+    PROJECTION_MIN_COVERAGE_SOURCE,
+    Coverage,
+    coverage,
+    threshold_label,
+)
+from stats.figures import FIGURE_NAMES, INDICATORS, TITLE_INDICATORS, IndicatorCode
+from stats.models import LiveFigures, ReportStatus, StatReport, Target, TargetSource
 
 FIRST_YEAR, LAST_YEAR = 2020, 2030
 SCORECARD = [
@@ -52,13 +60,17 @@ def colour(value: Decimal | None, target: Decimal | None) -> str:
 
 
 class Targets:
-    """Every current target, read once per page: (indicator, place, year, source) → value."""
+    """Every current target, read once per page: (indicator, place, year, source) → value;
+    and the legacy provinces, whose 2020 baselines the plan's figures are."""
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, int, int, str], Decimal] = {
             (t.indicator, t.place_id, t.year, t.source): t.value
             for t in Target.objects.filter(replaced_at__isnull=True).order_by("set_at")
         }
+        self.legacy_provinces = list(
+            Place.objects.legacy().filter(kind=PlaceKind.PROVINCE).order_by("code")
+        )
 
     def get(self, indicator: str, place: Place, year: int, source: str) -> Decimal | None:
         return self.rows.get((indicator, place.pk, year, source))
@@ -84,14 +96,44 @@ class IndicatorRow:
     colour: str
     bar: str = ""
     targets: dict[str, Decimal | None] = field(default_factory=dict)
+    # The 2020 baseline of the current province: only when every legacy province's is
+    # known and can be weighted (see `Baselines.merged`); the legacy ones are in `baselines`.
     baseline: Decimal | None = None
+    baselines: list[tuple[str, Decimal]] = field(default_factory=list)
+    coverage: Coverage | None = None  # how many communes the figure covers
+
+
+def indicator_coverage(
+    communes: list[Place], data: dict[int, CommuneFigures]
+) -> dict[str, Coverage]:
+    """Per indicator, the communes whose figure has the indicator's total (a commune may
+    report households but leave enterprises empty): an indicator's sum covers only those."""
+    result = {}
+    for code, spec in INDICATORS.items():
+        own_figure = {
+            IndicatorCode.CLC_CHAIR: "clc_chair",
+            IndicatorCode.LEARNING_COMMUNE: "commune_level",
+        }
+        name = own_figure.get(IndicatorCode(code), spec.total)
+        if name not in FIGURE_NAMES:  # a count of communes: any figure of the commune
+            having = data
+        else:
+            having = {pk: found for pk, found in data.items() if found.values.get(name) is not None}
+        result[code] = coverage(communes, having)
+    return result
 
 
 def _rows(
-    values: dict[str, IndicatorValue], place: Place, province: Place, year: int, targets: Targets
+    values: dict[str, IndicatorValue],
+    place: Place,
+    province: Place,
+    year: int,
+    targets: Targets,
+    covered: dict[str, Coverage] | None = None,
 ) -> list[IndicatorRow]:
     rows = []
     target_year = milestone(year)
+    baselines = Baselines(targets)
     for code in INDICATORS:
         value = values[code]
         target = targets.for_place(code, place, province, target_year)
@@ -110,10 +152,122 @@ def _rows(
                     "national_2030": targets.get(code, province, 2030, TargetSource.NATIONAL),
                     "province_2030": targets.get(code, province, 2030, TargetSource.PROVINCE),
                 },
-                baseline=targets.get(code, province, 2020, TargetSource.ACHIEVED),
+                baseline=baselines.merged(code),
+                baselines=baselines.of(code),
+                coverage=(covered or {}).get(code),
             )
         )
     return rows
+
+
+@dataclass
+class BaselineTable:
+    """The 2020 baselines side by side: one column per legacy province that has one, and
+    the merged province's (or why it has none)."""
+
+    columns: list[str]
+    rows: list[tuple[str, list[Decimal | None], Decimal | None]]
+    merged_note: str
+
+
+def baseline_table(rows: list[IndicatorRow], targets: Targets) -> BaselineTable:
+    parts = Baselines(targets).parts
+    columns = [territory_label(p) for p in parts]
+    table = []
+    for row in rows:
+        found = dict(row.baselines)
+        if found:
+            table.append((row.label, [found.get(c) for c in columns], row.baseline))
+    missing = [p.name for p in targets.legacy_provinces if p not in parts]
+    if missing:
+        note = (
+            "Chưa có mốc 2020 của toàn tỉnh Hưng Yên mới: chưa nhập kết quả 2020 của "
+            + ", ".join(f"{name} cũ" for name in missing)
+            + "."
+        )
+    elif not any(merged is not None for _l, _v, merged in table):
+        note = (
+            "Chưa tính mốc 2020 của toàn tỉnh Hưng Yên mới: cần báo cáo năm 2020 đã duyệt "
+            "của mọi xã cũ để gộp các tỷ lệ theo quy mô (tổng số đối tượng) của từng tỉnh cũ."
+        )
+    else:
+        note = (
+            "Mốc 2020 của toàn tỉnh Hưng Yên mới: tỷ lệ của các tỉnh cũ gộp theo quy mô "
+            "(tổng số đối tượng năm 2020 trong báo cáo đã duyệt của các xã cũ)."
+        )
+    return BaselineTable(columns, table, note)
+
+
+def territory_label(place: Place) -> str:
+    """ "Tỉnh Hưng Yên cũ (trước 01/07/2025)" — whose a legacy province's baseline is."""
+    return f"{place.name} cũ (trước {REFORM_DATE:%d/%m/%Y})"
+
+
+class Baselines:
+    """The 2020 results of plan 127/KH-UBND (and of old Thái Bình when imported) belong to
+    the legacy province they were measured in (`stats load_baselines` attaches them there),
+    never to today's merged province. A merged 2020 baseline is computed only when every
+    legacy province has one for the indicator and the 2020 approved reports of all their
+    communes give the weights (each province's total of the indicator's subjects):
+    percentages of different territories are never averaged unweighted."""
+
+    def __init__(self, targets: Targets) -> None:
+        self.targets = targets
+        self.parts = [
+            p
+            for p in targets.legacy_provinces
+            if any(targets.get(code, p, 2020, TargetSource.ACHIEVED) for code in INDICATORS)
+        ]
+        self._weights: dict[int, dict[str, int]] | None = None
+
+    def of(self, code: str) -> list[tuple[str, Decimal]]:
+        found = []
+        for place in self.parts:
+            value = self.targets.get(code, place, 2020, TargetSource.ACHIEVED)
+            if value is not None:
+                found.append((territory_label(place), value))
+        return found
+
+    def merged(self, code: str) -> Decimal | None:
+        legacy = self.targets.legacy_provinces
+        values = [self.targets.get(code, p, 2020, TargetSource.ACHIEVED) for p in legacy]
+        if len(legacy) < 2 or any(v is None for v in values):
+            return None
+        weights = self.weights()
+        name = INDICATORS[code].total
+        parts = [weights.get(p.pk, {}).get(name) for p in legacy]
+        if any(not w for w in parts):
+            return None
+        total = sum(w for w in parts if w)
+        exact = sum(
+            (Fraction(v) * w for v, w in zip(values, parts, strict=True) if v is not None and w),
+            Fraction(0),
+        )
+        share = exact / total
+        return (Decimal(share.numerator) / Decimal(share.denominator)).quantize(Decimal("0.01"))
+
+    def weights(self) -> dict[int, dict[str, int]]:
+        """Per legacy province, its 2020 totals — only if every one of its communes has an
+        approved 2020 report (one query, made only when a merge is possible)."""
+        if self._weights is None:
+            self._weights = {}
+            legacy = self.targets.legacy_provinces
+            communes = list(Place.objects.legacy().communes().values_list("pk", "path"))
+            reports = StatReport.objects.filter(
+                year=2020, status=ReportStatus.APPROVED, commune_id__in=[pk for pk, _p in communes]
+            )
+            by_commune = {r.commune_id: r for r in reports}
+            for province in legacy:
+                own = [pk for pk, path in communes if path.startswith(province.path)]
+                if not own or any(pk not in by_commune for pk in own):
+                    continue
+                sums: dict[str, int] = {}
+                for pk in own:
+                    for name, value in by_commune[pk].values().items():
+                        if value is not None:
+                            sums[name] = sums.get(name, 0) + value
+                self._weights[province.pk] = sums
+        return self._weights
 
 
 @dataclass
@@ -121,6 +275,8 @@ class Projection:
     slope: Decimal | None  # points per year, from the recent trend
     projected_2030: Decimal | None
     needed_per_year: Decimal | None  # to reach the 2030 target from the latest figure
+    method: str = ""  # how it was made, in a sentence on the page
+    withheld: str = ""  # why there is none (coverage too low, too few years)
 
 
 def projection(points: list[tuple[int, Decimal | None]], target_2030: Decimal | None) -> Projection:
@@ -146,6 +302,113 @@ def projection(points: list[tuple[int, Decimal | None]], target_2030: Decimal | 
     )
 
 
+PROJECTION_YEARS = 5
+
+
+@dataclass
+class Yearly:
+    """The indicators of every year since 2020 over all the communes, how many communes
+    each year covers, and the same indicators over only the communes that have a figure in
+    every year the projection uses (`window`)."""
+
+    by_year: dict[int, dict[str, IndicatorValue]]
+    coverage: dict[int, Coverage]
+    window: list[int]
+    steady: Coverage
+    steady_by_year: dict[int, dict[str, IndicatorValue]]
+
+
+def _values(found: CommuneFigures) -> dict[str, int | None]:
+    # Exact shares (fractions) go into the sums; `indicators` adds them and rounds once.
+    return cast(dict[str, int | None], found.exact_values)
+
+
+def yearly(communes: list[Place], year: int, *, official: bool) -> Yearly:
+    """Read from the cache as long as no report changed (the key holds the fingerprint:
+    explicit invalidation, shared by every worker since the fingerprint is read from the
+    database)."""
+    ids = ",".join(str(c.pk) for c in communes)
+    key = (
+        "stats:yearly:"
+        + hashlib.sha256(
+            repr((year, ids, figures_fingerprint(official=official))).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(Yearly, cached)
+    years = list(range(FIRST_YEAR, year + 1))
+    data = figures_years(communes, years, official=official)
+    by_year: dict[int, dict[str, IndicatorValue]] = {}
+    covered: dict[int, Coverage] = {}
+    for y, of_year in data.items():
+        rows = [_values(f) for f in of_year.values()]
+        by_year[y] = indicators(rows) if rows else {}
+        covered[y] = coverage(communes, of_year)
+    # The projection's years: the last five whose own coverage reaches the threshold;
+    # its communes: those with a whole figure in each of them.
+    window = [y for y in years if covered[y].enough_for_projection][-PROJECTION_YEARS:]
+    steady_ids = {c.pk for c in communes}
+    for y in window:
+        steady_ids &= {pk for pk, f in data[y].items() if f.complete}
+    steady = coverage(
+        communes,
+        {pk: f for pk, f in (data[window[-1]] if window else {}).items() if pk in steady_ids},
+    )
+    steady_by_year = {
+        y: indicators([_values(f) for pk, f in data[y].items() if pk in steady_ids]) for y in window
+    }
+    result = Yearly(by_year, covered, window, steady, steady_by_year)
+    cache.set(key, result, timeout=24 * 3600)
+    return result
+
+
+def indicators_by_year(
+    communes: list[Place], year: int, *, official: bool
+) -> dict[int, dict[str, IndicatorValue]]:
+    """The indicators of every year since 2020 (all communes with a figure)."""
+    return yearly(communes, year, official=official).by_year
+
+
+def _years_text(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if len(years) > 2 else ", ".join(map(str, years))
+
+
+def project(found: Yearly, code: str, target_2030: Decimal | None) -> Projection:
+    """The 2030 projection of one indicator over the steady communes, or why there is none."""
+    threshold = threshold_label()
+    if len(found.window) < 2:
+        return Projection(
+            None,
+            None,
+            None,
+            withheld=f"Chưa dự báo: cần ít nhất 2 năm có từ {threshold} số xã, phường có số liệu"
+            + (f" (mới có năm {found.window[0]})." if found.window else " (chưa có năm nào)."),
+        )
+    if not found.steady.enough_for_projection:
+        return Projection(
+            None,
+            None,
+            None,
+            withheld=f"Chưa dự báo: chỉ {found.steady.label} có số liệu ở mọi năm "
+            f"{_years_text(found.window)}, dưới ngưỡng {threshold}.",
+        )
+    points = [
+        (y, found.steady_by_year[y][code].share_of_all if code in found.steady_by_year[y] else None)
+        for y in found.window
+    ]
+    result = projection(points, target_2030)
+    if result.projected_2030 is None:
+        result.withheld = "Chưa dự báo: chỉ tiêu này chưa có số liệu ở ít nhất 2 năm."
+        return result
+    result.method = (
+        f"Dự báo theo đường xu hướng tuyến tính (bình phương nhỏ nhất) qua các năm "
+        f"{_years_text(found.window)}, chỉ tính {found.steady.label} có số liệu ở mọi năm đó, "
+        f"kéo dài đến {LAST_YEAR}; chỉ dự báo khi từ {threshold} số xã, phường có số liệu."
+    )
+    return result
+
+
 @dataclass
 class Trend:
     code: str
@@ -153,47 +416,26 @@ class Trend:
     points: list[tuple[int, Decimal | None]]
     projection: Projection
     svg: str
+    coverage: list[tuple[int, Coverage]] = field(default_factory=list)
+    baselines: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
 def figures_fingerprint(*, official: bool) -> tuple[object, ...]:
     """What the yearly figures are made of, in two cheap aggregates: any saved, added or
     deleted report (or live snapshot) changes it. Reports are only written through the
-    ORM's save() (services, imports), which stamps `updated_at`."""
+    ORM's save() (services, imports), which stamps `updated_at`. Succession links count
+    with their shares (a changed share changes the split communes' figures)."""
     model, stamp = (StatReport, "updated_at") if official else (LiveFigures, "computed_at")
     found = model.objects.aggregate(last=Max(stamp), n=Count("id"))
-    links = PlaceSuccession.objects.count()
-    return (official, found["last"], found["n"], links)
-
-
-def indicators_by_year(
-    communes: list[Place], year: int, *, official: bool
-) -> dict[int, dict[str, IndicatorValue]]:
-    """The indicators of every year since 2020 for the trends — read from the cache as long
-    as no report changed (the key holds the fingerprint: explicit invalidation, shared by
-    every worker since the fingerprint is read from the database)."""
-    ids = ",".join(str(c.pk) for c in communes)
-    key = (
-        "stats:by-year:"
-        + hashlib.sha256(
-            repr((year, ids, figures_fingerprint(official=official))).encode()
-        ).hexdigest()
-    )
-    cached = cache.get(key)
-    if cached is not None:
-        return dict(cached)
-    by_year: dict[int, dict[str, IndicatorValue]] = {}
-    years = list(range(FIRST_YEAR, year + 1))
-    for y, of_year in figures_years(communes, years, official=official).items():
-        rows = [f.values for f in of_year.values()]
-        by_year[y] = indicators(rows) if rows else {}
-    cache.set(key, by_year, timeout=24 * 3600)
-    return by_year
+    links = PlaceSuccession.objects.filter(is_split=True).values_list("pk", "share")
+    return (official, found["last"], found["n"], PlaceSuccession.objects.count(), tuple(links))
 
 
 def trends(
     communes: list[Place], province: Place, year: int, targets: Targets, *, official: bool
 ) -> list[Trend]:
-    by_year = indicators_by_year(communes, year, official=official)
+    found = yearly(communes, year, official=official)
+    baselines = Baselines(targets)
     result = []
     for code in [
         *TITLE_INDICATORS,
@@ -203,15 +445,22 @@ def trends(
         IndicatorCode.SELF_UPDATED,
     ]:
         points = [
-            (y, by_year[y][code].share_of_all if code in by_year[y] else None)
+            (y, found.by_year[y][code].share_of_all if code in found.by_year[y] else None)
             for y in range(FIRST_YEAR, year + 1)
         ]
-        if points and points[0][1] is None:
-            baseline = targets.get(code, province, 2020, TargetSource.ACHIEVED)
-            points[0] = (FIRST_YEAR, baseline)
         target_2030 = targets.get(code, province, 2030, TargetSource.PROVINCE)
-        proj = projection(points, target_2030)
-        series = [charts.Series("Thực hiện", points)]
+        proj = project(found, code, target_2030)
+        whole = [(y, v if found.coverage[y].complete else None) for y, v in points]
+        series = [charts.Series("Thực hiện (đủ xã, phường)", whole)]
+        if any(v is not None and not found.coverage[y].complete for y, v in points):
+            partial = [(y, None if found.coverage[y].complete else v) for y, v in points]
+            series.append(charts.Series("Chưa đủ xã, phường (tạm thời)", partial, kind="partial"))
+        # A baseline measured on another territory is its own series, a distinct mark
+        # never joined to this province's line.
+        for label, value in baselines.of(code):
+            series.append(
+                charts.Series(f"Mốc 2020: {label}", [(FIRST_YEAR, value)], kind="baseline")
+            )
         for source, label in (
             (TargetSource.PROVINCE, "Chỉ tiêu tỉnh"),
             (TargetSource.NATIONAL, "Chỉ tiêu quốc gia"),
@@ -225,8 +474,11 @@ def trends(
                 )
             )
         if proj.projected_2030 is not None:
-            last_known = next(((y, v) for y, v in reversed(points) if v is not None), None)
-            if last_known is not None:
+            last_known = next(
+                ((y, found.steady_by_year[y][code].share_of_all) for y in reversed(found.window)),
+                None,
+            )
+            if last_known is not None and last_known[1] is not None:
                 series.append(
                     charts.Series(
                         "Dự báo",
@@ -243,6 +495,8 @@ def trends(
                 points,
                 proj,
                 charts.line_chart(f"{label}: 2020–2030 (% tổng số)", series),
+                coverage=[(y, found.coverage[y]) for y in range(FIRST_YEAR, year + 1)],
+                baselines=baselines.of(code),
             )
         )
     return result
@@ -263,9 +517,16 @@ class ScoreRow:
 
 
 def scorecard(
-    communes: list[Place], province: Place, year: int, targets: Targets, *, official: bool
+    communes: list[Place],
+    province: Place,
+    year: int,
+    targets: Targets,
+    *,
+    official: bool,
+    data: dict[int, CommuneFigures] | None = None,
 ) -> list[ScoreRow]:
-    data = figures(communes, year, official=official)
+    if data is None:
+        data = figures(communes, year, official=official)
     target_year = milestone(year)
     rows = []
     for commune in communes:
@@ -299,8 +560,10 @@ def who_is_behind(
     *,
     official: bool,
     limit: int = 20,
+    data: dict[int, CommuneFigures] | None = None,
 ) -> list[Behind]:
-    data = figures(communes, year, official=official)
+    if data is None:
+        data = figures(communes, year, official=official)
     spec = INDICATORS[code]
     result = []
     for commune in communes:
@@ -359,18 +622,30 @@ def province_dashboard(
     communes = current_communes()
     targets = Targets()
     data = figures(communes, year, official=official)
-    values = indicators([f.values for f in data.values()]) if data else indicators([])
+    covered = coverage(communes, data)
+    values = indicators([_values(f) for f in data.values()])
+    rows = _rows(values, province, province, year, targets, indicator_coverage(communes, data))
     return {
+        # What the page's map reuses instead of reading it again (stats.map.province_map).
+        "loaded": {"communes": communes, "data": data, "targets": targets},
         "province": province,
         "year": year,
         "official": official,
-        "reported": len(data),
+        "reported": covered.covered,
         "communes_count": len(communes),
-        "rows": _rows(values, province, province, year, targets),
-        "scorecard": scorecard(communes, province, year, targets, official=official),
+        "coverage": covered,
+        # The sum of approved reports is the province's figure only once every commune is in.
+        "partial": not covered.complete,
+        "rows": rows,
+        "baselines": baseline_table(rows, targets),
+        "threshold": threshold_label(),
+        "threshold_source": PROJECTION_MIN_COVERAGE_SOURCE,
+        "scorecard": scorecard(communes, province, year, targets, official=official, data=data),
         "scorecard_codes": [(c, IndicatorCode(c).label) for c in SCORECARD],
         "trends": trends(communes, province, year, targets, official=official),
-        "behind": who_is_behind(communes, province, year, targets, behind_code, official=official),
+        "behind": who_is_behind(
+            communes, province, year, targets, behind_code, official=official, data=data
+        ),
         "behind_code": behind_code,
         "movement": movement_panel(province, province, year, targets),
     }
@@ -394,6 +669,7 @@ def commune_dashboard(commune: Place, year: int, *, official: bool) -> dict[str,
     data = figures([commune], year, official=official)
     found = data.get(commune.pk)
     values = indicators([found.values]) if found else indicators([])
+    partial = found is not None and not found.complete
     counts: dict[tuple[str, str], int] = {}
     for title, state, count in Rollup.objects.filter(year=year, commune=commune).values_list(
         "title", "state", "count"
@@ -441,7 +717,10 @@ def commune_dashboard(commune: Place, year: int, *, official: bool) -> dict[str,
         "year": year,
         "official": official,
         "figures": found,
+        "partial": partial,
         "rows": _rows(values, commune, province, year, targets),
+        "threshold": threshold_label(),
+        "threshold_source": PROJECTION_MIN_COVERAGE_SOURCE,
         "pipeline": pipeline,
         "pipeline_states": [State(s).label for s in PIPELINE],
         "villages": village_rows,

@@ -1,16 +1,15 @@
-"""The annual report (Excel with live formulas, and PDF) and the five-year review."""
+"""The annual report (Excel with live formulas, and PDF), and what the ministry report
+(`stats.ministry`) and the reviews (`stats.reviews`) share with it: the indicator lists, the
+percentage cells, the per-commune and movement sheets, the 2020 baseline."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -19,34 +18,18 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from accounts.models import Role
-from accounts.scope import scope_of
-from core.http import AuthedRequest, attachment, xlsx_response
 from core.xlsx import Formula, append_row, put, save_workbook
 from movement import report as movement_report
 from places.models import Place, PlaceKind
 from recognition import fonts
 from recognition.pdf import _styles
-from stats.compute import current_communes, figures, indicators
+from stats.compute import CommuneFigures, current_communes, figures, indicators
 from stats.dashboard import Targets, province_place
 from stats.figures import INDICATORS, IndicatorCode
-from stats.models import TargetSource
+from stats.models import Target, TargetSource
 
-APPENDIX = [
-    IndicatorCode.GDHT,
-    IndicatorCode.DHHT,
-    IndicatorCode.CDHT_THON,
-    IndicatorCode.DVHT,
-    IndicatorCode.DVHT_ENTERPRISE,
-    IndicatorCode.WORKERS_CDHT,
-    IndicatorCode.STAFF_CDHT,
-    IndicatorCode.DIGITAL,
-    IndicatorCode.SELF_UPDATED,
-    IndicatorCode.CADRES_IT,
-    IndicatorCode.MEMBERS_BRIEFED,
-    IndicatorCode.CLC_CHAIR,
-    IndicatorCode.LEARNING_COMMUNE,
-]
+# Every indicator, in the order of their definitions (`stats.figures.INDICATORS`).
+APPENDIX = list(INDICATORS)
 PER_COMMUNE = [
     IndicatorCode.GDHT,
     IndicatorCode.DHHT,
@@ -66,6 +49,7 @@ class AnnualData:
     province: dict[str, Any]
     targets: Targets
     province_place: Place
+    found: dict[int, CommuneFigures] = field(default_factory=dict)  # commune id → its figures
 
 
 def annual_data(year: int, place: Place | None = None) -> AnnualData:
@@ -81,7 +65,34 @@ def annual_data(year: int, place: Place | None = None) -> AnnualData:
         indicators([f.values for f in data.values()]),
         Targets(),
         province,
+        data,
     )
+
+
+OLD_HUNG_YEN = "33"  # the map code of Hưng Yên before and after the 2025 merger
+BASELINE_LABEL = "Năm 2020 (tỉnh Hưng Yên cũ)"
+BASELINE_NOTE = (
+    "Kết quả năm 2020 là của tỉnh Hưng Yên cũ, trước khi hợp nhất với tỉnh Thái Bình "
+    "(01/07/2025), theo Phụ lục Kế hoạch 127/KH-UBND ngày 08/7/2022; không phải số liệu "
+    "của tỉnh Hưng Yên mới, nên không so sánh trực tiếp với kết quả các năm sau."
+)
+
+
+def baselines() -> dict[str, Decimal]:
+    """The plan's 2020 results, old Hưng Yên's (`stats load_baselines` keeps them on the old
+    province, map code 33; earlier data kept them on today's province, of the same code);
+    never another territory's (old Thái Bình's)."""
+    found: dict[str, Decimal] = {}
+    rows = Target.objects.filter(
+        year=2020,
+        source=TargetSource.ACHIEVED,
+        replaced_at__isnull=True,
+        place__kind=PlaceKind.PROVINCE,
+        place__code=OLD_HUNG_YEN,
+    ).order_by("set_at")
+    for row in rows:
+        found[row.indicator] = row.value
+    return found
 
 
 THIN = Side(style="thin", color="999999")
@@ -89,13 +100,20 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _pct_formula(num: str, den: str, part: int | None, whole: int | None) -> Formula:
-    """part/whole in %, rounded as Excel's ROUND does (halves away from zero)."""
-    cached: Decimal | str = ""
-    if part is not None and whole:
-        cached = (Decimal(part) * 100 / Decimal(whole)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+NO_FIGURE = "Chưa có số liệu"
+NO_SUBJECT = "Không có đối tượng"
+
+
+def _pct_formula(num: str, den: str, part: int | None, whole: int | None) -> Formula | str:
+    """part/whole in %, rounded as Excel's ROUND does (halves away from zero); a text saying
+    why when there is nothing to divide, so that no percentage cell is left blank."""
+    if part is None or whole is None:
+        return NO_FIGURE
+    if not whole:
+        return NO_SUBJECT
+    cached = (Decimal(part) * 100 / Decimal(whole)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
     return Formula(f'=IF(AND(ISNUMBER({den}),{den}>0),ROUND({num}/{den}*100,2),"")', cached)
 
 
@@ -113,9 +131,20 @@ def annual_xlsx(d: AnnualData) -> bytes:
         ws["A2"],
         "Tỷ lệ tính trên tổng số đối tượng (không phải trên số đăng ký), theo báo cáo đã được tỉnh duyệt.",
     )
+    _appendix_table(ws, d)
+
+    per = _per_commune_sheet(wb, d)
+    work = _movement_sheet(wb, d)
+    _landscape(ws, per, work)
+    return save_workbook(wb)
+
+
+def _appendix_table(ws: Any, d: AnnualData) -> None:
+    """Each indicator: the 2020 baseline, the national and provincial targets side by side,
+    the year's total, registered and achieved, and both shares."""
     headers = [
         "Chỉ tiêu",
-        "Kết quả 2020",
+        BASELINE_LABEL,
         "Chỉ tiêu 2025 quốc gia",
         "Chỉ tiêu 2025 tỉnh",
         f"{d.year}: tổng số",
@@ -130,6 +159,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
     append_row(ws, headers)
     header_row = ws.max_row
     t, p = d.targets, d.province_place
+    base = baselines()
     for code in APPENDIX:
         value = d.province[code]
         row = ws.max_row + 1
@@ -137,7 +167,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
             ws,
             [
                 str(IndicatorCode(code).label),
-                _num(t.get(code, p, 2020, TargetSource.ACHIEVED)),
+                _num(base.get(code)),
                 _num(t.get(code, p, 2025, TargetSource.NATIONAL)),
                 _num(t.get(code, p, 2025, TargetSource.PROVINCE)),
                 value.total,
@@ -146,7 +176,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
                 _pct_formula(f"G{row}", f"E{row}", value.numerator, value.total),
                 _pct_formula(f"G{row}", f"F{row}", value.numerator, value.registered)
                 if INDICATORS[code].registered
-                else "",
+                else "Không áp dụng",
                 _num(t.get(code, p, 2030, TargetSource.NATIONAL)),
                 _num(t.get(code, p, 2030, TargetSource.PROVINCE)),
             ],
@@ -154,6 +184,32 @@ def annual_xlsx(d: AnnualData) -> bytes:
     _style(ws, header_row, len(headers))
     ws.column_dimensions["A"].width = 52
 
+
+def source_of(found: CommuneFigures | None) -> str:
+    """Where a commune's figure comes from, in words."""
+    if found is None:
+        return "Chưa có báo cáo đã duyệt"
+    if found.from_legacy:
+        text = "Cộng từ xã cũ: " + ", ".join(found.from_legacy)
+        missing = getattr(found, "legacy_missing", [])
+        if missing:
+            text += "; thiếu báo cáo: " + ", ".join(missing)
+        if found.split_warning:
+            text += " (có xã cũ bị chia tách)"
+        return text
+    return "Báo cáo đã duyệt"
+
+
+def _landscape(*sheets: Any) -> None:
+    for sheet in sheets:
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _per_commune_sheet(wb: Workbook, d: AnnualData) -> Any:
     per = wb.create_sheet("Theo xã")
     put(per["A1"], f"KẾT QUẢ THEO XÃ, PHƯỜNG NĂM {d.year}")
     per["A1"].font = Font(bold=True, size=13)
@@ -161,6 +217,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
     for code in PER_COMMUNE:
         label = str(IndicatorCode(code).label)
         head += [f"{label}: tổng số", f"{label}: đạt", f"{label}: tỷ lệ %"]
+    head.append("Nguồn số liệu")
     per.append([])
     append_row(per, head)
     top = per.max_row
@@ -185,6 +242,7 @@ def annual_xlsx(d: AnnualData) -> bytes:
             ]
             sums[n][0] += value.total if value and value.total else 0
             sums[n][1] += value.numerator if value and value.numerator else 0
+        cells.append(source_of(d.found.get(commune.pk)))
         append_row(per, cells)
     last = per.max_row
     total_row = last + 1
@@ -202,14 +260,8 @@ def annual_xlsx(d: AnnualData) -> bytes:
         cell.font = Font(bold=True)
     _style(per, top, len(head))
     per.column_dimensions["B"].width = 26
-    work = _movement_sheet(wb, d)
-    for sheet in (ws, per, work):
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    return save_workbook(wb)
+    per.column_dimensions[get_column_letter(len(head))].width = 40
+    return per
 
 
 def _movement_sheet(wb: Workbook, d: AnnualData) -> Any:
@@ -279,6 +331,7 @@ def annual_pdf(d: AnnualData) -> bytes:
         invariant=True,
     )
     t, p = d.targets, d.province_place
+    base = baselines()
     story: list[Any] = [
         Paragraph(
             escape(fonts.text(f"KẾT QUẢ THỰC HIỆN PHONG TRÀO HỌC TẬP SUỐT ĐỜI NĂM {d.year}")),
@@ -297,7 +350,7 @@ def annual_pdf(d: AnnualData) -> bytes:
     ]
     head = [
         "Chỉ tiêu",
-        "Kết quả 2020",
+        "2020 (Hưng Yên cũ)",
         "2025 quốc gia",
         "2025 tỉnh",
         f"Năm {d.year}: đạt/tổng số",
@@ -311,7 +364,7 @@ def annual_pdf(d: AnnualData) -> bytes:
         rows.append(
             [
                 Paragraph(escape(fonts.text(str(IndicatorCode(code).label))), s["cell"]),
-                _fmt(t.get(code, p, 2020, TargetSource.ACHIEVED)),
+                _fmt(base.get(code)),
                 _fmt(t.get(code, p, 2025, TargetSource.NATIONAL)),
                 _fmt(t.get(code, p, 2025, TargetSource.PROVINCE)),
                 f"{value.numerator if value.numerator is not None else '—'}/{value.total if value.total is not None else '—'}",
@@ -368,144 +421,3 @@ def _table(rows: list[list[Any]], widths: list[float]) -> LongTable:
         )
     )
     return table
-
-
-def review_rows(
-    first: int, last: int, place: Place | None = None
-) -> tuple[list[str], list[list[Any]]]:
-    """The five-year review: each indicator year by year, the change, and the end target."""
-    province = province_place()
-    communes = current_communes(place)
-    targets = Targets()
-    by_year = {
-        y: indicators([f.values for f in figures(communes, y, official=True).values()])
-        for y in range(first, last + 1)
-    }
-    head = [
-        "Chỉ tiêu",
-        *[str(y) for y in range(first, last + 1)],
-        "Tăng/giảm (điểm %)",
-        f"Chỉ tiêu {last} tỉnh",
-        "Đánh giá",
-    ]
-    rows = []
-    for code in APPENDIX:
-        shares = [by_year[y][code].share_of_all for y in range(first, last + 1)]
-        known = [v for v in shares if v is not None]
-        change = known[-1] - known[0] if len(known) >= 2 else None
-        target = targets.get(code, province, last, TargetSource.PROVINCE)
-        verdict = (
-            "—" if not known or target is None else ("Đạt" if known[-1] >= target else "Chưa đạt")
-        )
-        rows.append(
-            [
-                str(IndicatorCode(code).label),
-                *[float(v) if v is not None else None for v in shares],
-                float(change) if change is not None else None,
-                _num(target),
-                verdict,
-            ]
-        )
-    return head, rows
-
-
-def review_name(first: int, last: int) -> str:
-    """Plan 127/KH-UBND §III.5.b: the 5-year review ("Sơ kết", Q1/2026) and the review of
-    the whole period 2021–2030 ("Tổng kết", Q2/2030)."""
-    return "Tổng kết" if (first, last) == (2021, 2030) else "Sơ kết"
-
-
-def review_xlsx(first: int, last: int, place: Place | None = None) -> bytes:
-    head, rows = review_rows(first, last, place)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    name = review_name(first, last)
-    ws.title = f"{name} {first}-{last}"
-    put(ws["A1"], f"{name.upper()} GIAI ĐOẠN {first}–{last}: TỶ LỆ ĐẠT CÁC DANH HIỆU (% TỔNG SỐ)")
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    append_row(ws, head)
-    header_row = ws.max_row
-    for row in rows:
-        append_row(ws, row)
-    _style(ws, header_row, len(head))
-    ws.column_dimensions["A"].width = 52
-    return save_workbook(wb)
-
-
-def review_pdf(first: int, last: int, place: Place | None = None) -> bytes:
-    s = _styles()
-    head, rows = review_rows(first, last, place)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        invariant=True,
-    )
-    table_rows = [[Paragraph(escape(fonts.text(h)), s["cell_head"]) for h in head]]
-    for row in rows:
-        table_rows.append(
-            [
-                Paragraph(escape(fonts.text(row[0])), s["cell"]),
-                *[
-                    ("—" if v is None else f"{v}".replace(".", ","))
-                    if not isinstance(v, str)
-                    else fonts.text(v)
-                    for v in row[1:]
-                ],
-            ]
-        )
-    widths = [80 * mm, *[(doc.width - 80 * mm) / (len(head) - 1)] * (len(head) - 1)]
-    doc.build(
-        [
-            Paragraph(
-                escape(fonts.text(f"{review_name(first, last).upper()} GIAI ĐOẠN {first}–{last}")),
-                s["title"],
-            ),
-            Spacer(1, 8),
-            _table(table_rows, widths),
-        ],
-        canvasmaker=fonts.canvas,
-    )
-    return buffer.getvalue()
-
-
-def _require_reader(request: AuthedRequest) -> Place | None:
-    scope = scope_of(request.user)
-    if scope.is_province:
-        return None
-    communes = [a.place for a in scope.assignments if a.role == Role.COMMUNE_OFFICER]
-    if not communes:
-        raise Http404
-    return communes[0]
-
-
-@login_required
-def annual(request: AuthedRequest, year: int, kind: str) -> HttpResponse:
-    place = _require_reader(request)
-    if kind not in ("xlsx", "pdf") or not 2019 < year < 2100:
-        raise Http404
-    data = annual_data(year, place)
-    if kind == "xlsx":
-        return xlsx_response(annual_xlsx(data), f"bao-cao-{year}.xlsx")
-    return attachment(annual_pdf(data), f"bao-cao-{year}.pdf", "application/pdf")
-
-
-@login_required
-def review(request: AuthedRequest, first: int, last: int, kind: str) -> HttpResponse:
-    place = _require_reader(request)
-    if kind not in ("xlsx", "pdf") or not (2019 < first < last < 2100):
-        raise Http404
-    stem = f"{'tong-ket' if review_name(first, last) == 'Tổng kết' else 'so-ket'}-{first}-{last}"
-    if kind == "xlsx":
-        return xlsx_response(review_xlsx(first, last, place), f"{stem}.xlsx")
-    return attachment(review_pdf(first, last, place), f"{stem}.pdf", "application/pdf")
-
-
-def generated_on() -> str:
-    return timezone.localdate().strftime("%d/%m/%Y")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stats.definitions import COMMUNE_COUNTS, DEFINITIONS, Definition
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -36,6 +38,21 @@ FIGURES: list[Figure] = [
     Figure("orgs_registered", "Số đơn vị đăng ký", "Đơn vị học tập"),
     Figure("orgs_recognised", "Số đơn vị được công nhận", "Đơn vị học tập"),
     Figure(
+        "province_orgs_total",
+        "Tổng số đơn vị cấp tỉnh đóng trên địa bàn",
+        "Đơn vị học tập cấp tỉnh (báo cáo riêng)",
+    ),
+    Figure(
+        "province_orgs_registered",
+        "Số đơn vị cấp tỉnh đăng ký",
+        "Đơn vị học tập cấp tỉnh (báo cáo riêng)",
+    ),
+    Figure(
+        "province_orgs_recognised",
+        "Số đơn vị cấp tỉnh được công nhận",
+        "Đơn vị học tập cấp tỉnh (báo cáo riêng)",
+    ),
+    Figure(
         "enterprises_total", "Tổng số doanh nghiệp, cơ sở sản xuất", "Đơn vị học tập — doanh nghiệp"
     ),
     Figure("enterprises_registered", "Số doanh nghiệp đăng ký", "Đơn vị học tập — doanh nghiệp"),
@@ -50,7 +67,16 @@ FIGURES: list[Figure] = [
     Figure("staff_cdht", "— trong đó đạt Công dân học tập", "Công dân học tập"),
     Figure("cdht_total", "Tổng số Công dân học tập", "Công dân học tập"),
     Figure("cdht_digital", "— có kỹ năng số đáp ứng công việc", "Công dân học tập"),
-    Figure("cdht_self_updated", "— tự cập nhật thông tin trên môi trường số", "Công dân học tập"),
+    Figure(
+        "cdht_self_updated",
+        "— tự cập nhật thông tin trên môi trường số (mọi Công dân học tập)",
+        "Công dân học tập",
+    ),
+    Figure(
+        "cdht_digital_self_updated",
+        "— có kỹ năng số và tự cập nhật thông tin trên môi trường số",
+        "Công dân học tập",
+    ),
     Figure(
         "clc_chair",
         "Chủ tịch/Phó Chủ tịch Hội tham gia quản lý TTHTCĐ (1 = có)",
@@ -58,6 +84,13 @@ FIGURES: list[Figure] = [
     ),
     Figure("cadres_total", "Cán bộ khuyến học xã", "Cán bộ, hội viên"),
     Figure("cadres_trained_it", "— trong đó được tập huấn CNTT", "Cán bộ, hội viên"),
+    Figure(
+        "cadres_clc_it",
+        "— trong đó tham gia tổ chức hoạt động TTHTCĐ và được tập huấn CNTT",
+        "Cán bộ, hội viên",
+    ),
+    Figure("leaders_total", "Chủ tịch, Phó Chủ tịch Hội Khuyến học xã", "Cán bộ, hội viên"),
+    Figure("leaders_trained_it", "— trong đó được tập huấn CNTT", "Cán bộ, hội viên"),
     Figure("members_total", "Cán bộ, hội viên Hội Khuyến học", "Cán bộ, hội viên"),
     Figure("members_briefed", "— trong đó được phổ biến tiêu chí", "Cán bộ, hội viên"),
     Figure(
@@ -72,82 +105,69 @@ class IndicatorCode(models.TextChoices):
     DHHT = "dhht", _("Dòng họ học tập")
     CDHT_THON = "cdht_thon", _("Cộng đồng học tập (thôn, tổ dân phố)")
     DVHT = "dvht", _("Đơn vị học tập")
+    DVHT_PROVINCE = "dvht_tinh", _("Đơn vị học tập cấp tỉnh đóng trên địa bàn xã")
     DVHT_ENTERPRISE = "dvht_dn", _("Đơn vị học tập — doanh nghiệp")
     WORKERS_CDHT = "workers_cdht", _("Người lao động trong GĐHT, DHHT, CĐHT đạt Công dân học tập")
     STAFF_CDHT = "staff_cdht", _("Cán bộ, nhân viên Đơn vị học tập đạt Công dân học tập")
     DIGITAL = "cdht_digital", _("Công dân học tập có kỹ năng số")
-    SELF_UPDATED = "cdht_self", _("Công dân học tập tự cập nhật trên môi trường số")
+    SELF_UPDATED = (
+        "cdht_self",
+        _("Công dân học tập tự cập nhật trên môi trường số (trong số có kỹ năng số)"),
+    )
+    SELF_UPDATED_ALL = (
+        "cdht_self_all",
+        _(
+            "Công dân học tập có kỹ năng số tự cập nhật trên môi trường số"
+            " (trên tổng số Công dân học tập, tham khảo)"
+        ),
+    )
     CLC_CHAIR = "clc_chair", _("Chủ tịch/Phó Chủ tịch Hội tham gia quản lý TTHTCĐ")
-    CADRES_IT = "cadres_it", _("Cán bộ khuyến học xã được tập huấn CNTT")
+    CADRES_IT = (
+        "cadres_it",
+        _("Cán bộ khuyến học xã tham gia tổ chức hoạt động TTHTCĐ và được tập huấn CNTT"),
+    )
+    LEADERS_IT = "leaders_it", _("Chủ tịch, Phó Chủ tịch Hội Khuyến học xã được tập huấn CNTT")
     MEMBERS_BRIEFED = "members_briefed", _("Cán bộ, hội viên được phổ biến tiêu chí")
     LEARNING_COMMUNE = "xa_ht", _("Xã đạt Cộng đồng học tập cấp xã")
 
 
 @dataclass(frozen=True)
 class IndicatorSpec:
+    """The arithmetic of one indicator, read from its definition (`stats.definitions`)."""
+
     code: str
     numerator: str
     total: str  # the "% of all" denominator
     registered: str | None  # the "% of registered" denominator, when the indicator has one
     subject: str  # what one unit of the numerator is, for "how many more"
+    definition: Definition
 
 
-INDICATORS: dict[str, IndicatorSpec] = {
-    spec.code: spec
-    for spec in [
-        IndicatorSpec(
-            IndicatorCode.GDHT,
-            "households_recognised",
-            "households_total",
-            "households_registered",
-            "hộ",
-        ),
-        IndicatorSpec(
-            IndicatorCode.DHHT, "clans_recognised", "clans_total", "clans_registered", "dòng họ"
-        ),
-        IndicatorSpec(
-            IndicatorCode.CDHT_THON,
-            "villages_recognised",
-            "villages_total",
-            "villages_registered",
-            "thôn",
-        ),
-        IndicatorSpec(
-            IndicatorCode.DVHT, "orgs_recognised", "orgs_total", "orgs_registered", "đơn vị"
-        ),
-        IndicatorSpec(
-            IndicatorCode.DVHT_ENTERPRISE,
-            "enterprises_recognised",
-            "enterprises_total",
-            "enterprises_registered",
-            "doanh nghiệp",
-        ),
-        IndicatorSpec(
-            IndicatorCode.WORKERS_CDHT,
-            "workers_cdht",
-            "workers_total",
-            "workers_registered",
-            "người lao động",
-        ),
-        IndicatorSpec(
-            IndicatorCode.STAFF_CDHT, "staff_cdht", "staff_total", "staff_registered", "cán bộ"
-        ),
-        IndicatorSpec(
-            IndicatorCode.DIGITAL, "cdht_digital", "cdht_total", None, "công dân học tập"
-        ),
-        IndicatorSpec(
-            IndicatorCode.SELF_UPDATED, "cdht_self_updated", "cdht_total", None, "công dân học tập"
-        ),
-        IndicatorSpec(IndicatorCode.CLC_CHAIR, "clc_chair", "_communes", None, "xã"),
-        IndicatorSpec(IndicatorCode.CADRES_IT, "cadres_trained_it", "cadres_total", None, "cán bộ"),
-        IndicatorSpec(
-            IndicatorCode.MEMBERS_BRIEFED, "members_briefed", "members_total", None, "hội viên"
-        ),
-        IndicatorSpec(
-            IndicatorCode.LEARNING_COMMUNE, "_communes_learning", "_communes", None, "xã"
-        ),
-    ]
-}
+def _spec(definition: Definition) -> IndicatorSpec:
+    names = set(FIGURE_NAMES) | set(COMMUNE_COUNTS)
+    terms = [definition.numerator, definition.denominator]
+    if definition.registered is not None:
+        terms.append(definition.registered)
+    for term in terms:
+        if term.figure not in names:
+            raise ValueError(f"indicators.toml: {definition.code}: no figure {term.figure}")
+    if definition.code not in IndicatorCode.values:
+        raise ValueError(f"indicators.toml: {definition.code} is not an IndicatorCode")
+    if str(IndicatorCode(definition.code).label) != definition.name:
+        raise ValueError(f"indicators.toml: {definition.code}: name differs from IndicatorCode")
+    return IndicatorSpec(
+        definition.code,
+        definition.numerator.figure,
+        definition.denominator.figure,
+        definition.registered.figure if definition.registered else None,
+        definition.unit,
+        definition,
+    )
+
+
+INDICATORS: dict[str, IndicatorSpec] = {code: _spec(d) for code, d in DEFINITIONS.items()}
+if set(INDICATORS) != set(IndicatorCode.values):
+    raise ValueError("indicators.toml must define every IndicatorCode, and only those")
 TITLE_INDICATORS = [
     IndicatorCode.GDHT,
     IndicatorCode.DHHT,

@@ -160,8 +160,14 @@ class UploadForm(forms.Form):
     )
 
 
+def may_import(user: Any) -> bool:
+    """Who gets the report template and imports reports (the reports page shows its two
+    buttons only to them): the province admin and the commune officers."""
+    return bool(scope_of(user).roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER})
+
+
 def _require(request: AuthedRequest) -> None:
-    if not scope_of(request.user).roles & {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}:
+    if not may_import(request.user):
         raise Http404
 
 

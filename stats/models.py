@@ -35,6 +35,15 @@ class Figures(models.Model):
     orgs_recognised = models.PositiveIntegerField(
         _("Số đơn vị được công nhận"), null=True, blank=True
     )
+    province_orgs_total = models.PositiveIntegerField(
+        _("Tổng số đơn vị cấp tỉnh đóng trên địa bàn"), null=True, blank=True
+    )
+    province_orgs_registered = models.PositiveIntegerField(
+        _("Số đơn vị cấp tỉnh đăng ký"), null=True, blank=True
+    )
+    province_orgs_recognised = models.PositiveIntegerField(
+        _("Số đơn vị cấp tỉnh được công nhận"), null=True, blank=True
+    )
     enterprises_total = models.PositiveIntegerField(
         _("Tổng số doanh nghiệp, cơ sở sản xuất"), null=True, blank=True
     )
@@ -67,13 +76,29 @@ class Figures(models.Model):
         _("— có kỹ năng số đáp ứng công việc"), null=True, blank=True
     )
     cdht_self_updated = models.PositiveIntegerField(
-        _("— tự cập nhật thông tin trên môi trường số"), null=True, blank=True
+        _("— tự cập nhật thông tin trên môi trường số (mọi Công dân học tập)"),
+        null=True,
+        blank=True,
+    )
+    cdht_digital_self_updated = models.PositiveIntegerField(
+        _("— có kỹ năng số và tự cập nhật thông tin trên môi trường số"), null=True, blank=True
     )
     clc_chair = models.PositiveIntegerField(
         _("Chủ tịch/Phó Chủ tịch Hội tham gia quản lý TTHTCĐ (1 = có)"), null=True, blank=True
     )
     cadres_total = models.PositiveIntegerField(_("Cán bộ khuyến học xã"), null=True, blank=True)
     cadres_trained_it = models.PositiveIntegerField(
+        _("— trong đó được tập huấn CNTT"), null=True, blank=True
+    )
+    cadres_clc_it = models.PositiveIntegerField(
+        _("— trong đó tham gia tổ chức hoạt động TTHTCĐ và được tập huấn CNTT"),
+        null=True,
+        blank=True,
+    )
+    leaders_total = models.PositiveIntegerField(
+        _("Chủ tịch, Phó Chủ tịch Hội Khuyến học xã"), null=True, blank=True
+    )
+    leaders_trained_it = models.PositiveIntegerField(
         _("— trong đó được tập huấn CNTT"), null=True, blank=True
     )
     members_total = models.PositiveIntegerField(

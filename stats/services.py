@@ -100,7 +100,7 @@ def check_values(values: dict[str, Any]) -> dict[str, list[str]]:
     labels = {f.name: f.label for f in FIGURES}
     problems: dict[str, list[str]] = {}
     pairs = []
-    for prefix in ("households", "clans", "villages", "orgs", "enterprises"):
+    for prefix in ("households", "clans", "villages", "orgs", "enterprises", "province_orgs"):
         pairs += [
             (f"{prefix}_registered", f"{prefix}_total"),
             (f"{prefix}_recognised", f"{prefix}_registered"),
@@ -115,6 +115,10 @@ def check_values(values: dict[str, Any]) -> dict[str, list[str]]:
         ("cdht_self_updated", "cdht_total"),
         ("cadres_trained_it", "cadres_total"),
         ("members_briefed", "members_total"),
+        ("cdht_digital_self_updated", "cdht_digital"),
+        ("cdht_digital_self_updated", "cdht_self_updated"),
+        ("cadres_clc_it", "cadres_trained_it"),
+        ("leaders_trained_it", "leaders_total"),
     ]
     for part, whole in pairs:
         a, b = values.get(part), values.get(whole)

@@ -24,6 +24,7 @@ from stats import dashboard, imports, services
 from stats.compute import current_communes, live_figures, refresh_live
 from stats.figures import FIGURES, INDICATORS, IndicatorCode
 from stats.forms import ReasonForm, ReportForm, TargetForm
+from stats.map import default_year, province_map
 from stats.models import ReportStatus, StatReport, Target
 
 EDITORS: set[str] = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER}
@@ -47,10 +48,19 @@ def home(request: AuthedRequest) -> HttpResponse:
         behind = request.GET.get("cham", IndicatorCode.GDHT)
         if behind not in INDICATORS:
             behind = IndicatorCode.GDHT
-        context = dashboard.province_dashboard(
-            _year(request), official=_official(request), behind_code=behind
-        )
+        official = _official(request)
+        # Without ?nam=, the latest year with figures of the kind asked for (official: the
+        # last year with approved reports), not an empty current year.
+        year = _year(request) if request.GET.get("nam") else default_year(official=official)
+        context = dashboard.province_dashboard(year, official=official, behind_code=behind)
         context["indicator_choices"] = IndicatorCode.choices
+        # The map and ranking of the indicator chosen for "còn cách xa chỉ tiêu".
+        context["map"] = province_map(
+            year=year,
+            code=behind,
+            official=official,
+            loaded=context["loaded"],  # type: ignore[arg-type]
+        )
         return render(request, "stats/province.html", context)
     communes = [a.place for a in scope.assignments if a.role == Role.COMMUNE_OFFICER]
     if not communes:

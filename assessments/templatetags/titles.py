@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments import calendars
 from assessments.models import Assessment
+from assessments.subjects import CITIZEN_AGE_NOTE, CITIZEN_MIN_AGE
 from criteria.titles import TITLES
 
 register = template.Library()
@@ -25,8 +26,14 @@ def subject_titles(
         .select_related("decision")
         .order_by("-year", "title")
     )
+    too_young = ""
+    if kind == "citizen" and subject.birth_year > registration_year(title) - CITIZEN_MIN_AGE:
+        # Not listed for the title, nor offered it: a child is no candidate (the age rule
+        # and its source: assessments.subjects).
+        can_register, too_young = False, CITIZEN_AGE_NOTE
     return {
         "rows": list(rows[:20]),
+        "too_young": too_young,
         "title": title,
         "subject": subject,
         "can_register": can_register,

@@ -25,7 +25,12 @@ def family_calendar(s):
 
 DOORS = [
     Door("assessments:list", allow=EVERYONE),
-    Door("assessments:bulk", allow=EVERYONE, query="?step=verify"),
+    # Refused up front to whom can never verify (permissions.may_ever): no confirmation page.
+    Door(
+        "assessments:bulk",
+        allow=COMMUNE_EDITORS | {"binh", "van", "olga", "hoa"},
+        query="?step=verify",
+    ),
     Door(
         "assessments:register",
         # The subject must be visible to the one registering it (h_a1 here).
@@ -43,7 +48,8 @@ DOORS = [
     Door("assessments:title_close", allow=COMMUNE_EDITORS, kwargs=family_calendar),
     Door("assessments:title_reopen", allow=ADMIN, kwargs=family_calendar, outside=ADMIN),
     Door("assessments:decision_list", allow=EVERYONE),
-    Door("assessments:decision_create", allow=EVERYONE),
+    # Refused up front to whom can never decide (permissions.may_ever(can_decide)).
+    Door("assessments:decision_create", allow=COMMUNE_EDITORS | {"binh"}),
     Door("assessments:decision_detail", allow=DECISION_READERS, kwargs=pk("decision")),
     Door("assessments:revocation_list", allow=EVERYONE),
     # The form lists only titles the user may revoke (nothing: back to the list, with a word).

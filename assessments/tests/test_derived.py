@@ -175,6 +175,8 @@ def test_editing_a_set_does_not_change_an_old_result(world):
     criterion = draft.groups.get(code="3").criteria.get(code="3.1")
     criterion.points = Decimal(5)
     criterion.save()
+    draft.total_points = Decimal(95)  # the set states the new total (checked at publishing)
+    draft.save()
     publish(actor=alice, criteria_set=draft)
     assessment.refresh_from_db()
     assert assessment.criteria_set == old_set and assessment.total == old_total

@@ -80,6 +80,7 @@ def calendar(request: AuthedRequest, pk: int) -> HttpResponse:
             "date_labels": [specs.DATE_LABELS[name] for name in specs.DATES],
             "can_close": scope.covers(cycle.commune, can.COMMUNE_EDITORS),
             "is_province_admin": scope.is_province_admin,
+            "may_open_years": can.may_open_years(request.user),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scope import scope_of
 from assessments import authority, queries, services
 from assessments import permissions as can
 from assessments.evidence import FOLDER, add_evidence
@@ -26,6 +26,7 @@ from core.http import AuthedRequest
 from core.paging import ids_first_page
 from criteria.engine import spec_of
 from criteria.forms import answers_form_class, answers_from, initial_answers
+from criteria.models import CriterionKind
 from criteria.titles import Title
 from places.models import Place
 
@@ -58,8 +59,15 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
             "villages": villages,
             "extra_query": (params.urlencode() + "&") if params else "",
             "params": params.urlencode(),
-            "bulk_steps": {name: step.label for name, step in services.STEPS.items()},
-            "is_officer": bool(scope_of(request.user).roles - {"citizen"}),
+            # Only what the user may ever take (the guard of assessments:bulk and of the
+            # decision form, assessments.permissions.may_ever); the rest is not offered.
+            "bulk_steps": {
+                name: step.label
+                for name, step in services.STEPS.items()
+                if can.may_ever(request.user, step.may)
+            },
+            "may_decide": can.may_ever(request.user, can.can_decide),
+            "may_open_years": can.may_open_years(request.user),
         },
     )
 
@@ -69,7 +77,8 @@ def bulk_action(request: AuthedRequest) -> HttpResponse:
     """A review step on the filtered list: a confirmation with the count, then all or nothing."""
     name = request.POST.get("step") or request.GET.get("step", "")
     step = services.STEPS.get(name)
-    if step is None:
+    # Refused up front, before a confirmation page, to whom can never take the step.
+    if step is None or not can.may_ever(request.user, step.may):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     qs, chosen = queries.listing(request.user, source)
@@ -262,16 +271,55 @@ def assessment_return(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã trả lại hồ sơ để sửa."))
             return redirect("assessments:detail", pk=assessment.pk)
+    context = _detail_context(request, assessment)
     return render(
         request,
         "assessments/return.html",
         {
             "assessment": assessment,
-            "criteria": spec.criteria,
+            "groups": [
+                {
+                    "spec": group["spec"],
+                    "rows": [
+                        {
+                            **row,
+                            "answer": answer_text(row["spec"], assessment.answers),
+                            "posted": request.POST.get(f"r_{row['spec'].code}", ""),
+                        }
+                        for row in group["rows"]
+                    ],
+                }
+                for group in context["groups"]
+            ],
+            "failing": context["failing"],
             "error": error,
             "posted": request.POST,
         },
     )
+
+
+def _shown(number: Any) -> str:
+    return f"{Decimal(str(number)).normalize():f}".replace(".", ",")
+
+
+def answer_text(criterion: Any, answers: dict[str, Any]) -> str:
+    """What the file answered for one criterion, in words (the officer reads it before
+    returning it); "" for a computed one (its figures are shown instead)."""
+    if criterion.kind == CriterionKind.DERIVED:
+        return ""
+    value = answers.get(criterion.code)
+    if value is None or value == "":
+        return _("Chưa trả lời")
+    if criterion.kind == CriterionKind.YESNO:
+        return _("Có") if value else _("Không")
+    if criterion.kind == CriterionKind.SCORE:
+        return _("%(v)s/%(m)s điểm") % {"v": _shown(value), "m": _shown(criterion.points)}
+    if criterion.kind == CriterionKind.CHOICE:
+        options = criterion.options
+        if isinstance(value, int) and 0 <= value < len(options):
+            return str(options[value].get("label", ""))
+        return _("Chưa trả lời")
+    return f"{_shown(value)} {criterion.unit}".strip()
 
 
 @login_required

@@ -142,7 +142,10 @@ def issuing_initial(group: authority.Issuing) -> dict[str, Any]:
 def decision_create(request: AuthedRequest) -> HttpResponse:
     """Record the decision for the proposed list of a title and year: one issuing body and
     its territory at a time (the page asks which when the user decides for several); the
-    form offers only that territory's records, and says on what ground that body decides."""
+    form offers only that territory's records, and says on what ground that body decides.
+    Someone who can never decide is refused up front (the list offers no link)."""
+    if not can.may_ever(request.user, can.can_decide):
+        raise Http404
     qs, chosen = queries.listing(request.user, request.GET)
     decidable = [
         a
@@ -227,14 +230,14 @@ def decision_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def years(request: AuthedRequest) -> HttpResponse:
+    if not can.may_open_years(request.user):
+        raise Http404
     scope = scope_of(request.user)
     communes = [
         c
         for c in Place.objects.visible_to(request.user).current().communes().order_by("name")
         if scope.covers(c, can.COMMUNE_EDITORS)
     ]
-    if not communes and not scope.is_province:
-        raise Http404
     form = YearForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -26,6 +26,7 @@ def load_reference_data() -> None:
     call_command("load_places", verbosity=0)
     call_command("load_criteria", verbosity=0)
     call_command("load_targets", verbosity=0)
+    call_command("load_baselines", verbosity=0)
 
 
 @pytest.fixture(scope="module")

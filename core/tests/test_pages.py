@@ -34,10 +34,11 @@ def test_anonymous_is_sent_to_login(client, db):
     assert response["Location"].startswith("/dang-nhap/")
 
 
-def test_home_redirects_officers_to_their_place(world, as_user):
-    response = as_user("cuong").get("/", follow=True)
+def test_home_of_an_officer_is_their_work_with_a_link_to_their_place(world, as_user):
+    response = as_user("cuong").get("/")
     assert response.status_code == 200
-    assert response.context["place"] == world.commune_a
+    assert "Việc cần làm" in response.content.decode()
+    assert f'href="/dia-ban/{world.commune_a.pk}/"' in response.content.decode()
 
 
 def test_home_of_a_user_without_role_explains(as_user):

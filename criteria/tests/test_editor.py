@@ -24,7 +24,8 @@ def test_preview_shows_the_form_and_the_default_label(world, as_user):
     assert "Bộ tiêu chí mặc định — tỉnh xác nhận" in page
     assert "Quyết định 448/QĐ-KHVN" in page
     assert 'name="c_1.2"' in page  # the yes/no question rendered as it will be filled in
-    assert "Mọi trẻ em trong độ tuổi đều đi học" in page  # derived criteria show their rule
+    # derived criteria show their rule and its parameters as a sentence (issue 19)
+    assert "Đạt khi mọi trẻ em từ 6 đến 14 tuổi đều đi học" in page
     assert "children_in_school" not in page  # in words, never its code name
 
 
@@ -63,23 +64,23 @@ def test_new_version_edit_and_publish(world, as_user):
     assert Criterion.objects.get(pk=criterion.pk).text.startswith("Có máy tính")
     bad = alice.post(
         f"/tieu-chi/{draft.pk}/nhom/{group.pk}/tieu-chi/them/",
+        {"code": "3.3", "text": "x", "kind": "derived", "points": "5", "rule": ""},
+    )
+    assert "Tiêu chí 3.3: tiêu chí tính từ dữ liệu cần chọn quy tắc." in bad.content.decode()
+    # the set states its total before it can be published (issue 19), then a confirmation
+    alice.post(
+        f"/tieu-chi/{draft.pk}/sua/",
         {
-            "code": "3.3",
-            "text": "x",
-            "kind": "derived",
-            "points": "5",
-            "options": "",
-            "params": "{bad",
-            "levels": "",
-            "rule": "",
+            "name": draft.name,
+            "year_from": draft.year_from,
+            "year_to": draft.year_to,
+            "validity_years": draft.validity_years,
+            "mode": draft.mode,
+            "pass_mark": "80",
+            "total_points": "100",
         },
     )
-    assert "Không đúng định dạng JSON" in bad.content.decode()
-    assert (
-        "cần chọn quy tắc" in bad.content.decode()
-        or "Không đúng định dạng JSON" in bad.content.decode()
-    )
-    alice.post(f"/tieu-chi/{draft.pk}/ban-hanh/")
+    alice.post(f"/tieu-chi/{draft.pk}/ban-hanh/", {"confirm": "1"})
     draft.refresh_from_db()
     old.refresh_from_db()
     assert (draft.status, old.status) == (SetStatus.PUBLISHED, SetStatus.RETIRED)

@@ -31,6 +31,12 @@ DOORS = [
     ),
     Door("portal:household", allow=CITIZEN),
     Door("portal:details", allow=CITIZEN),
+    Door(
+        "portal:withdraw_change",
+        allow=CITIZEN,
+        kwargs=lambda s: {"pk": s.change_request.pk},
+        outside=frozenset(),
+    ),
     Door("portal:my_data", allow=CITIZEN),
     Door("portal:my_data_file", allow=CITIZEN, kwargs=lambda s: {"kind": "json"}, outside=CITIZEN),
     Door("portal:review", allow=VILLAGE_REVIEWERS | {"binh"}),

@@ -204,6 +204,7 @@ def test_citizen_journey_from_claim_to_certificate(world, live_server, browser, 
     assert "Phần 2/4" in an.text()
 
     # 3. Log out mid-way; log in again with the identity number and carry on at part 2.
+    an.page.get_by_text("Danh mục").click()  # on a phone the menu is folded
     an.click("Đăng xuất")
     an.log_in("033075000123", NEW_PASSWORD)
     an.goto("/ca-nhan/")
@@ -301,6 +302,7 @@ def test_citizen_journey_from_claim_to_certificate(world, live_server, browser, 
         assert overflow <= 0, f"{path} tràn ngang {overflow}px ở 200 %"
         assert page.evaluate(LOW_CONTRAST_JS) == [], path
     zoomed.close()
+    an.page.get_by_text("Danh mục").click()  # on a phone the menu is folded
     an.click("Đăng xuất")
     an.goto("/ca-nhan/dang-ky/")
 

@@ -3,6 +3,7 @@
 {% load recognition_access %}
 {% if user|sees_whole_decision:decision %}…documents…{% endif %}
 {% if user|may_print_certificates:decision %}…print all…{% endif %}
+{% if assessment|has_certificate %}…its certificate (recognition:certificate_file)…{% endif %}
 """
 
 from __future__ import annotations
@@ -25,3 +26,10 @@ def sees_whole_decision(user: Any, decision: Decision | Revocation) -> bool:
 @register.filter
 def may_print_certificates(user: Any, decision: Decision) -> bool:
     return access.may_print_certificates(user, decision)
+
+
+@register.filter
+def has_certificate(assessment: Any) -> bool:
+    """Whether `recognition:certificate_file` serves this assessment (which the page shows,
+    so its user sees it): the same check as the view."""
+    return access.certificate_of(assessment) is not None

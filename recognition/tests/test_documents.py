@@ -166,6 +166,25 @@ def test_every_recognised_subject_gets_a_certificate(decision):
     assert pdf_fonts(printed) <= set(LIBERATION) and len(PdfReader(io.BytesIO(printed)).pages) == 2
 
 
+def test_a_certificate_heads_with_the_superior_and_the_whole_issuing_body(decision):
+    """The certificate's heading is the decision's (Decree 30/2020, Appendix I): the superior
+    body above the issuing body, whose name is printed whole on its two lines, not cut."""
+    decision.superior = "Ủy ban nhân dân tỉnh Hưng Yên"
+    decision.authority = "Ủy ban nhân dân Phường Phố Hiến"
+    decision.save()
+    printed, _ = render_certificates(decision)
+    lines = [line.strip() for line in pdf_text(printed)[0].splitlines()]
+    superior = lines.index("UBND TỈNH HƯNG YÊN")
+    assert lines[superior + 1 : superior + 3] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG PHỐ HIẾN"]
+    decision.superior = ""
+    decision.authority = "Hội Khuyến học Phường Phố Hiến có tên rất dài để thử cắt dòng"
+    decision.save()
+    printed, _ = render_certificates(decision)
+    text = pdf_text(printed)[0]
+    assert "UBND TỈNH HƯNG YÊN" not in text
+    assert "PHƯỜNG PHỐ HIẾN CÓ TÊN RẤT DÀI ĐỂ THỬ CẮT DÒNG" in text
+
+
 def long_content(rows: int) -> content.DecisionContent:
     return content.DecisionContent(
         authority_lines=["ỦY BAN NHÂN DÂN", "XÃ KHOÁI CHÂU"],

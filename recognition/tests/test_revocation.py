@@ -280,3 +280,55 @@ def test_the_superior_body_is_printed_above_the_issuing_body_and_not_bold():
 def test_a_committee_as_superior_body_is_abbreviated_to_fit_one_line():
     assert content.superior_lines("Ủy ban nhân dân Tỉnh Hưng Yên") == ["UBND TỈNH HƯNG YÊN"]
     assert content.superior_lines("") == []
+
+
+def test_a_revocation_is_recorded_and_read_through_the_api(world, client, recognised_2025):
+    """The same revocation through /api/v1: refused to the viewer, recorded once for a key
+    sent twice, readable by who sees the whole decision, and the public page flips."""
+    import json
+
+    from api.models import ApiToken
+
+    revoked, kept = recognised_2025
+
+    def call(persona, method, path, body=None):
+        _token, key = ApiToken.issue(user=world.users[persona], name="t")
+        extra = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {key}"}
+        if body is not None:
+            extra["data"] = json.dumps(body)
+        return getattr(client, method)(f"/api/v1{path}", **extra)
+
+    body = {
+        "assessment_ids": [revoked.pk],
+        "number": "21/QĐ-UBND",
+        "signed_on": "2026-12-01",
+        "signer_name": "Trần Văn Hùng",
+        "signer_title": "Chủ tịch",
+        "reason": "Kê khai không trung thực",
+        "key": "api-thu-hoi-1",
+    }
+    assert call("vera", "post", "/revocations", body).status_code == 403
+    assert call("van", "post", "/revocations", body).status_code == 403  # sees, cannot decide
+    no_reason = call("cuong", "post", "/revocations", {**body, "reason": " ", "key": ""})
+    assert no_reason.status_code == 422
+    assert "lý do" in json.dumps(no_reason.json(), ensure_ascii=False)
+    first = call("cuong", "post", "/revocations", body)
+    assert first.status_code == 201, first.content
+    again = call("cuong", "post", "/revocations", body)
+    assert again.json()["id"] == first.json()["id"]
+    assert Revocation.objects.count() == 1
+    made = first.json()
+    assert made["assessment_ids"] == [revoked.pk] and made["year"] == TITLE_YEAR
+    assert made["reason"] == "Kê khai không trung thực"
+    read = call("vera", "get", f"/revocations/{made['id']}")
+    assert read.status_code == 200 and read.json()["number"] == "21/QĐ-UBND"
+    assert call("van", "get", f"/revocations/{made['id']}").status_code == 404
+    # A title no longer held cannot be revoked twice.
+    twice = call("cuong", "post", "/revocations", {**body, "number": "22/QĐ-UBND", "key": ""})
+    assert twice.status_code == 422
+    certificate = Certificate.objects.get(assessment=revoked)
+    verification = text_of(client.get(f"/xac-minh/{certificate.code}"))
+    assert "Danh hiệu đã bị thu hồi theo Quyết định số 21/QĐ-UBND ngày 01/12/2026" in verification
+    decision = call("vera", "get", f"/decisions/{kept.decision_id}")
+    assert decision.status_code == 200 and decision.json()["number"] == "15/QĐ-UBND"
+    assert sorted(decision.json()["assessment_ids"]) == sorted([revoked.pk, kept.pk])

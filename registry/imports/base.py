@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.labels import field_label, value_text
 from audit.models import AuditEvent
 from core.middleware import client_ip
 from core.text import fold
@@ -23,6 +24,7 @@ from registry.access import can_edit_commune
 from registry.columns import CHOICES, COLUMNS, choice_lookup
 from registry.fields import Registry
 from registry.imports.audit import range_events
+from registry.privacy import mask_changes
 from registry.signals import registry_changed
 
 Progress = Callable[[float, str], None]
@@ -189,6 +191,35 @@ class Importer:
             for obj, changes in updated
         ]
         AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+
+    def preview(
+        self,
+        row: int,
+        name: str,
+        model: type[Any],
+        changes: dict[str, list[Any]],
+        *,
+        alert: str = "",
+    ) -> None:
+        """What an updated row changes, as the preview lists it: each field by its
+        Vietnamese name, each value in words (the history pages' labels), personal
+        values masked as the importer sees them."""
+        shown = mask_changes(self.actor, changes) if self.actor is not None else changes
+        self.report.changes.append(
+            {
+                "row": row,
+                "name": name,
+                "fields": [
+                    [
+                        field_label(model, key),
+                        value_text(model, key, pair[0]),
+                        value_text(model, key, pair[1]),
+                    ]
+                    for key, pair in shown.items()
+                ],
+                "alert": alert,
+            }
+        )
 
     # --- the flow -------------------------------------------------------
     def run(self, data: bytes, *, dry_run: bool) -> ImportReport:

@@ -8,7 +8,7 @@ A step that rejects a row reports why and raises `_RejectedRowError`; the row pl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection
@@ -140,7 +140,12 @@ class CitizenImporter(Importer):
             if match is None:
                 self.plan_create(row, record)
             else:
-                self.plan_update(match, record)
+                how = (
+                    "id"
+                    if checked.row_id is not None
+                    else ("identity" if checked.identity in self.by_identity else "person")
+                )
+                self.plan_update(match, record, row=row.number, how=how)
 
     def checked(self, row: Row, cells: CitizenCells) -> CheckedRow:
         """Every cell checked and every problem reported; a row with any is skipped."""
@@ -328,8 +333,10 @@ class CitizenImporter(Importer):
             )
         self.creates.append(record)
 
-    def plan_update(self, match: int, record: dict[str, Any]) -> None:
-        """The changes the row makes to the person on record, if any."""
+    def plan_update(
+        self, match: int, record: dict[str, Any], *, row: int = 0, how: str = "person"
+    ) -> None:
+        """The changes the row makes to the person on record, if any, and their preview."""
         before = self.existing[match]
         code = record["household_code"]
         known = self.households.get(code)
@@ -344,6 +351,7 @@ class CitizenImporter(Importer):
             self.report.unchanged += 1
             return
         self.updates.append(CitizenUpdate(match, record, changes))
+        self.preview_update(row, match, record, changes, how)
         if "status" in changes and record["status"] != ResidenceStatus.ACTIVE:
             left = code or (
                 self.code_of.get(before.household_id, "") if before.household_id else ""
@@ -352,6 +360,78 @@ class CitizenImporter(Importer):
                 self.departures.append(
                     Departure(match, left, record["status"], record["full_name"])
                 )
+
+    def preview_update(
+        self,
+        row: int,
+        match: int,
+        record: dict[str, Any],
+        changes: dict[str, list[Any]],
+        how: str,
+    ) -> None:
+        """The update as the preview lists it: links by name; an alert when the row
+        would rename the person on record or move them to another household or village
+        (a mistyped CCCD or system id takes over somebody else's record)."""
+        before = self.existing[match]
+        named: dict[str, Callable[[Any], str | None]] = {
+            "village": self.village_name,
+            "household": lambda pk: self.household_name(pk, record["household_code"]),
+            "workplace": self.organisation_names.get,
+        }
+        shown = {
+            key: [named[key](b), named[key](a)] if key in named else [b, a]
+            for key, (b, a) in changes.items()
+        }
+        renamed = fold(before.full_name) != fold(record["full_name"])
+        moved = ("household" in changes and before.household_id is not None) or (
+            "village" in changes
+        )
+        alert = ""
+        if renamed or moved:
+            where = ", ".join(
+                part
+                for part in (
+                    self.household_name(before.household_id, ""),
+                    self.village_name(before.village_id),
+                )
+                if part
+            )
+            effects = []
+            if renamed:
+                effects.append(_("đổi tên thành “%(n)s”") % {"n": record["full_name"]})
+            if "household" in changes and before.household_id is not None:
+                effects.append(
+                    _("chuyển sang %(h)s") % {"h": shown["household"][1] or _("không thuộc hộ nào")}
+                )
+            elif "village" in changes:
+                effects.append(_("chuyển sang %(v)s") % {"v": shown["village"][1]})
+            matched_by = {
+                "id": _("Mã hệ thống %(i)s là của") % {"i": match},
+                "identity": _("Số CCCD trên dòng này trùng với"),
+                "person": _("Dòng này được nhận là"),
+            }[how]
+            alert = _(
+                "%(by)s công dân đã có “%(n)s” (%(w)s): xác nhận sẽ %(e)s. Nếu không phải "
+                "cùng một người, hãy sửa tệp trước khi xác nhận."
+            ) % {
+                "by": matched_by,
+                "n": before.full_name,
+                "w": where,
+                "e": " và ".join(str(e) for e in effects),
+            }
+        self.preview(row, before.full_name, Citizen, shown, alert=str(alert))
+
+    def village_name(self, pk: int | None) -> str:
+        if not hasattr(self, "_village_names"):
+            self._village_names = {v.pk: v.name for v in self.village_table.values()}
+        return self._village_names.get(pk, "") if pk is not None else ""
+
+    def household_name(self, pk: int | None, new_code: str) -> str:
+        if pk is None:
+            return ""
+        if pk == -1:
+            return _("hộ mới %(c)s") % {"c": new_code}
+        return _("hộ %(c)s") % {"c": self.code_of.get(pk, "")}
 
     # --- after the rows -------------------------------------------------------
     def plan_headships(self, in_file: dict[int, int]) -> None:

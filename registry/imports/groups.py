@@ -125,6 +125,7 @@ class ClanImporter(Importer):
         target = match or Clan(commune=self.commune)
         before_head: Citizen | None = target.head if target.head_id else None
         before = [getattr(target, name) for name in CLAN.compared]
+        on_record = str(target)  # its name before the row changes it
         # Links named as the pages name them (registry.services: str of the object).
         shown_before = {
             "home_village_id": self.village_names.get(target.home_village_id),
@@ -144,6 +145,7 @@ class ClanImporter(Importer):
             }
             changes = shown_changes(CLAN, before, after, shown_before, shown_after)
             self.updates.append((target, changes))
+            self.preview(row.number, on_record, Clan, changes)
         else:
             self.report.unchanged += 1
 
@@ -201,6 +203,7 @@ class OrganisationImporter(Importer):
         target = match or Organisation(commune=self.commune)
         before_head: Citizen | None = target.head if target.head_id else None
         before = [getattr(target, name) for name in ORGANISATION.compared]
+        on_record = target.name  # before the row changes it
         for name, value in ORGANISATION.values(cleaned, ORGANISATION.plain_form_fields).items():
             setattr(target, name, value)
         target.head = head_after(self, row, before_head, head)
@@ -213,6 +216,7 @@ class OrganisationImporter(Importer):
             shown_after = {"head_id": person_label(target.head if target.head_id else None)}
             changes = shown_changes(ORGANISATION, before, after, shown_before, shown_after)
             self.updates.append((target, changes))
+            self.preview(row.number, on_record, Organisation, changes)
         else:
             self.report.unchanged += 1
 

@@ -149,6 +149,7 @@ class HouseholdImporter(Importer):
         target = match or Household(commune=self.commune)
         compared = HOUSEHOLD.compared
         before = [getattr(target, name) for name in compared]
+        on_record = target.code  # before the row changes it
         for name, value in HOUSEHOLD.values(cleaned, HOUSEHOLD.plain_form_fields).items():
             setattr(target, name, value)
         target.village, target.clan = village, clan
@@ -163,6 +164,7 @@ class HouseholdImporter(Importer):
                     name = attname.removesuffix("_id")
                     changes[name] = [shown[name](b), shown[name](a)] if name in shown else [b, a]
             self.updates.append((target, changes))
+            self.preview(row.number, _("Hộ %(c)s") % {"c": on_record}, Household, changes)
         else:
             self.report.unchanged += 1
 

@@ -268,7 +268,8 @@ def test_template_download_round_trips(world, as_user):
     assert response.status_code == 200
     assert "mau-nhap-citizens.xlsx" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Dữ liệu", "Hướng dẫn"]
+    assert book.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục"]  # the drop-downs' lists
+    assert book["Danh mục"].sheet_state == "hidden"
     sheet = book["Dữ liệu"]
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["Mã hệ thống", "Mã hộ", "Họ và tên *", "Giới tính *", "Ngày sinh *"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -162,17 +163,41 @@ def clan_household_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def clan_household_remove(request: AuthedRequest, pk: int, household_pk: int) -> HttpResponse:
+    """Removal asks first: GET shows what would be removed from what, the confirming POST
+    removes it; a second POST finds it gone and says so (nothing changes)."""
     clan = get_clan_or_404(request.user, pk, write=True)
-    household = Household.objects.filter(pk=household_pk, clan=clan).first()
+    household = (
+        Household.objects.filter(pk=household_pk, clan=clan)
+        .select_related("village", "head")
+        .first()
+    )
     if household is None:
-        raise Http404
-    try:
-        services.set_household_clan(actor=request.user, household=household, clan=None)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return redirect("registry:clan_detail", pk=clan.pk)
+        messages.info(request, _("Hộ này không còn trong dòng họ (có thể vừa được bỏ)."))
+        return redirect("registry:clan_detail", pk=clan.pk)
+    if request.method == "POST":
+        try:
+            services.set_household_clan(actor=request.user, household=household, clan=None)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã bỏ %(h)s khỏi %(c)s.") % {"h": household, "c": clan})
+        return redirect("registry:clan_detail", pk=clan.pk)
+    return render(
+        request,
+        "registry/remove_confirm.html",
+        {
+            "title": _("Bỏ hộ khỏi dòng họ"),
+            "question": _("Bỏ %(h)s (%(v)s) khỏi %(c)s?")
+            % {"h": household, "v": household.village.name, "c": clan},
+            "effect": _(
+                "Hộ vẫn ở trong sổ hộ gia đình; chỉ thôi là thành viên của dòng họ này. Việc bỏ "
+                "được ghi vào lịch sử thay đổi của dòng họ."
+            ),
+            "button": _("Bỏ khỏi dòng họ"),
+            "back": reverse("registry:clan_detail", args=[clan.pk]),
+        },
+    )
 
 
 @login_required
@@ -297,14 +322,45 @@ def staff_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def staff_remove(request: AuthedRequest, pk: int, citizen_pk: int) -> HttpResponse:
+    """As `clan_household_remove`: asked first, done once."""
     organisation = get_organisation_or_404(request.user, pk, write=True)
-    citizen = Citizen.objects.filter(pk=citizen_pk, workplace=organisation).first()
+    citizen = (
+        Citizen.objects.filter(pk=citizen_pk, workplace=organisation)
+        .select_related("village")
+        .first()
+    )
     if citizen is None:
-        raise Http404
-    try:
-        services.set_workplace(actor=request.user, citizen=citizen, organisation=None)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return redirect("registry:organisation_detail", pk=organisation.pk)
+        messages.info(request, _("Người này không còn trong đơn vị (có thể vừa được bỏ)."))
+        return redirect("registry:organisation_detail", pk=organisation.pk)
+    if request.method == "POST":
+        try:
+            services.set_workplace(actor=request.user, citizen=citizen, organisation=None)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã bỏ %(n)s khỏi %(o)s.") % {"n": citizen.full_name, "o": organisation.name},
+            )
+        return redirect("registry:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "registry/remove_confirm.html",
+        {
+            "title": _("Bỏ người khỏi đơn vị"),
+            "question": _("Bỏ %(n)s (sinh năm %(y)s, %(v)s) khỏi %(o)s?")
+            % {
+                "n": citizen.full_name,
+                "y": citizen.birth_year,
+                "v": citizen.village.name,
+                "o": organisation.name,
+            },
+            "effect": _(
+                "Người này vẫn ở trong sổ công dân; chỉ không còn ghi là cán bộ, người lao động "
+                "của đơn vị. Việc bỏ được ghi vào lịch sử thay đổi của người đó."
+            ),
+            "button": _("Bỏ khỏi đơn vị"),
+            "back": reverse("registry:organisation_detail", args=[organisation.pk]),
+        },
+    )

@@ -13,7 +13,12 @@ from audit.models import AuditEvent
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from registry import queries, services
-from registry.access import can_edit_household, get_citizen_or_404, get_household_or_404
+from registry.access import (
+    can_edit_household,
+    get_citizen_or_404,
+    get_household_or_404,
+    sees_clan,
+)
 from registry.columns import HOUSEHOLD_COLUMNS, household_rows
 from registry.forms import HouseholdForm, MemberAddForm, MoveForm
 from registry.models import Citizen, Clan, Household, Relation, ResidenceStatus
@@ -133,6 +138,7 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "former": former,
             "events": events,
             "can_edit": can_edit_household(request.user, household),
+            "clan_link": sees_clan(request.user, household.clan),
             "add_form": MemberAddForm(),
             "move_form": MoveForm(),
             "relations": Relation.choices,

@@ -122,6 +122,19 @@ def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
+    alerts = len(job.alerts) if job.can_confirm else 0
+    if alerts and request.POST.get("acknowledge") != str(alerts):
+        # Rows that would rename a person or move them to another household: written
+        # only once the officer has ticked that they checked them (all of them).
+        messages.error(
+            request,
+            _(
+                "Chưa ghi: hãy xem %(n)s dòng cần kiểm tra và đánh dấu ô xác nhận đã kiểm tra "
+                "trước khi ghi."
+            )
+            % {"n": alerts},
+        )
+        return redirect("registry:import_job", pk=job.pk)
     if confirm_import(job):
         job.refresh_from_db()
         if job.status == ImportStatus.DONE:

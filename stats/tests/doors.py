@@ -12,12 +12,21 @@ DOORS = [
     # The provisional figures' repair tool: the province admin's only (issue 18).
     Door("stats:refresh", allow=ADMIN, kwargs=lambda s: {"pk": s.commune.pk}),
     Door("stats:targets", allow=PROVINCE),
+    # Indicator definitions: whoever sees the dashboards (issue 18).
+    Door("stats:indicators", allow=READERS),
+    Door("stats:indicator", allow=READERS, kwargs=lambda s: {"code": "gdht"}, outside=READERS),
     Door("stats:reports", allow=READERS),
     Door("stats:report_template", allow=IMPORTERS),
     Door("stats:report_import", allow=IMPORTERS),
     # The yearly and five-year reports: the province's, or a commune officer's own commune.
     Door(
         "stats:annual",
+        allow=READERS,
+        kwargs=lambda s: {"year": s.year, "kind": "xlsx"},
+        outside=READERS,
+    ),
+    Door(
+        "stats:ministry",
         allow=READERS,
         kwargs=lambda s: {"year": s.year, "kind": "xlsx"},
         outside=READERS,

@@ -28,6 +28,9 @@ A = {  # commune A: Phường Phố Hiến
     "orgs_total": 10,
     "orgs_registered": 9,
     "orgs_recognised": 7,  # 70 %
+    "province_orgs_total": 2,  # province-level units located here: reported apart
+    "province_orgs_registered": 1,
+    "province_orgs_recognised": 1,
     "enterprises_total": 4,
     "enterprises_registered": 3,
     "enterprises_recognised": 2,
@@ -40,9 +43,13 @@ A = {  # commune A: Phường Phố Hiến
     "cdht_total": 400,
     "cdht_digital": 300,
     "cdht_self_updated": 200,
+    "cdht_digital_self_updated": 180,
     "clc_chair": 1,
     "cadres_total": 10,
     "cadres_trained_it": 5,
+    "cadres_clc_it": 4,
+    "leaders_total": 3,
+    "leaders_trained_it": 2,
     "members_total": 500,
     "members_briefed": 500,
     "commune_level": 1,
@@ -60,6 +67,9 @@ B = {  # commune B: Xã Khoái Châu
     "orgs_total": 10,
     "orgs_registered": 10,
     "orgs_recognised": 10,  # 100 %
+    "province_orgs_total": 0,
+    "province_orgs_registered": 0,
+    "province_orgs_recognised": 0,
     "enterprises_total": 2,
     "enterprises_registered": 2,
     "enterprises_recognised": 2,
@@ -72,9 +82,13 @@ B = {  # commune B: Xã Khoái Châu
     "cdht_total": 100,
     "cdht_digital": 60,
     "cdht_self_updated": 30,
+    "cdht_digital_self_updated": 24,
     "clc_chair": 0,
     "cadres_total": 5,
     "cadres_trained_it": 1,
+    "cadres_clc_it": 1,
+    "leaders_total": 2,
+    "leaders_trained_it": 2,
     "members_total": 100,
     "members_briefed": 80,
     "commune_level": 0,
@@ -110,9 +124,14 @@ def test_every_indicator_with_both_denominators(small):
         "workers_cdht": (170, 400, 230, "42.50", "73.91"),
         "staff_cdht": (115, 150, 140, "76.67", "82.14"),
         "cdht_digital": (360, 500, None, "72.00", None),
-        "cdht_self": (230, 500, None, "46.00", None),
+        "dvht_tinh": (1, 2, 1, "50.00", "100.00"),
+        # "trong đó" (plan II.2): over the digitally skilled; over all only for reference
+        "cdht_self": (204, 360, None, "56.67", None),
+        "cdht_self_all": (204, 500, None, "40.80", None),
         "clc_chair": (1, 2, None, "50.00", None),
-        "cadres_it": (6, 15, None, "40.00", None),
+        # 2025: cadres in the centre's work and trained; 2030: chairs and vice-chairs
+        "cadres_it": (5, 15, None, "33.33", None),
+        "leaders_it": (4, 5, None, "80.00", None),
         "members_briefed": (580, 600, None, "96.67", None),
         "xa_ht": (1, 2, None, "50.00", None),
     }
@@ -356,4 +375,6 @@ def test_the_ten_year_review_is_a_tong_ket_of_2021_2030(small, as_user):
             io.BytesIO(as_user("alice").get("/chi-tieu/bao-cao/so-ket/2021-2030.pdf").content)
         ).pages
     )
-    assert "TỔNG KẾT GIAI ĐOẠN 2021–2030" in " ".join(text.split())
+    text = " ".join(text.split())
+    assert "BÁO CÁO" in text and "Tổng kết 10 năm thực hiện phong trào" in text
+    assert "giai đoạn 2021–2030" in text and "Sơ kết" not in text

@@ -1,9 +1,12 @@
-"""Fill three current communes with villages, households, clans and organisations,
-and create one demo account per role, so a newcomer sees a working system.
+"""The demo `make run` shows: every current commune of the merged province with villages,
+households, clans, organisations and citizens, its years of the cycle, the movement's
+records and the statistical reports 2020–2025; one demo account per role in three of
+them (`demo/seed.py`), listed at the end with their phone numbers.
 
 Deterministic for a given --seed, and idempotent: records are matched by their
-natural keys (village name in a commune, user name, household code), so a
-second run adds nothing.
+natural keys (village name in a commune, user name, household code; a commune with
+households is left as it is), so a second run adds nothing. `--households N` (the other
+communes' average size) and `--communes N` (only the first N of them) make it smaller.
 
 `--scale tiny|commune|province` instead streams a whole registry and its years of
 the cycle into an empty database (see `demo/scale.py`): tiny for tests, commune and
@@ -18,7 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo.seed import DEMO_PASSWORD, seed_communes
+from demo.seed import DEMO_PASSWORD, Login, seed_demo_province
 
 SCALE_CHOICES = ["demo", "tiny", "commune", "province"]
 
@@ -40,8 +43,35 @@ def parse_years(raw: str | None, scale: str) -> list[int]:
     return list(range(first, last + 1))
 
 
+def positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise CommandError(f"Cần một số nguyên dương (đang là “{raw}”).")
+    return value
+
+
+def logins_table(logins: list[Login]) -> str:
+    """The demo accounts as an aligned table with a Vietnamese header."""
+    header = ("Tên đăng nhập", "Điện thoại", "Vai trò", "Địa bàn, đơn vị")
+    rows = [header] + [(x.username, x.phone or "—", x.role, x.place) for x in logins]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  " + "  ".join([*cells, row[-1]]))
+        if index == 0:
+            lines.append("  " + "  ".join(["─" * w for w in widths] + ["─" * len(row[-1])]))
+    return "\n".join(lines)
+
+
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu (3 xã/phường) và tài khoản mẫu cho từng vai trò; --scale: dữ liệu lớn."
+    help = (
+        "Tạo dữ liệu mẫu cho 104 xã/phường và tài khoản mẫu cho từng vai trò; "
+        "--scale: dữ liệu lớn để đo hiệu năng."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -54,24 +84,48 @@ class Command(BaseCommand):
             "--scale",
             choices=SCALE_CHOICES,
             default="demo",
-            help="demo (mặc định, 3 xã qua ORM), tiny (kiểm thử), commune hoặc province (đo hiệu năng)",
+            help="demo (mặc định, cả tỉnh ở quy mô nhỏ), tiny (kiểm thử), commune hoặc province (đo hiệu năng)",
         )
         parser.add_argument("--years", help="khoảng năm bình xét, ví dụ 2021-2026")
+        parser.add_argument(
+            "--households",
+            type=positive,
+            help="số hộ trung bình của mỗi xã/phường ngoài ba xã mẫu (mặc định 60)",
+        )
+        parser.add_argument(
+            "--communes",
+            type=positive,
+            help="chỉ tạo dữ liệu cho N xã/phường đầu tiên (theo mã) ngoài ba xã mẫu",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = options["scale"]
         if scale != "demo":
             self._scale(scale, options)
             return
+
+        def write(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
         try:
-            result = seed_communes(seed=options["seed"])
+            result = seed_demo_province(
+                seed=options["seed"],
+                households=options.get("households"),
+                limit=options.get("communes"),
+                write=write,
+            )
         except LookupError as exc:
             raise CommandError(f"{exc} — hãy chạy `python manage.py load_places` trước.") from exc
         self.stdout.write(result.summary())
+        for note in result.notes:
+            self.stdout.write(note)
         if not options["quiet_logins"]:
-            self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
-            for username, label in result.logins:
-                self.stdout.write(f"  {username:<16} {label}")
+            self.stdout.write(
+                f"\nTài khoản mẫu — mật khẩu chung: {DEMO_PASSWORD}; đăng nhập bằng tên đăng "
+                "nhập hoặc số điện thoại:"
+            )
+            self.stdout.write(logins_table(result.logins))
 
     def _scale(self, scale: str, options: dict[str, Any]) -> None:
         from demo.scale import BENCH_PASSWORD, ScaleError, run_scale

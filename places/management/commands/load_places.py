@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,8 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         self.stdout.write(
             f"Bản đồ: tạo mới {loader.created}, cập nhật {loader.updated}, "
-            f"liên kết kế thừa mới {loader.links_created} ({data['source']})"
+            f"liên kết kế thừa mới {loader.links_created}, "
+            f"đặt tỷ lệ chia tách mặc định cho {loader.shares_set} xã cũ ({data['source']})"
             + (" — chạy thử, không ghi" if options["dry_run"] else "")
         )
 
@@ -48,6 +51,7 @@ class Loader:
         self.created = 0
         self.updated = 0
         self.links_created = 0
+        self.shares_set = 0
         self.existing = {
             (p.kind, p.code, p.valid_from): p
             for p in Place.objects.filter(code__isnull=False).exclude(kind=PlaceKind.VILLAGE)
@@ -64,7 +68,9 @@ class Loader:
         parent: Place | None,
         valid_from: dt.date | None,
         valid_to: dt.date | None,
+        geo: dict[str, Any] | None = None,
     ) -> Place:
+        located = _geo(geo or {})
         place = self.existing.get((kind, code, valid_from))
         if place is None:
             place = Place(
@@ -76,18 +82,22 @@ class Loader:
                 parent=parent,
                 valid_from=valid_from,
                 valid_to=valid_to,
+                **located,
             )
             place.save()
             self.existing[(kind, code, valid_from)] = place
             self.created += 1
-        elif (place.name, place.short_name, place.unit_type, place.valid_to) != (
-            name,
-            short_name,
-            unit_type,
-            valid_to,
-        ):
+        elif (
+            place.name,
+            place.short_name,
+            place.unit_type,
+            place.valid_to,
+            *(getattr(place, f) for f in GEO_FIELDS),
+        ) != (name, short_name, unit_type, valid_to, *located.values()):
             place.name, place.short_name, place.unit_type = name, short_name, unit_type
             place.valid_to = valid_to
+            for field, value in located.items():
+                setattr(place, field, value)
             place.save()
             self.updated += 1
         return place
@@ -114,6 +124,7 @@ class Loader:
                 parent=current,
                 valid_from=REFORM_DATE,
                 valid_to=None,
+                geo=c,
             )
             for c in data["communes"]
         }
@@ -151,6 +162,7 @@ class Loader:
                         parent=legacy_district,
                         valid_from=None,
                         valid_to=LEGACY_END,
+                        geo=commune,
                     )
                     for successor in commune["successors"]:
                         target = new_communes[successor["code"]]
@@ -168,3 +180,49 @@ class Loader:
                         )
         PlaceSuccession.objects.bulk_create(new_links)
         self.links_created = len(new_links)
+        self.shares_set = default_split_shares()
+
+
+GEO_FIELDS = ("latitude", "longitude", "area_km2")
+
+
+def _geo(row: dict[str, Any]) -> dict[str, Decimal | None]:
+    """The data file's point and area as exact decimals (absent: None)."""
+    values = (row.get("lat"), row.get("lon"), row.get("area_km2"))
+    return {
+        field: None if value is None else Decimal(value)
+        for field, value in zip(GEO_FIELDS, values, strict=True)
+    }
+
+
+def default_split_shares() -> int:
+    """Give each split predecessor whose shares do not sum to 1 shares by area.
+
+    Rule (a proposal of this system, not a legal rule): the package says which new communes a split
+    legacy commune went to, not how much of it each took; the closest figure it ships
+    is each successor's own area, so a successor's share is its area over the sum of
+    the successors' areas, at 4 decimals, the default successor taking the remainder
+    so the shares sum to exactly 1. Shares already summing to 1 (the loader's or the
+    province admin's) are left alone. Returns how many predecessors were set.
+    """
+    links: dict[int, list[PlaceSuccession]] = {}
+    for link in PlaceSuccession.objects.filter(is_split=True).select_related("successor"):
+        links.setdefault(link.predecessor_id, []).append(link)
+    changed: list[PlaceSuccession] = []
+    for group in links.values():
+        if sum(link.share for link in group) == 1:
+            continue
+        areas = [link.successor.area_km2 for link in group]
+        if any(area is None for area in areas) or not sum(a for a in areas if a):
+            shares = [Fraction(1, len(group))] * len(group)
+        else:
+            total = sum(Fraction(a) for a in areas if a is not None)
+            shares = [Fraction(a) / total for a in areas if a is not None]
+        rounded = [round(Decimal(f.numerator) / Decimal(f.denominator), 4) for f in shares]
+        main = next((i for i, link in enumerate(group) if link.is_default), 0)
+        rounded[main] = Decimal(1) - sum(r for i, r in enumerate(rounded) if i != main)
+        for link, share in zip(group, rounded, strict=True):
+            link.share = share
+            changed.append(link)
+    PlaceSuccession.objects.bulk_update(changed, ["share"])
+    return len({link.predecessor_id for link in changed})
