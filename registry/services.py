@@ -172,7 +172,7 @@ def create_citizen(
         )
         if makes_head:
             _set_head(actor, household, citizen)
-    _changed(citizen.commune_id)
+    _changed(citizen.commune_id, citizen.workplace.commune_id if citizen.workplace else None)
     return citizen
 
 
@@ -190,6 +190,7 @@ def update_citizen(
     (`confirm_login_change`), and the person is told (login_changes)."""
     locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
     was = locked.commune_id
+    was_workplace = locked.workplace_id
     require(can_edit_village(actor, locked.village))
     if data.get("village") is not None:
         require(can_edit_village(actor, data["village"]))
@@ -237,7 +238,9 @@ def update_citizen(
             before_identity=before["identity_number"],
             moves=moves,
         )
-    _changed(was, locked.commune_id)
+    # Staff are counted where they work (stats): a unit's commune counts them too.
+    workplaces = Organisation.objects.filter(pk__in=[was_workplace, locked.workplace_id])
+    _changed(was, locked.commune_id, *workplaces.values_list("commune_id", flat=True))
     return locked
 
 

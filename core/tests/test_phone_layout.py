@@ -89,6 +89,42 @@ def test_officers_phones_fold_the_menu_label_cards_and_tap_easily_and_wide_scree
     for username in ("van", "cuong"):
         phone_walk(browser, live_server.url, username)
     wide_walk(browser, live_server.url)
+    for username in ("alice", "vera", "cuong", "van", "olga", "hoa"):
+        for name, screen in (("phone", PHONE), ("wide", DESKTOP)):
+            home_walk(browser, live_server.url, username, name, screen)
+
+
+# Wider than the screen: what makes a phone scroll sideways (tables inside .scroll may).
+OVERFLOW_JS = """() => [...document.querySelectorAll("main *")].filter(el => {
+  const box = el.getBoundingClientRect();
+  return box.right > document.documentElement.clientWidth + 1 && !el.closest(".scroll, svg");
+}).map(el => el.tagName + "." + el.className).slice(0, 5)"""
+
+
+def home_walk(browser, base: str, username: str, name: str, screen: dict) -> None:
+    """Each role's home ("Việc cần làm") at 360 px and 1280 px: it fits the screen, breaks no
+    rule of the page's security policy, and a leader's home leads with the province map."""
+    context, page = signed_in(browser, base, username, screen)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(base + "/", wait_until="load")
+    assert page.locator("h1").inner_text() == "Việc cần làm", username
+    assert page.evaluate(OVERFLOW_JS) == [], (username, name)
+    if username in ("alice", "vera"):
+        circles = page.locator("svg.map a")
+        assert circles.count() == 104  # every current commune of the merged province
+        assert page.locator("svg.map").is_visible()
+        href = circles.first.get_attribute("href") or ""
+        assert href.startswith("/chi-tieu/xa/")
+        assert page.goto(base + href, wait_until="load").status == 200
+    assert violations == [], violations
+    page.screenshot(path=ARTIFACTS / f"home-{username}-{name}.png", full_page=True)
+    context.close()
 
 
 def phone_walk(browser, base: str, username: str) -> None:

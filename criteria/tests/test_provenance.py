@@ -289,6 +289,15 @@ def test_a_province_unit_whose_staff_are_learning_citizens_reaches_level_1_for_3
         "Mức độ 1",
     )
     assert assessment.valid_until == dt.date(YEAR + 2, 12, 31)
+    # The level rests on points (Mức 1 from 70/100): the page shows them beside the level.
+    page = " ".join(
+        re.sub(
+            r"<[^>]+>",
+            " ",
+            world.client("alice").get(f"/binh-xet/{assessment.pk}/").content.decode(),
+        ).split()
+    )
+    assert re.search(r"\d+(,\d+)? ?/100 điểm · Đạt — Mức độ 1", page), page[:3000]
 
 
 def test_learning_citizens_of_2022_and_2023_are_assessed_under_244_and_324(world):

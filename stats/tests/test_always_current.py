@@ -73,3 +73,19 @@ def test_a_new_association_cadre_through_the_page_changes_the_provisional_figure
     assert figures is not None
     assert (figures.cadres_total, figures.members_total) == (1, 1)
     assert live(world.commune_b, year) is None  # the other commune is left alone
+
+
+def test_a_new_workplace_in_another_commune_recounts_that_commune(
+    world, django_capture_on_commit_callbacks
+):
+    """Staff are counted where they work: a person of commune B who starts working at a
+    unit of commune A changes A's figures, so A is recounted too."""
+    year = timezone.localdate().year
+    person = next(c for c in world.citizens.values() if c.commune_id == world.commune_b.pk)
+    assert live(world.commune_a, year) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.update_citizen(
+            actor=world.users["alice"], citizen=person, data={"workplace": world.org_a}
+        )
+    assert live(world.commune_a, year) is not None
+    assert live(world.commune_b, year) is not None
