@@ -149,7 +149,10 @@ def take_step(request: AuthedRequest, assessment_id: Id, step: Code, payload: St
     return Status(200, done)
 
 
-class DecisionIn(Schema):
+class SignedIn(Schema):
+    """What a recognition and a revocation decision both carry: the records, the number, the
+    date, the signer and the issuing body."""
+
     assessment_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_DECISION_ROWS)]
     number: Annotated[str, Field(min_length=1, max_length=40)]
     signed_on: dt.date
@@ -161,6 +164,9 @@ class DecisionIn(Schema):
     # The issuing body's territory (a commune, or the province for a title it decides);
     # by default the first record's. A record outside it is refused by name.
     authority_place_id: Id | None = None
+
+
+class DecisionIn(SignedIn):
     not_recognised: dict[
         Annotated[str, Field(max_length=20)], Annotated[str, Field(max_length=500)]
     ] = {}
@@ -181,15 +187,15 @@ class DecisionOut(Schema):
     assessment_ids: list[int]
 
 
-def _decision_out(decision: Decision) -> dict[str, Any]:
+def _signed_out(signed: Decision | Revocation, schema: type[Schema]) -> dict[str, Any]:
     return {
-        **{
-            name: getattr(decision, name)
-            for name in DecisionOut.model_fields
-            if name not in ("assessment_ids",)
-        },
-        "assessment_ids": sorted(decision.assessments.values_list("pk", flat=True)),
+        **{name: getattr(signed, name) for name in schema.model_fields if name != "assessment_ids"},
+        "assessment_ids": sorted(signed.assessments.values_list("pk", flat=True)),
     }
+
+
+def _decision_out(decision: Decision) -> dict[str, Any]:
+    return _signed_out(decision, DecisionOut)
 
 
 @router.post(
@@ -259,46 +265,18 @@ def get_decision(request: AuthedRequest, decision_id: Id) -> Any:
     )
 
 
-class RevocationIn(Schema):
-    assessment_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_DECISION_ROWS)]
-    number: Annotated[str, Field(min_length=1, max_length=40)]
-    signed_on: dt.date
-    signer_name: Annotated[str, Field(min_length=1, max_length=120)]
-    signer_title: Annotated[str, Field(min_length=1, max_length=120)]
+class RevocationIn(SignedIn):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
-    sign_form: Annotated[str, Field(max_length=4)] = ""
-    authority: Annotated[str, Field(max_length=200)] = ""
-    superior: Annotated[str, Field(max_length=200)] | None = None
-    authority_place_id: Id | None = None
     # A key of the caller's choosing: the same request sent twice records one revocation.
     key: Annotated[str, Field(max_length=40)] = ""
 
 
-class RevocationOut(Schema):
-    id: int
-    number: str
-    authority: str
-    superior: str
-    authority_place_id: int
-    signed_on: dt.date
-    signer_name: str
-    signer_title: str
-    sign_form: str
-    title: str
-    year: int
+class RevocationOut(DecisionOut):
     reason: str
-    assessment_ids: list[int]
 
 
 def _revocation_out(revocation: Revocation) -> dict[str, Any]:
-    return {
-        **{
-            name: getattr(revocation, name)
-            for name in RevocationOut.model_fields
-            if name != "assessment_ids"
-        },
-        "assessment_ids": sorted(revocation.assessments.values_list("pk", flat=True)),
-    }
+    return _signed_out(revocation, RevocationOut)
 
 
 @router.post(

@@ -116,7 +116,9 @@ def _cell_xml(value: str, width: int, *, bold: bool = False, center: bool = Fals
     )
 
 
-def decision_docx(content: DecisionContent) -> bytes:
+def a4_document() -> Any:
+    """A Word document set up as Decree 30/2020 (Appendix I) asks: A4 portrait, margins
+    30/15/20/20 mm, the typeface at 13 pt, page numbers at the top from page 2."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -127,8 +129,12 @@ def decision_docx(content: DecisionContent) -> bytes:
     style.font.name = FONT
     style.font.size = Pt(13)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-
     _number_pages_from_the_second(section)
+    return document
+
+
+def decision_docx(content: DecisionContent) -> bytes:
+    document = a4_document()
     text_width = Mm(165).pt
     header = document.add_table(rows=1, cols=2)
     _no_borders(header)

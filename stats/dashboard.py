@@ -51,10 +51,11 @@ def milestone(year: int) -> int:
 
 
 def colour(value: Decimal | None, target: Decimal | None) -> str:
-    """green: target met; amber: within 10 points; red: further behind; grey: no figure."""
-    if value is None:
+    """green: target met; amber: within 10 points; red: further behind; grey: no figure, or
+    no target to compare it with (nothing is "met" where no document sets a target)."""
+    if value is None or target is None:
         return "none"
-    if target is None or value >= target:
+    if value >= target:
         return "green"
     return "amber" if value >= target - 10 else "red"
 
@@ -597,7 +598,6 @@ def movement_panel(place: Place, province: Place, year: int, targets: Targets) -
     target_year = milestone(year)
     shares = {
         IndicatorCode.CLC_CHAIR: found.leader_share,
-        IndicatorCode.CADRES_IT: found.cadres_it_share,
         IndicatorCode.MEMBERS_BRIEFED: found.briefed_share,
     }
     marks: dict[str, object] = {}

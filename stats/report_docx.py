@@ -7,24 +7,22 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, Twips
+from docx.oxml.ns import nsdecls
+from docx.shared import Mm, Twips
 
 from recognition import fonts
-from recognition.fonts import WORD_FONT as FONT
 from recognition.pdf import MOTTO, NATIONAL_NAME
 from recognition.word import (
     _cell_xml,
     _column_widths,
     _no_borders,
-    _number_pages_from_the_second,
     _paragraph,
     _rule,
+    a4_document,
 )
 from stats.report_layout import Block, Grid, Heading, ReportDocument
 
@@ -66,17 +64,7 @@ def _blocks(document: Any, blocks: list[Block], text_twips: int) -> None:
 
 
 def report_docx(content: ReportDocument) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    _number_pages_from_the_second(section)
+    document = a4_document()
 
     text_width = Mm(165)
     header = document.add_table(rows=1, cols=2)

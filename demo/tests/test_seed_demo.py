@@ -136,6 +136,12 @@ def test_reports_2020_2025_approved_for_at_least_100_communes(seeded, db, client
     for year in (2022, 2025):
         page = client.get("/chi-tieu/", {"nam": year}).content.decode()
         assert "— / —" not in page and "0/104 xã" not in page
+    # The province admin's first page after `make run`: the map's 104 communes, figures
+    # for at least 100 of them (official 2025: two communes late on purpose).
+    home = client.get("/").content.decode()
+    assert home.count('<a href="/chi-tieu/xa/') >= 104
+    covered = re.search(r"(\d+)/104 xã, phường có số liệu", home)
+    assert covered is not None and int(covered.group(1)) >= 100, covered
 
 
 def test_the_current_year_has_files_at_every_step(seeded, db):

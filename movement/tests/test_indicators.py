@@ -126,7 +126,10 @@ def test_province_dashboard_shows_them_against_targets(world, as_user):
     # cadres trained in IT: 1/5 = 20 %; the plan sets no 2030 target for every cadre (its
     # 2030 target is the chairs' and vice-chairs', indicator leaders_it).
     assert (
-        "<td>Cán bộ khuyến học xã được tập huấn CNTT</td>"
+        "<td>Cán bộ khuyến học xã đã được tập huấn CNTT (mọi cán bộ; chỉ tiêu của Kế hoạch"
+    ) in panel
+    assert (
+        "được tập huấn CNTT”)</td>"
         '<td class="num">1/5</td><td class="num">20,00</td><td class="num">—</td>'
     ) in panel
     assert '<td class="num">2/7</td><td class="num">28,57</td><td class="num">100,00</td>' in panel
@@ -149,7 +152,7 @@ def test_provisional_dashboard_takes_the_live_snapshot(world, as_user):
         f"/chi-tieu/xa/{world.commune_a.pk}/", {"nam": YEAR, "so_lieu": "tam_tinh"}
     ).content.decode()
     # The stats rows (from the LiveFigures snapshot) now carry the movement's figures.
-    assert "Cán bộ khuyến học xã được tập huấn CNTT" in page
+    assert "Cán bộ khuyến học xã đã được tập huấn CNTT" in page
     from stats.models import LiveFigures
 
     snap = LiveFigures.objects.get(commune=world.commune_a, year=YEAR)
