@@ -137,3 +137,21 @@ def test_error_templates_have_no_inline_script_or_style(name):
     assert "<style" not in text
     assert re.search(r"\sstyle=", text) is None
     assert re.search(r"\son[a-z]+=", text) is None
+
+
+def test_no_template_carries_what_the_security_policy_blocks():
+    """Issue 19, "no CSP violation": the policy allows scripts and styles only from the site's
+    own files, so no template may carry an inline style, a <style> block, an inline script or
+    an on… handler (the browser walk also listens for violations on each role's home)."""
+    import re
+    from pathlib import Path
+
+    blocked = re.compile(r'style="|<style|<script(?![^>]*\bsrc=)|\son[a-z]+="', re.I)
+    root = Path(__file__).resolve().parents[2] / "templates"
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if blocked.search(line)
+    ]
+    assert found == []

@@ -161,3 +161,24 @@ def test_removing_staff_asks_first_and_happens_once(world, as_user):
     assert Citizen.objects.get(pk=lan.pk).workplace is None
     # a viewer is refused before any confirmation page
     assert as_user("vera").get(url).status_code == 404
+
+
+def test_adding_a_household_in_a_commune_without_villages_says_why_and_leads_on(world, as_user):
+    """Issue 19: "Thêm hộ" in a commune without villages led to a 404; now the page says a
+    household belongs to a village and offers to add one to whom may."""
+    from places.models import Place
+
+    # One of the province's communes the test world gives no village.
+    empty = (
+        Place.objects.current()
+        .communes()
+        .exclude(pk__in=Place.objects.current().villages().values("parent_id"))
+        .first()
+    )
+    assert empty is not None
+    page = as_user("alice").get(f"/so/ho/them/?xa={empty.pk}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "chưa có thôn, tổ dân phố nào trong sổ" in text
+    assert f'href="/dia-ban/{empty.pk}/them-thon/"' in text
+    assert as_user("alice").get(f"/dia-ban/{empty.pk}/them-thon/").status_code == 200

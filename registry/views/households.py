@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scope import scope_of
 from audit.models import AuditEvent
 from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
+from places.models import Place
 from registry import queries, services
 from registry.access import (
     can_edit_household,
@@ -72,7 +74,17 @@ def household_create(request: AuthedRequest) -> HttpResponse:
         return choose_commune(request, title=_("Thêm hộ gia đình"), villages_too=True)
     villages = editable_villages(request.user, commune)
     if not villages.exists():
-        raise Http404
+        if Place.objects.current().villages().filter(parent=commune).exists():
+            raise Http404  # villages there, none this user may write in
+        # A commune without villages is not a dead end: say why, and lead to adding one.
+        return render(
+            request,
+            "registry/needs_village.html",
+            {
+                "commune": commune,
+                "can_add_village": scope_of(request.user).can_manage_villages(commune),
+            },
+        )
     form = HouseholdForm(request.POST or None, villages=villages, clans=_clans_for(commune.pk))
     if request.method == "POST" and form.is_valid():
         try:
