@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,26 +19,11 @@ from accounts import services
 from accounts.access import MANAGER_ROLES, get_user_or_404, require_user_manager, users_visible_to
 from accounts.forms import AssignRoleForm, LoginForm, UserCreateForm
 from accounts.models import RoleAssignment
-from accounts.scope import OFFICER_ROLES, scope_of
+from accounts.scope import scope_of
 from core import ratelimit
 from core.forms import apply_errors
 from core.http import AuthedRequest
 from places.models import Place
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Officers start at the top place they look after; others at their own page."""
-    scope = scope_of(request.user)
-    if scope.roles & OFFICER_ROLES:
-        return redirect("places:home")
-    if scope.organisation_ids:
-        return redirect("registry:organisation_detail", pk=scope.organisation_ids[0])
-    if scope.clan_ids:
-        return redirect("registry:clan_detail", pk=scope.clan_ids[0])
-    if getattr(request.user, "citizen_record", None) is not None:
-        return redirect("portal:home")
-    return render(request, "accounts/home.html", {"assignments": scope.assignments})
 
 
 class LoginView(auth_views.LoginView):

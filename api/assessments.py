@@ -198,12 +198,9 @@ def _decision_out(decision: Decision) -> dict[str, Any]:
     return _signed_out(decision, DecisionOut)
 
 
-@router.post(
-    "/decisions",
-    response={201: DecisionOut, 403: Message, 404: Message, 422: Errors},
-    summary="Ghi quyết định công nhận (hồ sơ đã đề nghị của một danh hiệu, một năm, một cơ quan)",
-)
-def create_decision(request: AuthedRequest, payload: DecisionIn) -> Any:
+def _decidable(request: AuthedRequest, payload: SignedIn) -> list[Assessment]:
+    """The payload's records in its order, each one the user may decide (and so revoke):
+    one outside the user's sight is a 404, one the user only sees a 403, as on its page."""
     ids = list(dict.fromkeys(payload.assessment_ids))
     found = {
         a.pk: a
@@ -213,15 +210,45 @@ def create_decision(request: AuthedRequest, payload: DecisionIn) -> Any:
     }
     if len(found) != len(ids):
         raise Http404
-    for assessment in found.values():  # the gate of each record, as its page's
+    for assessment in found.values():
         if not can.can_decide(request.user, assessment):
             raise ReadOnly(str(can.WRITES["decide"][1]))
+    return [found[pk] for pk in ids]
+
+
+def _signing(request: AuthedRequest, payload: SignedIn) -> dict[str, Any] | Status:
+    """The signing fields both decisions pass to their service, NFC-normalised, or the
+    422 answer naming the field that is wrong."""
+    if payload.sign_form not in ("", "KT.", "TM."):
+        return Status(422, {"errors": {"sign_form": [_("Thể thức ký là KT., TM. hoặc để trống.")]}})
+    if payload.signed_on > timezone.localdate():
+        return Status(422, {"errors": {"signed_on": [_("Ngày ký không được ở tương lai.")]}})
     place = None
     if payload.authority_place_id is not None:
         place = get_place_or_404(request.user, payload.authority_place_id)
+    return {
+        "number": str(nfc_any(payload.number)),
+        "signed_on": payload.signed_on,
+        "signer_name": str(nfc_any(payload.signer_name)),
+        "signer_title": str(nfc_any(payload.signer_title)),
+        "sign_form": payload.sign_form,
+        "authority": str(nfc_any(payload.authority)),
+        "superior": None if payload.superior is None else str(nfc_any(payload.superior)),
+        "authority_place": place,
+    }
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionOut, 403: Message, 404: Message, 422: Errors},
+    summary="Ghi quyết định công nhận (hồ sơ đã đề nghị của một danh hiệu, một năm, một cơ quan)",
+)
+def create_decision(request: AuthedRequest, payload: DecisionIn) -> Any:
+    chosen = _decidable(request, payload)
+    within = {a.pk for a in chosen}
     refused: dict[int, str] = {}
     for key, reason in payload.not_recognised.items():
-        if not key.isdigit() or int(key) not in found:
+        if not key.isdigit() or int(key) not in within:
             return Status(
                 422,
                 {
@@ -231,23 +258,12 @@ def create_decision(request: AuthedRequest, payload: DecisionIn) -> Any:
                 },
             )
         refused[int(key)] = str(nfc_any(reason)).strip()
-    if payload.sign_form not in ("", "KT.", "TM."):
-        return Status(422, {"errors": {"sign_form": [_("Thể thức ký là KT., TM. hoặc để trống.")]}})
-    if payload.signed_on > timezone.localdate():
-        return Status(422, {"errors": {"signed_on": [_("Ngày ký không được ở tương lai.")]}})
+    signing = _signing(request, payload)
+    if isinstance(signing, Status):
+        return signing
     try:
         decision = services.decide(
-            actor=request.user,
-            assessments=[found[pk] for pk in ids],
-            number=str(nfc_any(payload.number)),
-            signed_on=payload.signed_on,
-            signer_name=str(nfc_any(payload.signer_name)),
-            signer_title=str(nfc_any(payload.signer_title)),
-            sign_form=payload.sign_form,
-            authority=str(nfc_any(payload.authority)),
-            superior=None if payload.superior is None else str(nfc_any(payload.superior)),
-            authority_place=place,
-            not_recognised=refused,
+            actor=request.user, assessments=chosen, not_recognised=refused, **signing
         )
     except (ValidationError, PermissionDenied) as exc:
         return _service_errors(exc)
@@ -285,44 +301,22 @@ def _revocation_out(revocation: Revocation) -> dict[str, Any]:
     summary="Ghi quyết định thu hồi danh hiệu đã công nhận (một danh hiệu, một năm, một cơ quan)",
 )
 def create_revocation(request: AuthedRequest, payload: RevocationIn) -> Any:
-    ids = list(dict.fromkeys(payload.assessment_ids))
-    found = {
-        a.pk: a
-        for a in Assessment.objects.visible_to(request.user)
-        .select_related("commune", "organisation")
-        .filter(pk__in=ids)
-    }
-    if len(found) != len(ids):
-        raise Http404
-    for assessment in found.values():  # who may decide a title may revoke it
-        if not can.can_decide(request.user, assessment):
-            raise ReadOnly(str(can.WRITES["decide"][1]))
+    chosen = _decidable(request, payload)  # who may decide a title may revoke it
     key = str(nfc_any(payload.key)).strip()
     if key:
         done = Revocation.objects.filter(key=key).first()
         if done is not None and can.sees_whole_decision(request.user, done):
             return Status(201, _revocation_out(done))  # the same request, sent again
-    if payload.sign_form not in ("", "KT.", "TM."):
-        return Status(422, {"errors": {"sign_form": [_("Thể thức ký là KT., TM. hoặc để trống.")]}})
-    if payload.signed_on > timezone.localdate():
-        return Status(422, {"errors": {"signed_on": [_("Ngày ký không được ở tương lai.")]}})
-    place = None
-    if payload.authority_place_id is not None:
-        place = get_place_or_404(request.user, payload.authority_place_id)
+    signing = _signing(request, payload)
+    if isinstance(signing, Status):
+        return signing
     try:
         revocation = services.revoke(
             actor=request.user,
-            assessments=[found[pk] for pk in ids],
-            number=str(nfc_any(payload.number)),
-            signed_on=payload.signed_on,
-            signer_name=str(nfc_any(payload.signer_name)),
-            signer_title=str(nfc_any(payload.signer_title)),
+            assessments=chosen,
             reason=str(nfc_any(payload.reason)).strip(),
-            sign_form=payload.sign_form,
-            authority=str(nfc_any(payload.authority)),
-            superior=None if payload.superior is None else str(nfc_any(payload.superior)),
-            authority_place=place,
             key=key,
+            **signing,
         )
     except (ValidationError, PermissionDenied) as exc:
         return _service_errors(exc)
