@@ -31,7 +31,7 @@ from assessments.models import (
     State,
 )
 from assessments.signals import registered
-from assessments.subjects import subject_of
+from assessments.subjects import subject_of, suggested_group
 from assessments.transitions import ConflictError as ConflictError
 from assessments.transitions import _already_done, _apply, _deny, _lock, _locked, _Move, _move
 from assessments.years import Cycles, _check_counted, _check_deadline
@@ -45,7 +45,7 @@ from assessments.years import set_calendar as set_calendar
 from audit.services import record
 from criteria.engine import AnswerError, clean_answer, score, spec_of
 from criteria.models import CriteriaSet, CriterionKind
-from criteria.titles import TITLES, group_for_occupation
+from criteria.titles import TITLES
 from places.models import Place
 from registry.models import Citizen, Household, ResidenceStatus
 
@@ -56,7 +56,7 @@ def choose_set(title: str, year: int, subject: Any, population_group: str = "") 
     sets = CriteriaSet.objects.published().for_year(year).filter(title=title)
     chosen_by = TITLES[title].chosen_by
     if chosen_by == "population_group":
-        group = population_group or group_for_occupation(getattr(subject, "occupation", ""))
+        group = population_group or suggested_group(subject)
         sets = sets.filter(population_group=group)
     elif chosen_by == "org_level":
         sets = sets.filter(org_level=getattr(subject, "level", "commune"))
@@ -100,6 +100,7 @@ def _register(
     existing = Assessment.objects.for_subject(kind, subject).filter(title=title, year=year).first()
     if existing is not None:
         return existing  # registering twice changes nothing
+    spec.refuse_ineligible(subject, year, population_group)  # e.g. a child, posted directly
     criteria_set = choose_set(title, year, subject, population_group)
     assessment = Assessment(
         title=title,

@@ -14,33 +14,104 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import SUBJECT_FIELD, Assessment
-from criteria.titles import SUBJECT_OF, SubjectKind
+from criteria.titles import SUBJECT_OF, PopulationGroup, SubjectKind, group_for_occupation
 from places.models import Place
 from registry.access import acts_for_household
-from registry.models import Citizen, Clan, Household, Organisation, ResidenceStatus
+from registry.models import Citizen, Clan, Household, Occupation, Organisation, ResidenceStatus
 
 Where = tuple[Place, Place | None, str]
 NOTHING = Q(pk__in=[])
 
-# Who is listed for "Công dân học tập": people who turn 15 or more in the year.
-# Quyết định 324/QĐ-KHVN (25/10/2023) sets no age; this is a proposal (the software team's
-# default, the province may change it): the minimum working age of Bộ luật Lao động 2019
-# (Điều 3, khoản 1: đủ 15 tuổi), since the plan 127/KH-UBND counts the title among
-# "người lao động" and officials, and the pupils' form covers secondary-school pupils.
+# Who may bid for "Công dân học tập" in a year, by the form (population group) they are
+# assessed on. Quyết định 324/QĐ-KHVN (25/10/2023) sets no age; both ages are proposals of
+# the software team, which the province may change:
+# * every form: the year one turns 15 — the minimum working age of Bộ luật Lao động 2019
+#   (Điều 3, khoản 1: "đủ 15 tuổi"), since the plan 127/KH-UBND counts the title among
+#   "người lao động" and officials;
+# * the pupils' and students' form ("Học sinh, sinh viên"): the year one turns 11 — the age
+#   of entering lower secondary school, Luật Giáo dục 2019, Điều 28, khoản 1, điểm b ("Tuổi
+#   của học sinh vào học lớp sáu là 11 tuổi"), the form's questions being about studying.
+# An age is the one reached in the year (birth year), as the lists have always counted it.
 CITIZEN_MIN_AGE = 15
-CITIZEN_AGE_NOTE = (
-    "Chỉ liệt kê người từ đủ 15 tuổi trong năm (đề xuất của nhóm xây dựng phần mềm: "
-    "Quyết định 324/QĐ-KHVN không quy định độ tuổi; lấy tuổi lao động tối thiểu theo "
-    "Bộ luật Lao động 2019, Điều 3 khoản 1)."
+PUPIL_MIN_AGE = 11
+CITIZEN_AGE_NOTE = gettext_lazy(
+    "Chỉ liệt kê người từ đủ 15 tuổi trong năm; học sinh, sinh viên từ đủ 11 tuổi trong năm "
+    "(tuổi vào lớp sáu). Đây là đề xuất của nhóm xây dựng phần mềm: Quyết định 324/QĐ-KHVN "
+    "không quy định độ tuổi; 15 tuổi là tuổi lao động tối thiểu theo Bộ luật Lao động 2019, "
+    "Điều 3 khoản 1; 11 tuổi là tuổi vào học lớp sáu theo Luật Giáo dục 2019, Điều 28 khoản 1 "
+    "điểm b."
 )
 
 
+def min_age(group: str) -> int:
+    """The youngest age (reached in the year) at which a person is assessed on `group`."""
+    return PUPIL_MIN_AGE if group == PopulationGroup.STUDENT else CITIZEN_MIN_AGE
+
+
+# A pupil or student on record: the occupation says so, or the person is in school with no
+# other occupation recorded ("Khác", the default a child's record has).
+PUPIL = Q(occupation=Occupation.STUDENT) | Q(in_school=True, occupation=Occupation.OTHER)
+
+
+def is_pupil(citizen: Citizen) -> bool:
+    """`PUPIL` for one person (the same rule, so a list and a registration agree)."""
+    return citizen.occupation == Occupation.STUDENT or (
+        citizen.in_school is True and citizen.occupation == Occupation.OTHER
+    )
+
+
+def suggested_group(subject: Any) -> str:
+    """The form a person is assessed on unless another is chosen: the pupils' form for a
+    pupil on record, else the one their occupation suggests."""
+    if isinstance(subject, Citizen) and is_pupil(subject):
+        return PopulationGroup.STUDENT
+    return group_for_occupation(getattr(subject, "occupation", ""))
+
+
 def citizen_of_age(year: int) -> Q:
-    """The people old enough to be listed for "Công dân học tập" in `year`."""
-    return Q(birth_year__lte=year - CITIZEN_MIN_AGE)
+    """The people old enough to be listed for "Công dân học tập" in `year` on the form
+    their record suggests (`suggested_group`)."""
+    return Q(birth_year__lte=year - CITIZEN_MIN_AGE) | (
+        Q(birth_year__lte=year - PUPIL_MIN_AGE) & PUPIL
+    )
+
+
+def old_enough(citizen: Citizen, year: int, group: str = "") -> bool:
+    """Whether `citizen` may be assessed on `group` (or their suggested form) in `year`."""
+    return citizen.birth_year <= year - min_age(group or suggested_group(citizen))
+
+
+def check_citizen_age(citizen: Citizen, year: int, group: str = "") -> None:
+    """Refuse (ValidationError) a registration for "Công dân học tập" of someone younger
+    than their form's minimum age: the lists hide them, a posted form must not add them."""
+    group = group or suggested_group(citizen)
+    if old_enough(citizen, year, group):
+        return
+    age = min_age(group)
+    if group == PopulationGroup.STUDENT:
+        rule = _(
+            "học sinh, sinh viên được xét từ năm đủ %(a)s tuổi (tuổi vào lớp sáu, Luật Giáo "
+            "dục 2019, Điều 28 khoản 1 điểm b)"
+        ) % {"a": age}
+    else:
+        rule = _(
+            "mẫu “%(g)s” được xét từ năm đủ %(a)s tuổi (tuổi lao động tối thiểu, Bộ luật Lao "
+            "động 2019, Điều 3 khoản 1)"
+        ) % {"g": PopulationGroup(group).label, "a": age}
+    raise ValidationError(
+        _(
+            "Chưa đăng ký được %(n)s (sinh năm %(b)s) cho danh hiệu Công dân học tập năm "
+            "%(y)s: %(r)s. Độ tuổi này là đề xuất của nhóm xây dựng phần mềm, Quyết định "
+            "324/QĐ-KHVN không quy định."
+        )
+        % {"n": citizen.full_name, "b": citizen.birth_year, "y": year, "r": rule}
+    )
 
 
 def _short_person(name: str) -> str:
@@ -84,6 +155,9 @@ class Subject:
     # whether this citizen is the subject acting for itself (their own record, their
     # household as its head); nobody is, for the other kinds
     acts_as_self: Callable[[Citizen, Assessment], bool] = lambda citizen, a: False
+    # refuses (ValidationError) a subject that may not bid in a year on the form chosen
+    # ("" = its suggested one): a child for "Công dân học tập"; anything may, for the others
+    refuse_ineligible: Callable[[Any, int, str], None] = lambda subject, year, group: None
 
     @property
     def field(self) -> str:
@@ -183,6 +257,7 @@ CITIZEN = Subject(
     visible=lambda user: Citizen.objects.visible_to(user),
     public_name=lambda a: _short_person(a.subject_name),
     acts_as_self=lambda citizen, a: a.citizen_id == citizen.pk,
+    refuse_ineligible=check_citizen_age,
 )
 
 CLAN = Subject(

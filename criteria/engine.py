@@ -152,9 +152,11 @@ def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value).replace(",", "."))
+        number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
+    # "NaN" and "Infinity" parse, but are no answer (and NaN cannot even be compared)
+    return number if number.is_finite() else None
 
 
 def spec_from_data(data: dict[str, Any]) -> SetSpec:

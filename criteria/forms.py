@@ -432,6 +432,10 @@ class AdoptForm(forms.Form):
 YES_NO = [("", "—"), ("true", _("Có")), ("false", _("Không"))]
 
 
+def _not_a_number(code: str) -> str:
+    return _("Tiêu chí %(c)s: phải là một số, ví dụ 6,5.") % {"c": code}
+
+
 def answers_form_class(spec: SetSpec) -> type[forms.Form]:
     """A form with one field per criterion the subject answers (derived ones are computed)."""
     fields: dict[str, forms.Field] = {}
@@ -447,10 +451,12 @@ def answers_form_class(spec: SetSpec) -> type[forms.Form]:
                 label=f"{label} ({criterion.unit})" if criterion.unit else label,
                 min_value=0,
                 required=False,
+                localize=True,  # "6,5" as written in Vietnamese (config.formats), or "6.5"
                 error_messages={
                     "min_value": _("Không được là số âm."),
-                    "invalid": _("Phải là một số."),
+                    "invalid": _not_a_number(criterion.code),
                 },
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
             )
         elif criterion.kind == CriterionKind.SCORE:
             fields[name] = forms.DecimalField(
@@ -464,12 +470,15 @@ def answers_form_class(spec: SetSpec) -> type[forms.Form]:
                     % {"m": f"{criterion.points.normalize():f}"},
                     "max_value": _("Điểm phải từ 0 đến %(m)s.")
                     % {"m": f"{criterion.points.normalize():f}"},
-                    "invalid": _("Phải là một số."),
+                    "invalid": _not_a_number(criterion.code),
                     "max_decimal_places": _("Chấm đến nửa điểm (một chữ số thập phân)."),
                 },
                 help_text=_("Tự chấm từ 0 đến %(m)s điểm")
                 % {"m": f"{criterion.points.normalize():f}"},
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+                # A text box: a number box (type="number") refuses the decimal comma in many
+                # browsers and shows nothing for a localised value.
+                localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
             )
         elif criterion.kind == CriterionKind.CHOICE:
             choices = [("", "—")] + [

@@ -20,7 +20,7 @@ from accounts.scope import REQUEST_REVIEWERS, scope_of
 from assessments import services as cycle
 from assessments.models import Assessment, State
 from assessments.permissions import get_assessment_or_404
-from assessments.subjects import CITIZEN_AGE_NOTE, citizen_of_age
+from assessments.subjects import CITIZEN_AGE_NOTE, citizen_of_age, old_enough, suggested_group
 from audit.labels import note_text
 from audit.services import record
 from core import ratelimit
@@ -28,7 +28,7 @@ from core.forms import apply_errors, error_text
 from core.http import AuthedRequest
 from criteria.engine import spec_of
 from criteria.forms import answers_form_class, answers_from, initial_answers
-from criteria.titles import PopulationGroup, Title, group_for_occupation
+from criteria.titles import PopulationGroup, Title
 from places.models import Place
 from portal import levels, mydata, services
 from portal.forms import (
@@ -184,11 +184,16 @@ def start_cdht(request: AuthedRequest) -> HttpResponse:
     existing = Assessment.objects.filter(title=Title.CDHT, year=year, citizen=citizen).first()
     if existing is not None:
         return redirect("portal:step", pk=existing.pk, step=resume_step(existing))
-    suggested = group_for_occupation(citizen.occupation)
+    suggested = suggested_group(citizen)
+    # Only the forms the citizen is old enough for (the ages and why: assessments.subjects).
     choices = [
-        (value, f"{label}{_(' (gợi ý theo nghề nghiệp)') if value == suggested else ''}")
+        (value, f"{label}{_(' (gợi ý theo hồ sơ)') if value == suggested else ''}")
         for value, label in PopulationGroup.choices
+        if old_enough(citizen, year, value)
     ]
+    if not choices:
+        messages.error(request, _("Chưa đến tuổi xét danh hiệu. %(n)s") % {"n": CITIZEN_AGE_NOTE})
+        return redirect("portal:home")
     form = GroupForm(request.POST or None, choices=choices, initial={"population_group": suggested})
     if request.method == "POST" and form.is_valid():
         try:

@@ -169,6 +169,8 @@ def _run(job_id: int, *, dry_run: bool, attempt: int | None = None) -> None:
     )
     alive: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if not dry_run:
+        # Only the takeovers the officer ticked on the preview may be written.
+        importer.acknowledged = frozenset((c["row"], c["alert"]) for c in job.alerts)
         write = importer.commit
 
         def _write_and_mark() -> None:

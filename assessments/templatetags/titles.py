@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import calendars
 from assessments.models import Assessment
-from assessments.subjects import CITIZEN_AGE_NOTE, CITIZEN_MIN_AGE
+from assessments.subjects import CITIZEN_AGE_NOTE, old_enough
 from criteria.titles import TITLES
 
 register = template.Library()
@@ -27,10 +27,10 @@ def subject_titles(
         .order_by("-year", "title")
     )
     too_young = ""
-    if kind == "citizen" and subject.birth_year > registration_year(title) - CITIZEN_MIN_AGE:
-        # Not listed for the title, nor offered it: a child is no candidate (the age rule
-        # and its source: assessments.subjects).
-        can_register, too_young = False, CITIZEN_AGE_NOTE
+    if kind == "citizen" and not old_enough(subject, registration_year(title)):
+        # Not listed for the title, nor offered it: too young for the form their record
+        # suggests (the ages per form and their sources: assessments.subjects).
+        can_register, too_young = False, str(CITIZEN_AGE_NOTE)
     return {
         "rows": list(rows[:20]),
         "too_young": too_young,

@@ -64,6 +64,10 @@ class RowForm:
 class Importer:
     kind = ""
     form_class: type[forms.Form] = forms.Form
+    # The alerts the officer ticked on the preview, as (row, alert text): a write checks
+    # its own plan against them (`check_acknowledged`). None: nothing was previewed (a
+    # dry run, the command line), nothing to check.
+    acknowledged: frozenset[tuple[int, str]] | None = None
 
     def __init__(
         self,
@@ -253,6 +257,9 @@ class Importer:
             )
         if self.report.errors or dry_run:
             return self.report
+        self.check_acknowledged()
+        if self.report.errors:
+            return self.report
         self.progress(0.9, _("Ghi dữ liệu"))
         try:
             with transaction.atomic():
@@ -267,6 +274,27 @@ class Importer:
         self.report.committed = True
         self.progress(1.0, _("Xong"))
         return self.report
+
+    def check_acknowledged(self) -> None:
+        """The write re-plans every row against the register as it is now. A row that
+        takes over somebody's record only now — that person was added or changed after
+        the preview — was never shown, nor ticked: the whole import stops (nothing is
+        written) and asks for a fresh preview, row by row."""
+        if self.acknowledged is None:
+            return
+        for change in self.report.changes:
+            alert = change["alert"]
+            if alert and (change["row"], alert) not in self.acknowledged:
+                self.err(
+                    Row(change["row"], {}),
+                    "",
+                    _(
+                        "Sổ đã thay đổi sau khi xem trước: %(a)s Dòng này chưa có trong danh "
+                        "sách cần kiểm tra đã xác nhận, nên chưa ghi dòng nào của tệp. Hãy tải "
+                        "tệp lên lại để xem trước và đánh dấu xác nhận lại."
+                    )
+                    % {"a": alert},
+                )
 
     def plan(self, rows: Iterable[Row]) -> None:
         raise NotImplementedError
