@@ -145,6 +145,8 @@ class SetForm(RowsMixin, forms.ModelForm):
             "population_group",
             "org_level",
         ]
+        # "66,67" as written in Vietnamese (config.formats), or "66.67"
+        localized_fields = ["total_points", "pass_mark", "group_min_share", "indicator_floor"]
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -159,6 +161,7 @@ class GroupForm(forms.Form):
         label=_("Điểm tối thiểu của nhóm"),
         required=False,
         min_value=0,
+        localize=True,  # "2,5" as written in Vietnamese, or "2.5"
         help_text=_("Chỉ ghi khi văn bản quy định mức tối thiểu riêng cho nhóm này."),
     )
     min_points_source = SourceField(label=_("Nguồn của điểm tối thiểu"))
@@ -242,6 +245,7 @@ class CriterionForm(RowsMixin, forms.ModelForm):
             "threshold",
             "rule",
         ]
+        localized_fields = ["points", "threshold"]  # "2,5" or "2.5"
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             "help_text": forms.Textarea(attrs={"rows": 2}),

@@ -38,7 +38,9 @@ class TargetForm(forms.Form):
     place = forms.IntegerField(widget=forms.HiddenInput)
     year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2035)
     source = forms.ChoiceField(label=_("Nguồn"), choices=TargetSource.choices)
-    value = forms.DecimalField(label=_("Tỷ lệ (%)"), min_value=0, max_value=100, decimal_places=2)
+    value = forms.DecimalField(
+        label=_("Tỷ lệ (%)"), min_value=0, max_value=100, decimal_places=2, localize=True
+    )  # "72,5" as written in Vietnamese, or "72.5"
     note = forms.CharField(label=_("Ghi chú"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
