@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from api.registry import _service_errors, paginate
-from api.schemas import Code, Errors, Id, Message, Page, PageSize, Version, Year, page_of
+from api.paging import Listing
+from api.registry import PAGED, PAGED_422, _service_errors, paginate, start_of
+from api.schemas import Code, Errors, Id, Message, PageParams, Version, Year, page_of
 from assessments import permissions as can
 from assessments import services
 from assessments.models import Assessment, Decision, Revocation, State
@@ -50,12 +51,15 @@ class AssessmentOut(Schema):
     valid_until: dt.date | None
 
 
-class AssessmentFilter(Schema):
+class AssessmentFilter(PageParams):
     year: Year | None = None
     title: Code | None = None
     state: Code | None = None
-    page: Page = 1
-    page_size: PageSize = 50
+
+
+# By place (the village's or commune's path: a scope is one range of the path index) and
+# id within a place: a commune officer's page is read from the index, not sorted.
+ASSESSMENTS = Listing("assessments", ("path", "id"))
 
 
 class AnswersIn(Schema):
@@ -73,16 +77,29 @@ class ReturnIn(Schema):
     version: Version | None = None
 
 
-@router.get("/assessments", response=page_of(AssessmentOut), summary="Danh sách hồ sơ bình xét")
-def list_assessments(request: AuthedRequest, params: Query[AssessmentFilter]) -> dict[str, Any]:
-    qs = Assessment.objects.visible_to(request.user).order_by("id")
+@router.get(
+    "/assessments",
+    response={200: page_of(AssessmentOut), 422: Errors},
+    summary="Danh sách hồ sơ bình xét",
+    description="Thứ tự: theo địa bàn (thôn, xã) rồi id. " + PAGED,
+    openapi_extra=PAGED_422,
+)
+def list_assessments(request: AuthedRequest, params: Query[AssessmentFilter]) -> Any:
+    start = start_of(ASSESSMENTS, Assessment, params)
+    if isinstance(start, Status):
+        return start
+    qs = Assessment.objects.visible_to(request.user)
     if params.year:
         qs = qs.filter(year=params.year)
     if params.title in Title.values:
         qs = qs.filter(title=params.title)
     if params.state in State.values:
         qs = qs.filter(state=params.state)
-    return paginate(qs, params.page, params.page_size)
+    # A year's records are counted from the (title, year, path, state) index (15 ms for
+    # the province's 10,001 first); by path, the other years' records are read and
+    # dropped (0.2 s).
+    count_order = ("title", "year", "path") if params.year else ()
+    return paginate(qs, ASSESSMENTS, start, params, "", count_order=count_order)
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Một hồ sơ và kết quả")

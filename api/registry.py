@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -11,6 +12,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from api import paging
+from api.paging import Listing, Position
 from api.schemas import (
     CitizenIn,
     CitizenOut,
@@ -27,13 +30,13 @@ from api.schemas import (
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
-    Page,
-    PageSize,
+    PageParams,
     SearchText,
     page_of,
 )
 from core.http import AuthedRequest
-from core.text import nfc_any
+from core.search import CONTAINS, find
+from core.text import fold, nfc, nfc_any
 from places.models import Place
 from registry import privacy, services
 from registry.access import (
@@ -55,32 +58,89 @@ from registry.forms import (
     form_initial,
 )
 from registry.models import Citizen, Clan, Household, Organisation
-from registry.queries import in_place, search_allowed, search_citizens
+from registry.queries import find_citizens, in_place, search_allowed
 from registry.views.common import editable_villages
 
 router = Router(tags=["Sổ đăng ký"])
 
 
-class ListParams(Schema):
+class ListParams(PageParams):
     commune_id: Id | None = None
     village_id: Id | None = None
     q: SearchText = ""
-    page: Page = 1
-    page_size: PageSize = 50
 
 
-def paginate(qs: QuerySet[Any], page: int, size: int) -> dict[str, Any]:
-    """One page of `qs`; `page` and `size` are already within the schema's bounds."""
-    return {
-        "count": qs.count(),
-        "page": page,
-        "page_size": size,
-        "results": list(qs[(page - 1) * size : page * size]),
+# Each list's order, on a unique key an index serves (api.paging): people, clans and units
+# by folded name as on their pages; households by commune and code (unique together, the
+# (commune, code) index).
+CITIZENS = Listing("citizens", ("search_key", "id"))
+HOUSEHOLDS = Listing("households", ("commune_id", "code"))
+CLANS = Listing("clans", ("name_key", "id"))
+ORGANISATIONS = Listing("organisations", ("name_key", "id"))
+
+PAGING = {"cursor", "page", "page_size"}
+PAGED = (
+    "Đọc từng trang: trang đầu không có cursor; mỗi trang trả next, gửi lại làm cursor để "
+    "đọc trang sau (null ở trang cuối). count chỉ có ở trang đầu và đếm đến 10.000 "
+    "(count_capped: có hơn). page (cách cũ) chỉ đọc được 10.000 dòng đầu. Cursor sai, bị "
+    "sửa, hoặc dùng với bộ lọc khác: 422."
+)
+# A paged list's 422: its parameters out of bounds, or a page it refuses (api.paging).
+PAGED_422 = {
+    "responses": {
+        422: {
+            "description": "Tham số sai kiểu hoặc ngoài giới hạn (page_size, mã địa bàn, năm…); "
+            "cursor sai, bị sửa hoặc dùng với bộ lọc khác trang đầu; page cùng cursor; page "
+            "quá 10.000 dòng đầu (lỗi theo từng tham số)"
+        }
     }
+}
+FOUND_BY_NAME = (
+    "Tìm (q): không phân biệt dấu và chữ hoa; trước hết những tên bắt đầu bằng q, nếu không "
+    "có thì những tên chứa q ở bất kỳ đâu, như trang danh sách."
+)
 
 
-def _paginate(qs: QuerySet[Any], params: ListParams) -> dict[str, Any]:
-    return paginate(qs, params.page, params.page_size)
+def filters_of(params: Schema) -> dict[str, Any]:
+    """The parameters a cursor is bound to: all but the paging ones."""
+    return params.dict(exclude=PAGING)
+
+
+def start_of(listing: Listing, model: type[Any], params: Any) -> Position | Status:
+    """Where the asked page starts, or the 422 naming the paging parameter that is wrong."""
+    try:
+        return paging.position(
+            listing,
+            model,
+            cursor=params.cursor,
+            page=params.page,
+            size=params.page_size,
+            filters=filters_of(params),
+        )
+    except paging.CursorError as exc:
+        return Status(422, {"errors": {exc.field: [str(exc)]}})
+
+
+def paginate(
+    qs: QuerySet[Any],
+    listing: Listing,
+    start: Position,
+    params: Any,
+    how: str,
+    detail: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda rows: rows,
+    count_order: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    return paging.page(
+        qs,
+        listing,
+        start,
+        size=params.page_size,
+        how=how,
+        filters=filters_of(params),
+        anywhere=how == CONTAINS,
+        detail=detail,
+        count_order=count_order,
+    )
 
 
 def _in_place(qs: QuerySet[Any], user: Any, params: ListParams, field: str) -> QuerySet[Any]:
@@ -88,9 +148,7 @@ def _in_place(qs: QuerySet[Any], user: Any, params: ListParams, field: str) -> Q
         if place_id is not None:
             place = Place.objects.visible_to(user).filter(pk=place_id).first()
             qs = qs.filter(in_place(place, field)) if place else qs.none()
-    if qs.model is Citizen:  # masked identity numbers match only whole, recorded
-        return search_citizens(user, qs, nfc_any(params.q))
-    return qs.search(nfc_any(params.q))  # type: ignore[attr-defined]
+    return qs
 
 
 def _errors(form: forms.Form) -> Status:
@@ -197,22 +255,31 @@ def _save_citizen(request: AuthedRequest, data: dict[str, Any], citizen: Citizen
 
 
 @router.get(
-    "/citizens", response={200: page_of(CitizenOut), 429: Message}, summary="Danh sách công dân"
+    "/citizens",
+    response={200: page_of(CitizenOut), 422: Errors, 429: Message},
+    summary="Danh sách công dân",
+    description="Thứ tự: theo họ tên (bỏ dấu) rồi id. " + FOUND_BY_NAME + " " + PAGED,
+    openapi_extra=PAGED_422,
 )
 def list_citizens(request: AuthedRequest, params: Query[ListParams]) -> Any:
-    if not search_allowed(request):
+    start = start_of(CITIZENS, Citizen, params)
+    if isinstance(start, Status):
+        return start
+    # A cursor goes on with a search already counted: reading its pages is not searching.
+    if start.after is None and not search_allowed(request):
         return Status(
             429, {"detail": _("Bạn đã tìm kiếm quá nhiều lần trong một phút. Hãy thử lại sau.")}
         )
-    qs = _in_place(
-        Citizen.objects.visible_to(request.user).with_head().order_by("id"),
-        request.user,
-        params,
-        "village",
-    )
-    page = _paginate(qs, params)
+    qs = _in_place(Citizen.objects.visible_to(request.user), request.user, params, "village")
+    # Masked identity numbers match only whole, and such a search is recorded.
+    qs, how = find_citizens(request.user, qs, nfc(params.q), start.how)
+    page = paginate(qs, CITIZENS, start, params, how, detail=_with_head)
     _record_disclosure(request, [c.pk for c in page["results"]], f"trang {request.GET.urlencode()}")
     return page
+
+
+def _with_head(rows: QuerySet[Citizen]) -> QuerySet[Citizen]:
+    return rows.with_head()  # type: ignore[attr-defined]
 
 
 @router.get("/citizens/{citizen_id}", response=CitizenOut, summary="Một công dân")
@@ -252,12 +319,22 @@ def update_citizen(request: AuthedRequest, citizen_id: Id, payload: CitizenPatch
     return _save_citizen(request, data, citizen)
 
 
-@router.get("/households", response=page_of(HouseholdOut), summary="Danh sách hộ")
-def list_households(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
-    qs = _in_place(
-        Household.objects.visible_to(request.user).order_by("id"), request.user, params, "village"
-    )
-    return _paginate(qs, params)
+@router.get(
+    "/households",
+    response={200: page_of(HouseholdOut), 422: Errors},
+    summary="Danh sách hộ",
+    description="Thứ tự: theo xã rồi mã hộ. Tìm (q): mã hộ, tên chủ hộ hoặc địa chỉ chứa q, "
+    "không phân biệt dấu và chữ hoa, như trang Sổ hộ. " + PAGED,
+    openapi_extra=PAGED_422,
+)
+def list_households(request: AuthedRequest, params: Query[ListParams]) -> Any:
+    start = start_of(HOUSEHOLDS, Household, params)
+    if isinstance(start, Status):
+        return start
+    qs = _in_place(Household.objects.visible_to(request.user), request.user, params, "village")
+    query = nfc(params.q)
+    how = CONTAINS if fold(query) else ""
+    return paginate(qs.search(query), HOUSEHOLDS, start, params, how)  # type: ignore[attr-defined]
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ")
@@ -330,12 +407,20 @@ def update_household(request: AuthedRequest, household_id: Id, payload: Househol
         return _service_errors(exc)
 
 
-@router.get("/clans", response=page_of(ClanOut), summary="Danh sách dòng họ")
-def list_clans(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
-    qs = _in_place(
-        Clan.objects.visible_to(request.user).order_by("id"), request.user, params, "home_village"
-    )
-    return _paginate(qs, params)
+@router.get(
+    "/clans",
+    response={200: page_of(ClanOut), 422: Errors},
+    summary="Danh sách dòng họ",
+    description="Thứ tự: theo tên (bỏ dấu) rồi id. " + FOUND_BY_NAME + " " + PAGED,
+    openapi_extra=PAGED_422,
+)
+def list_clans(request: AuthedRequest, params: Query[ListParams]) -> Any:
+    start = start_of(CLANS, Clan, params)
+    if isinstance(start, Status):
+        return start
+    qs = _in_place(Clan.objects.visible_to(request.user), request.user, params, "home_village")
+    qs, how = find(qs, nfc(params.q), start.how)
+    return paginate(qs, CLANS, start, params, how)
 
 
 @router.get("/clans/{clan_id}", response=ClanOut, summary="Một dòng họ")
@@ -390,15 +475,20 @@ def update_clan(request: AuthedRequest, clan_id: Id, payload: ClanPatch) -> Any:
         return _service_errors(exc)
 
 
-@router.get("/organisations", response=page_of(OrganisationOut), summary="Danh sách đơn vị")
-def list_organisations(request: AuthedRequest, params: Query[ListParams]) -> dict[str, Any]:
-    qs = _in_place(
-        Organisation.objects.visible_to(request.user).order_by("id"),
-        request.user,
-        params,
-        "commune",
-    )
-    return _paginate(qs, params)
+@router.get(
+    "/organisations",
+    response={200: page_of(OrganisationOut), 422: Errors},
+    summary="Danh sách đơn vị",
+    description="Thứ tự: theo tên (bỏ dấu) rồi id. " + FOUND_BY_NAME + " " + PAGED,
+    openapi_extra=PAGED_422,
+)
+def list_organisations(request: AuthedRequest, params: Query[ListParams]) -> Any:
+    start = start_of(ORGANISATIONS, Organisation, params)
+    if isinstance(start, Status):
+        return start
+    qs = _in_place(Organisation.objects.visible_to(request.user), request.user, params, "commune")
+    qs, how = find(qs, nfc(params.q), start.how)
+    return paginate(qs, ORGANISATIONS, start, params, how)
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="Một đơn vị")

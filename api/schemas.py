@@ -12,11 +12,12 @@ from registry.fields import CITIZEN, CLAN, HOUSEHOLD, ORGANISATION, Registry
 from registry.privacy import View
 
 # Bounds for every number the API reads, so an out-of-range value is a 422 naming the
-# field, never a database overflow (a 500). Ids are BigAutoField; a page may start at
-# most MAX_PAGE * MAX_PAGE_SIZE rows in; years are those the forms accept.
+# field, never a database overflow (a 500). Ids are BigAutoField; `page` reaches the first
+# 10,000 rows (api.paging.MAX_OFFSET; further on, the cursor); years are those the forms accept.
 MAX_ID = 2**63 - 1
-MAX_PAGE = 1_000_000
+MAX_PAGE = 10_000
 MAX_PAGE_SIZE = 200
+MAX_CURSOR = 1000  # a signed, compressed key of at most 400 characters (a folded name)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_COUNT = 2**31 - 1  # PositiveIntegerField on PostgreSQL
 MAX_TEXT = 200  # search text and codes in the query string
@@ -27,6 +28,7 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Version = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
+Cursor = Annotated[str, Field(max_length=MAX_CURSOR)]
 Code = Annotated[str, Field(max_length=50)]
 SearchText = Annotated[str, Field(max_length=MAX_TEXT)]
 
@@ -185,9 +187,44 @@ class OrganisationPatch(write_schema(ORGANISATION, partial=True)):  # type: igno
     pass
 
 
+class PageParams(Schema):
+    """How a list is paged (api.paging): by the cursor its last page gave, or (the way
+    before the cursor, kept for the first 10,000 rows) by page number."""
+
+    cursor: Cursor | None = Field(
+        None,
+        description="Con trỏ trang: giá trị next của trang trước (giữ nguyên các tham số lọc "
+        "của trang đầu). Không gửi: trang đầu.",
+    )
+    page: Page | None = Field(
+        None,
+        description="Số trang, cách cũ: chỉ trong 10.000 dòng đầu (page × page_size ≤ 10.000), "
+        "không dùng cùng cursor. Đọc hết danh sách: dùng cursor.",
+    )
+    page_size: PageSize = Field(50, description="Số dòng mỗi trang (1–200).")
+
+
 def page_of(schema: type[Schema]) -> type[Schema]:
+    fields: dict[str, Any] = {
+        "count": (
+            int | None,
+            "Số bản ghi khớp bộ lọc, đếm đến 10.000: có nhiều hơn thì count là 10.000 và "
+            "count_capped là true. Chỉ có ở trang đọc không có cursor; trang đọc bằng cursor: null.",
+        ),
+        "count_capped": (bool, "true: có hơn 10.000 bản ghi (count dừng ở 10.000)."),
+        "page": (
+            int | None,
+            "Số trang khi đọc bằng page hoặc trang đầu; null khi đọc bằng cursor.",
+        ),
+        "page_size": (int, "Số dòng mỗi trang."),
+        "next": (str | None, "Con trỏ của trang sau (gửi lại làm cursor); null ở trang cuối."),
+        "results": (list[schema], "Các bản ghi của trang, theo thứ tự của danh sách."),  # type: ignore[valid-type]
+    }
     return type(
         f"{schema.__name__}Page",
         (Schema,),
-        {"__annotations__": {"count": int, "page": int, "page_size": int, "results": list[schema]}},  # type: ignore[valid-type]
+        {
+            "__annotations__": {name: kind for name, (kind, _text) in fields.items()},
+            **{name: Field(description=text) for name, (_kind, text) in fields.items()},
+        },
     )

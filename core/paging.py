@@ -52,13 +52,16 @@ def search_page(
     3.4 million names, where collecting the matches through the trigram index and
     sorting them takes 30–60 ms). Plain index scans are turned off for that one query:
     bitmap scans, which the trigram index uses, remain."""
-    ids = _match_ids(queryset.values_list("pk", flat=True)[: SEARCH_CAP + 1], anywhere)
+    ids = fetch_matches(queryset.values_list("pk", flat=True)[: SEARCH_CAP + 1], anywhere)
     capped = len(ids) > SEARCH_CAP
     page = Paginator(ids[:SEARCH_CAP], per_page).get_page(number)
     return _with_rows(page, queryset), capped
 
 
-def _match_ids(ids: QuerySet[Any], anywhere: bool) -> list[Any]:
+def fetch_matches(ids: QuerySet[Any], anywhere: bool) -> list[Any]:
+    """The rows of `ids` (a sliced queryset of ids or rows). A search anywhere in the names
+    on PostgreSQL is collected through the trigram index first: the planner, seeing the
+    LIMIT, would otherwise walk an ordered B-tree index and filter millions of rows."""
     if not anywhere or connection.vendor != "postgresql":
         return list(ids)
     with transaction.atomic(using=ids.db), connection.cursor() as cursor:

@@ -101,15 +101,29 @@ def search_allowed(request: Any) -> bool:
     return by_user and by_client
 
 
+def find_citizens(
+    user: Any,
+    queryset: QuerySet[Citizen],
+    query: str | None,
+    mode: str | None,
+    *,
+    where: str = "API",
+) -> tuple[QuerySet[Citizen], str]:
+    """(citizens, how): those of `queryset` found by `query` for this reader, the way the
+    list page finds them (`core.search.find`: names from their start when any, else
+    anywhere; `mode` and `how` as there), for the API and any other list. An identity
+    number the reader sees masked is matched only whole, and such a search is recorded as
+    a disclosure (privacy)."""
+    qs, how = find(queryset, query, mode, whole=privacy.search_whole(user))
+    privacy.record_identity_search(actor=user, query=query, found=qs, where=where)
+    return qs, how
+
+
 def search_citizens(
     user: Any, queryset: QuerySet[Citizen], query: str | None, *, where: str = "API"
 ) -> QuerySet[Citizen]:
-    """Citizens of `queryset` found by `query` for this reader, the way the list page finds
-    them (for the API and any other list): an identity number the reader sees masked is
-    matched only whole, and such a search is recorded as a disclosure (privacy)."""
-    qs, _how = find(queryset, query, CONTAINS, whole=privacy.search_whole(user))
-    privacy.record_identity_search(actor=user, query=query, found=qs, where=where)
-    return qs
+    """`find_citizens` anywhere in the names."""
+    return find_citizens(user, queryset, query, CONTAINS, where=where)[0]
 
 
 def citizens(

@@ -101,9 +101,18 @@ def test_out_of_range_numbers_in_bodies_answer_422(world, call, path, body, fiel
 
 
 def test_in_range_page_beyond_the_end_is_an_empty_page(call):
-    response = call("get", "/citizens?page=1000000&page_size=200")
+    response = call("get", "/citizens?page=50&page_size=200")  # rows 9,801–10,000
     assert response.status_code == 200
-    assert response.json()["results"] == [] and response.json()["page"] == 1000000
+    assert response.json()["results"] == [] and response.json()["page"] == 50
+    assert response.json()["next"] is None
+
+
+def test_a_page_past_the_first_ten_thousand_rows_points_to_the_cursor(call):
+    response = call("get", "/citizens?page=51&page_size=200")
+    assert response.status_code == 422
+    (message,) = response.json()["errors"]["page"]
+    assert "10.000 dòng đầu" in message and "cursor" in message
+    assert_no_leak(response)
 
 
 # --- control characters ----------------------------------------------------------------
@@ -193,7 +202,7 @@ def test_an_unexpected_failure_is_json_without_traceback_even_under_debug(
     def broken(*args, **kwargs):
         raise RuntimeError('SELECT "registry_citizen"."id" FROM "registry_citizen" -- boom')
 
-    monkeypatch.setattr("api.registry._paginate", broken)
+    monkeypatch.setattr("api.registry.paginate", broken)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = call("get", "/citizens")
     assert response.status_code == 500
@@ -209,7 +218,7 @@ def test_permission_denied_from_deep_inside_is_a_json_403(call, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionDenied
 
-    monkeypatch.setattr("api.registry._paginate", refuse)
+    monkeypatch.setattr("api.registry.paginate", refuse)
     response = call("get", "/citizens")
     assert response.status_code == 403 and response.json() == {"detail": "Không có quyền."}
 
@@ -264,7 +273,10 @@ def test_the_schema_states_the_bounds():
     params = {
         p["name"]: p["schema"] for p in schema["paths"]["/api/v1/citizens"]["get"]["parameters"]
     }
-    assert params["page"]["minimum"] == 1 and params["page"]["maximum"] == 1_000_000
+    page = next(kind for kind in params["page"]["anyOf"] if kind.get("type") == "integer")
+    assert page["minimum"] == 1 and page["maximum"] == 10_000
+    cursor = next(kind for kind in params["cursor"]["anyOf"] if kind.get("type") == "string")
+    assert cursor["maxLength"] == 1000
     assert params["page_size"]["maximum"] == 200
     indicator_params = {
         p["name"]: p["schema"] for p in schema["paths"]["/api/v1/indicators"]["get"]["parameters"]
