@@ -3,14 +3,11 @@ request's host and port unless SITE_URL is set (production), PORT outside a requ
 
 from __future__ import annotations
 
-import io
-
 import pytest
-import zxingcpp
-from pypdf import PdfReader
 
 from recognition.models import Certificate, CertificateBatch
 from recognition.services import site_url
+from recognition.tests import drawn_qr
 from recognition.tests.test_documents import decision  # noqa: F401 - the fixture
 
 
@@ -21,16 +18,6 @@ def certificate(decision):  # noqa: F811
     )
 
 
-def _qr_texts(data: bytes) -> list[str]:
-    reader = PdfReader(io.BytesIO(data))
-    return [
-        found.text
-        for page in reader.pages
-        for image in page.images
-        for found in zxingcpp.read_barcodes(image.image)
-    ]
-
-
 def test_a_certificate_follows_the_requests_port(world, as_user, certificate, settings):
     settings.SITE_URL = ""
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
@@ -38,7 +25,9 @@ def test_a_certificate_follows_the_requests_port(world, as_user, certificate, se
         f"/cong-nhan/{certificate.assessment.pk}/giay-cong-nhan.pdf", HTTP_HOST="127.0.0.1:8123"
     )
     assert response.status_code == 200
-    assert _qr_texts(response.content) == [f"http://127.0.0.1:8123/xac-minh/{certificate.code}"]
+    assert drawn_qr.texts(response.content) == [
+        f"http://127.0.0.1:8123/xac-minh/{certificate.code}"
+    ]
 
 
 def test_a_batch_follows_the_port_of_the_request_that_asked(
@@ -54,7 +43,7 @@ def test_a_batch_follows_the_port_of_the_request_that_asked(
     assert response.status_code == 302
     batch = CertificateBatch.objects.get(decision=decided)
     data = (tmp_path / "certificates" / batch.stored_name).read_bytes()
-    assert f"http://localhost:8090/xac-minh/{certificate.code}" in _qr_texts(data)
+    assert f"http://localhost:8090/xac-minh/{certificate.code}" in drawn_qr.texts(data)
 
 
 def test_site_url_wins_when_set_and_port_outside_a_request(settings):
