@@ -169,6 +169,9 @@ def home(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "is_head": acts_for_household(citizen),
             "has_cdht": mine.filter(title=Title.CDHT, year=year, citizen=citizen).exists(),
+            # A child too young for every form is told so, not offered a button that refuses.
+            "of_age": any(old_enough(citizen, year, g) for g in PopulationGroup.values),
+            "age_note": CITIZEN_AGE_NOTE,
             "year": year,
             "site_url": request.build_absolute_uri("/")[:-1],
             "notices": request.user.notices.all()[:5],

@@ -165,3 +165,15 @@ def test_the_portal_tells_a_child_too_young_for_every_form_why(world, year):
     text = response.content.decode()
     assert "Chưa đến tuổi xét danh hiệu" in text and "11 tuổi" in text
     assert 'name="population_group"' not in text
+
+
+def test_the_portal_home_offers_no_self_assessment_to_a_child_too_young(world, year):
+    open_years(world, year)
+    client = claimed(world)
+    an = world.citizens["an"]
+    Citizen.objects.filter(pk=an.pk).update(birth_year=year - 10, occupation="student")
+    text = client.get("/ca-nhan/").content.decode()
+    assert "/ca-nhan/danh-gia/" not in text
+    assert "chưa đến tuổi xét danh hiệu Công dân học tập" in text and "11 tuổi" in text
+    Citizen.objects.filter(pk=an.pk).update(birth_year=year - 11)
+    assert "/ca-nhan/danh-gia/" in client.get("/ca-nhan/").content.decode()
