@@ -17,6 +17,25 @@ from typing import Any
 
 from django.db import DatabaseError, connection, models
 
+# After this many new rows in one write, PostgreSQL's planner statistics of the tables
+# written are refreshed at once (`refresh_statistics`), not whenever autovacuum gets to it.
+ANALYZE_AFTER = 10_000
+
+
+def refresh_statistics(written: dict[type[models.Model], int]) -> None:
+    """ANALYZE the tables that just received ANALYZE_AFTER rows or more (PostgreSQL; SQLite
+    plans without them). A commune's first large import otherwise leaves statistics that say
+    the table is (nearly) empty, and the recount queued right after it — a join over the
+    commune's people — was planned as nested loops: 288 s instead of 0.2 s, measured on the
+    100,000-citizen import. ANALYZE reads a sample (about a second on millions of rows) and
+    may run inside the import's transaction; its statistics are committed with the rows."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model, rows in written.items():
+            if rows >= ANALYZE_AFTER:
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` fresh primary keys; call inside the transaction that inserts them."""

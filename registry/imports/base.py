@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.labels import field_label, value_text
 from audit.models import AuditEvent
+from core.bulk import refresh_statistics
 from core.middleware import client_ip
 from core.text import fold
 from core.xlsx import Column, ImportFileError, ImportReport, Row, read_sheet
@@ -85,6 +86,9 @@ class Importer:
         self.report = ImportReport()
         self.content_types: dict[type[Any], int] = {}
         self.reported: set[tuple[int, str]] = set()
+        # New rows per model written by the commit (`audit` counts them): large writes
+        # refresh the planner's statistics (core.bulk.refresh_statistics).
+        self.written: dict[type[Any], int] = {}
         self.total = 1
         self.too_many = False
 
@@ -162,6 +166,8 @@ class Importer:
         created: Iterable[Any],
         updated: Iterable[tuple[Any, dict[str, list[Any]]]],
     ) -> None:
+        created = list(created)
+        self.written[model] = self.written.get(model, 0) + len(created)
         content_type = ContentType.objects.get_for_model(model)
         actor_id = self.actor.pk if self.actor else None
         ip = client_ip.get()
@@ -264,6 +270,7 @@ class Importer:
         try:
             with transaction.atomic():
                 self.commit()
+                refresh_statistics(self.written)  # before the recount plans its queries
                 # Once per import, not per row: the commune's counts are redone in one go.
                 registry_changed.send(sender=type(self), communes=[self.commune.pk])
         except IntegrityError:

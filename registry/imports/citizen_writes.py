@@ -62,6 +62,8 @@ class CitizenWriter:
         self.demote_heads()
         head_changes = self.update_heads()
         self.write_events(self.events(head_changes))
+        self.importer.written[Household] = len(self.new_codes)
+        self.importer.written[Citizen] = len(self.citizen_ids)
 
     def allocate_ids(self) -> None:
         """Ids for the new households and people, and each household's head after."""

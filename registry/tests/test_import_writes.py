@@ -196,3 +196,40 @@ def test_allocated_ids_are_fresh_distinct_and_taken_from_the_sequence(world):
             )
             assert later.pk > max(ids)
     assert bulk.allocate_ids(Citizen, 0) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_write_refreshes_the_planners_statistics(world, monkeypatch):
+    """After ANALYZE_AFTER new rows (lowered here to 2) PostgreSQL analyses the tables
+    written, inside the import's transaction, before the recount plans its queries; a small
+    import and SQLite leave them alone."""
+    from django.test.utils import CaptureQueriesContext
+
+    def analysed(threshold: int, data: bytes) -> set[str]:
+        monkeypatch.setattr(bulk, "ANALYZE_AFTER", threshold)
+        with CaptureQueriesContext(connection) as queries:
+            report = run_import(
+                kind="citizens",
+                actor=world.users["cuong"],
+                commune=world.commune_a,
+                data=data,
+                dry_run=False,
+            )
+        assert report.committed, report.errors
+        return {q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")}
+
+    found = analysed(2, people())
+    if connection.vendor == "postgresql":
+        assert found == {'ANALYZE "registry_citizen"', 'ANALYZE "registry_household"'}
+        analysed_at = dict(
+            connection.cursor()
+            .execute(
+                "SELECT relname, last_analyze FROM pg_stat_user_tables "
+                "WHERE relname IN ('registry_citizen', 'registry_household')"
+            )
+            .fetchall()
+        )
+        assert all(analysed_at.values()), analysed_at
+    else:
+        assert found == set()
+    assert analysed(10_000, workbook([person(**{"Mã hộ": "PH-300", "Số CCCD": ""})])) == set()
