@@ -101,10 +101,15 @@ test-browser: install
 # Every benchmark against the PostgreSQL database hoctap_bench_$(BENCH_SCALE) (commune or
 # province; built by `make bench-db` when missing): bench-results/bench-$(BENCH_SCALE).json
 # and a table with each figure, its floor and its goal (docs/benchmarks.md).
+# BENCH_LOAD_USERS=50 BENCH_LOAD_SECONDS=60 make a shorter mixed-users load run.
+BENCH_LOAD_USERS ?= 200
+BENCH_LOAD_SECONDS ?= 300
 bench: $(VENV)/.synced-bench
-	$(PY) -m bench.run --scale $(BENCH_SCALE)
+	$(PY) -m bench.run --scale $(BENCH_SCALE) \
+		--load-users $(BENCH_LOAD_USERS) --load-seconds $(BENCH_LOAD_SECONDS)
 
-# Only the pages: dashboards, annual report, registry search, long lists.
+# Only the pages, one at a time: dashboards of every year, homes, map, report files,
+# registry search, long lists.
 bench-stats: install
 	$(PY) -m bench.run --scale $(BENCH_SCALE) --only web
 

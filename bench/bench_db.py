@@ -61,6 +61,10 @@ def main() -> None:
         seed += ["--years", args.years]
     seconds, peak = step(seed, url)
     print(f"seed_demo --scale {args.scale}: {seconds:,.1f} s, RAM đỉnh {peak:,.0f} MB", flush=True)
+    started = time.monotonic()
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "bench.live_figures"], cwd=BASE_DIR, env=env, check=True)
+    print(f"  bench.live_figures: {time.monotonic() - started:,.1f} s", flush=True)
     print(f"  VACUUM (ANALYZE): {vacuum(url):,.1f} s", flush=True)
     print(f"tổng cộng {time.monotonic() - total:,.1f} s", flush=True)
 

@@ -25,6 +25,8 @@ class FormReader(HTMLParser):
         name = a.get("name", "")
         if tag == "input" and name:
             kind = a.get("type", "text")
+            if kind == "text" and a.get("inputmode") in ("decimal", "numeric"):
+                kind = "number"  # a number typed with a decimal comma ("2,5")
             if kind == "radio":
                 self.fields.setdefault(name, a.get("value", ""))
             elif kind == "checkbox":

@@ -1,10 +1,13 @@
-"""The load run: 50 simulated users for 2 minutes against gunicorn (4 workers) on the
+"""The load run: 200 simulated users for 5 minutes against gunicorn (4 workers) on the
 benchmark database, over loopback — officers browsing lists and verifying, citizens
-self-assessing, leaders opening dashboards (`bench/locustfile.py`).
+self-assessing, leaders opening dashboards and their home (`bench/locustfile.py`).
 
 First a floor run: the same number of users on a minimal view (`/healthz`, one query)
-for 20 s, so the figures can be read against what this machine does with no work at all.
-Locust itself runs on the same two cores as the server and PostgreSQL.
+for 10 s, so the figures can be read against what this machine does with no work at all.
+The users start over `--ramp` seconds and each logs in through the login page (Argon2id);
+the figures count from the moment all of them have started (locust `--reset-stats`), so
+that 200 logins in the first seconds do not stand for the day's work. Locust runs on the
+same two cores as the server and PostgreSQL: its own CPU time is measured and reported.
 
     DATABASE_URL=postgres://…/hoctap_bench_commune python -m bench.load_bench --out f.json
 """
@@ -22,10 +25,20 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.common import BASE_DIR, BenchError, result, setup_django
+from bench.common import (
+    BASE_DIR,
+    BenchError,
+    busy_share,
+    machine_cpu,
+    result,
+    run_child,
+    setup_django,
+)
 
 SUITE = "load"
 
@@ -95,6 +108,24 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
     raise BenchError(f"gunicorn did not answer {url} within {seconds:.0f} s")
 
 
+def wait_idle(url: str, seconds: float = 120) -> float:
+    """Wait until `url` answers within 0.2 s: the requests a load left queued in gunicorn
+    (from connections it dropped) are done and cannot slow the next measurement. Returns
+    the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        sent = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=seconds) as response:
+                response.read()
+        except OSError:
+            time.sleep(0.5)
+            continue
+        if time.monotonic() - sent < 0.2:
+            break
+    return time.monotonic() - started
+
+
 def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -104,8 +135,10 @@ def server_env() -> dict[str, str]:
             "SECURE_COOKIES": "0",
             "SECURE_SSL_REDIRECT": "0",
             "AXES_ENABLED": "0",
-            # The 50 simulated users all come from 127.0.0.1: one client address.
+            # The simulated users all come from 127.0.0.1 and share a few accounts: one
+            # client address, so the per-address limits would refuse the load itself.
             "LOGIN_RATE_PER_MINUTE": "100000",
+            "SEARCH_RATE_PER_MINUTE": "100000",
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -113,9 +146,47 @@ def server_env() -> dict[str, str]:
     return env
 
 
+@contextmanager
+def gunicorn(port: int, workers: int) -> Iterator[str]:
+    """gunicorn serving the project (sync workers, as deployed) on 127.0.0.1:`port`."""
+    host = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=server_env(),
+        start_new_session=True,  # its own process group: stopped with its workers below
+    )
+    try:
+        wait_until_up(f"{host}/healthz")
+        yield host
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers stuck in a request: stop them
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+
+
 def run_locust(
-    host: str, plan_path: Path, users: int, seconds: int, classes: list[str], prefix: Path
+    host: str,
+    plan_path: Path,
+    users: int,
+    seconds: int,
+    classes: list[str],
+    prefix: Path,
+    ramp: int = 5,
 ) -> dict[str, Any]:
+    """A headless locust run; its stats and failures, and the CPU locust itself used."""
     command = [
         str(Path(sys.executable).parent / "locust"),
         "-f",
@@ -124,9 +195,10 @@ def run_locust(
         "--users",
         str(users),
         "--spawn-rate",
-        str(max(1, users // 5)),
+        str(max(1.0, users / max(1, ramp))),
+        "--reset-stats",
         "--run-time",
-        f"{seconds}s",
+        f"{seconds + ramp}s",
         "--host",
         host,
         "--csv",
@@ -139,9 +211,10 @@ def run_locust(
         *classes,
     ]
     env = dict(os.environ, LOAD_PLAN=str(plan_path))
-    completed = subprocess.run(command, cwd=BASE_DIR, env=env, check=False)
-    if completed.returncode != 0:
-        raise BenchError(f"locust exited with {completed.returncode}")
+    before = machine_cpu()
+    code, wall, cpu = run_child(command, env)
+    if code != 0:
+        raise BenchError(f"locust exited with {code}")
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     failures: list[dict[str, str]] = []
@@ -149,7 +222,12 @@ def run_locust(
     if failure_file.exists():
         with failure_file.open(encoding="utf-8") as handle:
             failures = list(csv.DictReader(handle))
-    return {"rows": rows, "failures": failures}
+    return {
+        "rows": rows,
+        "failures": failures,
+        "generator_cpu": cpu / wall if wall else None,
+        "machine_busy": busy_share(before, machine_cpu()),
+    }
 
 
 def figures(
@@ -177,7 +255,11 @@ def figures(
     }
     requests = int(total["Request Count"])
     errors = int(total["Failure Count"])
-    note = f"{users} users, {seconds} s, gunicorn 4 workers, {requests:,} requests"
+    note = (
+        f"{users} users, {seconds} s after all have started, gunicorn 4 workers,"
+        f" {requests:,} requests; locust's own CPU {share(run.get('generator_cpu'))} of one"
+        f" core, all cores {share(run.get('machine_busy'))} busy"
+    )
     return [
         result(
             SUITE,
@@ -187,6 +269,8 @@ def figures(
             floor=num(floor_total, "Requests/s"),
             floor_name="the same users on /healthz",
             note=note,
+            generator_cpu=run.get("generator_cpu"),
+            machine_busy=run.get("machine_busy"),
         ),
         result(
             SUITE,
@@ -217,11 +301,16 @@ def figures(
     ]
 
 
+def share(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0%}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load_bench")
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=120)
-    parser.add_argument("--floor-seconds", type=int, default=20)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--ramp", type=int, default=10, help="giây để khởi động hết người dùng")
+    parser.add_argument("--floor-seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=1)
@@ -231,23 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="load-", dir=BASE_DIR / "bench-results"))
     plan_path = scratch / "plan.json"
     plan_path.write_text(json.dumps(plan(args.seed), ensure_ascii=False), "utf-8")
-    host = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=server_env(),
-    )
-    try:
-        wait_until_up(f"{host}/healthz")
+    with gunicorn(args.port, args.workers) as host:
         floor = run_locust(
             host, plan_path, args.users, args.floor_seconds, ["FloorUser"], scratch / "floor"
         )
@@ -258,10 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             args.seconds,
             ["OfficerUser", "CitizenUser", "LeaderUser"],
             scratch / "mix",
+            ramp=args.ramp,
         )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     results = figures("load run (mixed users)", run, floor, args.users, args.seconds)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
     return 0

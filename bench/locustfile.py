@@ -1,11 +1,13 @@
 """The December rush as locust users, driven by `bench.load_bench` (which writes the plan
 file named by LOAD_PLAN: accounts, password, assessment ids, search names).
 
-* OfficerUser — a commune officer: household list pages, name searches, the review list,
-  opens a submitted assessment and verifies it (POST with its version, like the page).
+* OfficerUser — a commune officer: the home, household list pages, name searches, the
+  review list, opens a submitted assessment and verifies it (POST with its version).
 * CitizenUser — a citizen on a phone: home, the learning-citizen self-assessment screen
   by screen (every "next" saves), the summary, submit.
-* LeaderUser — province leaders: the province dashboard, a commune's dashboard, targets.
+* LeaderUser — province leaders: the home (overview and map), the province dashboard
+  (last year's official figures, and this year's provisional ones), a commune's
+  dashboard, targets.
 * FloorUser — the floor: a minimal view (`/healthz`, one `SELECT 1`) under the same load.
 """
 
@@ -60,6 +62,10 @@ class Member(HttpUser):
 class OfficerUser(Member):
     weight = 5
     role = "officer"
+
+    @task(1)
+    def home(self) -> None:
+        self.client.get("/", name="officer home")
 
     @task(3)
     def household_page(self) -> None:
@@ -130,9 +136,17 @@ class LeaderUser(Member):
     weight = 2
     role = "leader"
 
+    @task(1)
+    def home(self) -> None:
+        self.client.get("/", name="leader home")
+
     @task(2)
     def province(self) -> None:
         self.client.get("/chi-tieu/", name="province dashboard")
+
+    @task(1)
+    def province_provisional(self) -> None:
+        self.client.get("/chi-tieu/?so_lieu=tam_tinh", name="province dashboard (provisional)")
 
     @task(1)
     def commune(self) -> None:

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.common import goal_text
 from bench.run import number
 
 SKIP = ("CPU of", "cyclic GC", "created", "updated", "baseline RSS", "floor:")
@@ -16,24 +17,26 @@ SKIP = ("CPU of", "cyclic GC", "created", "updated", "baseline RSS", "floor:")
 
 def table(report: dict) -> str:
     lines = [
-        "| suite | measure | value | p50 | floor | × floor | goal | |",
-        "|---|---|--:|--:|--:|--:|--:|---|",
+        "| suite | measure | value | p50 | p99 | floor | × floor | goal | |",
+        "|---|---|--:|--:|--:|--:|--:|---|---|",
     ]
     for r in report["results"]:
         if any(part in r["name"] for part in SKIP):
             continue
-        goal = "" if r["goal"] is None else f"{r['goal_kind']} {number(r['goal'])} {r['unit']}"
         verdict = "" if r["met"] is None else ("met" if r["met"] else "**missed**")
         lines.append(
             f"| {r['suite']} | {r['name']} | {number(r['value'])} {r['unit']} | "
-            f"{number(r['p50'])} | {number(r['floor'])} | "
-            f"{'' if r['ratio'] is None else format(r['ratio'], '.2f')} | {goal} | {verdict} |"
+            f"{number(r['p50'])} | {number(r.get('p99'))} | {number(r['floor'])} | "
+            f"{'' if r['ratio'] is None else format(r['ratio'], '.2f')} | {goal_text(r)} |"
+            f" {verdict} |"
         )
     counts = ", ".join(f"{k} {v:,}" for k, v in report["counts"].items())
+    suites = ", ".join(f"{k} {v:.0f} s" for k, v in report.get("suite_seconds", {}).items())
     lines.append("")
     lines.append(
         f"Scale **{report['scale']}** ({counts}); database `{report['database']}`; commit"
-        f" `{report['commit']}`; {report['finished']}; {report['total_seconds']:.0f} s in all."
+        f" `{report['commit']}`; {report['finished']}; {report['total_seconds']:.0f} s in all"
+        f"{f' ({suites})' if suites else ''}."
     )
     for r in report["results"]:
         if r.get("per_request"):

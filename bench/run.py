@@ -7,12 +7,18 @@ Suites, each in its own process (so its peak memory is its own), in this order:
   import  100,000-citizen Excel import on SQLite and PostgreSQL (`bench.import_bench`,
           which uses its own scratch databases)
   docs    a 5,000-row decision annex (PDF, Word) and 1,000 certificates (`bench.docs_bench`)
-  web     dashboards, the annual report, registry search, long lists (`bench.web_bench`)
+  web     every page alone: dashboards of every year (official, provisional), role homes,
+          map, report files, registry search, long lists (`bench.web_bench`)
+  api     the JSON API at province scale (`bench.api_bench`; skipped when absent)
   cycle   rebuild_stats and bulk verify of 5,000 assessments (`bench.cycle_bench`)
-  load    50 users for 2 minutes against gunicorn with 4 workers (`bench.load_bench`)
+  http    key pages at 16 connections against gunicorn with 4 workers, beside /healthz
+          at the same concurrency (`bench.http_bench`)
+  load    200 users for 5 minutes against gunicorn with 4 workers (`bench.load_bench`;
+          --load-users, --load-seconds)
 
 The scale database (`hoctap_bench_<scale>`) is built by `make bench-db` when it does not
-exist yet. Nothing runs on a database whose name lacks "bench".
+exist yet. Nothing runs on a database whose name lacks "bench". The whole run is itself a
+figure: issue 20 wants `make bench BENCH_SCALE=province` within 10 minutes.
 """
 
 from __future__ import annotations
@@ -34,13 +40,19 @@ from bench.common import (
     RESULTS,
     BenchError,
     database_name,
+    goal_text,
     print_columns,
     refuse_unless_bench,
     result,
 )
 
-SUITES = ["import", "docs", "web", "cycle", "load"]
+SUITES = ["import", "docs", "web", "api", "cycle", "http", "load"]
 PG_ROOT = "postgres://postgres@127.0.0.1:5432"
+WHOLE_RUN_GOAL = 600  # seconds: issue 20, `make bench BENCH_SCALE=province` end to end
+# Issue 20: a 100,000-row import commit on PostgreSQL at ≥ 20,000 rows/s; every other
+# import phase keeps the first goal of ≥ 10,000 rows/s.
+IMPORT_COMMIT_GOAL = 20_000
+IMPORT_GOAL = 10_000
 
 
 def database_exists(url: str) -> bool:
@@ -76,12 +88,21 @@ def run(command: list[str], env: dict[str, str]) -> None:
         raise BenchError(f"{' '.join(command[:3])} … exited with {completed.returncode}")
 
 
+def import_goal(db: str, name: str) -> float | None:
+    """The rows/s goal of an import figure (None: a figure without a goal)."""
+    if not name.endswith(": throughput") or name.startswith("floor"):
+        return None
+    if db == "postgres" and name.startswith("commit"):
+        return IMPORT_COMMIT_GOAL
+    return IMPORT_GOAL
+
+
 def from_import(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
-        goal, higher = None, False
-        if r["name"].endswith(": throughput") and not r["name"].startswith("floor"):
-            goal, higher = 10_000, True
+        goal, higher = import_goal(r["db"], r["name"]), False
+        if goal is not None:
+            higher = True
         elif r["name"].endswith(": peak RSS") and not r["name"].startswith("floor"):
             goal = 500
         out.append(
@@ -142,6 +163,24 @@ def counts(url: str) -> dict[str, int]:
     return found
 
 
+def whole_run(seconds: float, scale: str) -> dict[str, Any]:
+    """The run itself as a figure; its goal is the province's (issue 20)."""
+    return result(
+        "run",
+        f"whole make bench ({scale} scale)",
+        seconds,
+        "s",
+        goal=WHOLE_RUN_GOAL if scale == "province" else None,
+        note="every suite, from the start of bench.run to the table (building the database excluded)",
+    )
+
+
+def module_exists(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def number(value: float | None) -> str:
     if value is None:
         return ""
@@ -151,10 +190,9 @@ def number(value: float | None) -> str:
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
-    headers = ("suite", "measure", "value", "unit", "p50", "floor", "× floor", "goal", "")
+    headers = ("suite", "measure", "value", "unit", "p50", "p99", "floor", "× floor", "goal", "")
     lines = []
     for r in results:
-        goal = "" if r["goal"] is None else f"{r['goal_kind']} {number(r['goal'])}"
         verdict = "" if r["met"] is None else ("met" if r["met"] else "MISSED")
         lines.append(
             (
@@ -163,13 +201,14 @@ def print_table(results: list[dict[str, Any]]) -> None:
                 number(r["value"]),
                 r["unit"],
                 number(r["p50"]),
+                number(r.get("p99")),
                 number(r["floor"]),
                 "" if r["ratio"] is None else f"{r['ratio']:.2f}",
-                goal,
+                goal_text(r),
                 verdict,
             )
         )
-    print_columns(headers, lines, right={2, 4, 5, 6})
+    print_columns(headers, lines, right={2, 4, 5, 6, 7})
 
 
 def git_commit() -> str:
@@ -185,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-url", help=f"mặc định {PG_ROOT}/hoctap_bench_<scale>")
     parser.add_argument("--only", default=",".join(SUITES), help="ví dụ: web,cycle")
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--load-seconds", type=int, default=120)
+    parser.add_argument("--load-users", type=int, default=200)
+    parser.add_argument("--load-seconds", type=int, default=300)
     args = parser.parse_args(argv)
     url = args.db_url or f"{PG_ROOT}/hoctap_bench_{args.scale}"
     out = args.out or RESULTS / f"bench-{args.scale}.json"
@@ -198,12 +238,16 @@ def main(argv: list[str] | None = None) -> int:
         refuse_unless_bench(url)
         RESULTS.mkdir(exist_ok=True)
         env = env_for(url)
+        built = 0.0
         if not database_exists(url):
             run(["make", "--no-print-directory", "bench-db", f"BENCH_SCALE={args.scale}"], env)
+            built = time.monotonic() - started
         python = sys.executable
         # The database may predate the code under test: bring its schema up to date.
         run([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env)
         run([python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
+        # A database built before bench.live_figures existed has no provisional figures.
+        run([python, "-m", "bench.live_figures"], env)
         results: list[dict[str, Any]] = []
         seconds: dict[str, float] = {}
         for suite in [s for s in SUITES if s in only]:
@@ -221,9 +265,13 @@ def main(argv: list[str] | None = None) -> int:
             elif suite == "docs":
                 run([python, "-m", "bench.docs_bench", "--out", str(part)], env)
                 results += from_docs(json.loads(part.read_text("utf-8")))
+            elif not module_exists(f"bench.{suite}_bench"):
+                print(f"\n(bỏ qua bộ đo “{suite}”: chưa có bench/{suite}_bench.py)", flush=True)
+                continue
             else:
                 command = [python, "-m", f"bench.{suite}_bench", "--out", str(part)]
                 if suite == "load":
+                    command += ["--users", str(args.load_users)]
                     command += ["--seconds", str(args.load_seconds)]
                 run(command, env)
                 results += json.loads(part.read_text("utf-8"))
@@ -231,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
+    total = round(time.monotonic() - started - built, 1)
+    results.append(whole_run(total, args.scale))
     report = {
         "scale": args.scale,
         "database": database_name(url),
@@ -244,14 +294,16 @@ def main(argv: list[str] | None = None) -> int:
             "system": f"{platform.system()} {platform.release()}",
         },
         "suite_seconds": seconds,
-        "total_seconds": round(time.monotonic() - started, 1),
+        "total_seconds": total,
+        "build_seconds": round(built, 1),
         "results": results,
     }
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print_table(results)
     print(
         f"\n{args.scale} scale ({', '.join(f'{k} {v:,}' for k, v in report['counts'].items())});"
-        f" {report['total_seconds']:.0f} s in all ({', '.join(f'{k} {v:.0f} s' for k, v in seconds.items())})."
+        f" {report['total_seconds']:.0f} s in all ({', '.join(f'{k} {v:.0f} s' for k, v in seconds.items())})"
+        f"{f', after {built:.0f} s to build the database' if built else ''}."
     )
     print(f"Wrote {out}")
     missed = [r["name"] for r in results if r["met"] is False]
