@@ -29,6 +29,7 @@ from accounts.models import User
 from audit.services import record_many
 from core.bulk import RowTemplate
 from places.models import REFORM_DATE, Place, PlaceSuccession
+from stats import summary
 from stats.figures import FIGURE_NAMES
 from stats.models import ReportSource, ReportStatus, StatReport
 from stats.services import approve_reports, report_for, submit_report
@@ -221,6 +222,8 @@ def write_legacy_reports(
             ],
             changes={"status": [ReportStatus.SUBMITTED, ReportStatus.APPROVED]},
         )
+        # Bulk rows bypass the services: remake any official figures already made ready.
+        summary.refresh_all(official=True)
     return written
 
 

@@ -18,6 +18,7 @@ from places.access import get_managed_commune_or_404, get_managed_village_or_404
 from places.forms import SharesForm, UploadForm, VillageCloseForm, VillageForm, VillageMergeForm
 from places.models import Place, PlaceKind, PlaceSuccession
 from places.scope import scope_of
+from places.signals import successions_changed
 
 
 @login_required
@@ -254,10 +255,12 @@ def split_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         shares = form.shares()
         with transaction.atomic():
+            changed = False
             for link in links:
                 new = shares[link.pk]
                 if new == link.share:
                     continue
+                changed = True
                 record(
                     actor=request.user,
                     action="place.shares",
@@ -267,6 +270,8 @@ def split_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 )
                 link.share = new
                 link.save(update_fields=["share"])
+            if changed:  # the successors' inherited figures (stats listens)
+                successions_changed.send(sender=PlaceSuccession, predecessors=[predecessor.pk])
         messages.success(
             request, _("Đã lưu tỷ lệ chia số liệu của %(p)s.") % {"p": predecessor.name}
         )

@@ -2,40 +2,35 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import cast
 
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from assessments.models import Rollup, State
 from criteria.titles import Title
 from movement.indicators import summary as movement_summary
-from places.models import REFORM_DATE, Place, PlaceKind, PlaceSuccession
+from places.models import REFORM_DATE, Place, PlaceKind
 from registry.models import Household
-from stats import charts
+from stats import charts, summary
 from stats.compute import (
     CommuneFigures,
     IndicatorValue,
     current_communes,
-    figures,
-    figures_years,
     indicators,
 )
 from stats.coverage import (
     PROJECTION_MIN_COVERAGE_SOURCE,
     Coverage,
-    coverage,
     threshold_label,
 )
-from stats.figures import FIGURE_NAMES, INDICATORS, TITLE_INDICATORS, IndicatorCode
-from stats.models import LiveFigures, ReportStatus, StatReport, Target, TargetSource
+from stats.figures import INDICATORS, TITLE_INDICATORS, IndicatorCode
+from stats.models import ReportStatus, StatReport, Target, TargetSource
+from stats.summary import FIRST_YEAR, Ready, Yearly
 
-FIRST_YEAR, LAST_YEAR = 2020, 2030
+LAST_YEAR = 2030
 SCORECARD = [
     IndicatorCode.GDHT,
     IndicatorCode.DHHT,
@@ -102,26 +97,6 @@ class IndicatorRow:
     baseline: Decimal | None = None
     baselines: list[tuple[str, Decimal]] = field(default_factory=list)
     coverage: Coverage | None = None  # how many communes the figure covers
-
-
-def indicator_coverage(
-    communes: list[Place], data: dict[int, CommuneFigures]
-) -> dict[str, Coverage]:
-    """Per indicator, the communes whose figure has the indicator's total (a commune may
-    report households but leave enterprises empty): an indicator's sum covers only those."""
-    result = {}
-    for code, spec in INDICATORS.items():
-        own_figure = {
-            IndicatorCode.CLC_CHAIR: "clc_chair",
-            IndicatorCode.LEARNING_COMMUNE: "commune_level",
-        }
-        name = own_figure.get(IndicatorCode(code), spec.total)
-        if name not in FIGURE_NAMES:  # a count of communes: any figure of the commune
-            having = data
-        else:
-            having = {pk: found for pk, found in data.items() if found.values.get(name) is not None}
-        result[code] = coverage(communes, having)
-    return result
 
 
 def _rows(
@@ -303,74 +278,6 @@ def projection(points: list[tuple[int, Decimal | None]], target_2030: Decimal | 
     )
 
 
-PROJECTION_YEARS = 5
-
-
-@dataclass
-class Yearly:
-    """The indicators of every year since 2020 over all the communes, how many communes
-    each year covers, and the same indicators over only the communes that have a figure in
-    every year the projection uses (`window`)."""
-
-    by_year: dict[int, dict[str, IndicatorValue]]
-    coverage: dict[int, Coverage]
-    window: list[int]
-    steady: Coverage
-    steady_by_year: dict[int, dict[str, IndicatorValue]]
-
-
-def _values(found: CommuneFigures) -> dict[str, int | None]:
-    # Exact shares (fractions) go into the sums; `indicators` adds them and rounds once.
-    return cast(dict[str, int | None], found.exact_values)
-
-
-def yearly(communes: list[Place], year: int, *, official: bool) -> Yearly:
-    """Read from the cache as long as no report changed (the key holds the fingerprint:
-    explicit invalidation, shared by every worker since the fingerprint is read from the
-    database)."""
-    ids = ",".join(str(c.pk) for c in communes)
-    key = (
-        "stats:yearly:"
-        + hashlib.sha256(
-            repr((year, ids, figures_fingerprint(official=official))).encode()
-        ).hexdigest()
-    )
-    cached = cache.get(key)
-    if cached is not None:
-        return cast(Yearly, cached)
-    years = list(range(FIRST_YEAR, year + 1))
-    data = figures_years(communes, years, official=official)
-    by_year: dict[int, dict[str, IndicatorValue]] = {}
-    covered: dict[int, Coverage] = {}
-    for y, of_year in data.items():
-        rows = [_values(f) for f in of_year.values()]
-        by_year[y] = indicators(rows) if rows else {}
-        covered[y] = coverage(communes, of_year)
-    # The projection's years: the last five whose own coverage reaches the threshold;
-    # its communes: those with a whole figure in each of them.
-    window = [y for y in years if covered[y].enough_for_projection][-PROJECTION_YEARS:]
-    steady_ids = {c.pk for c in communes}
-    for y in window:
-        steady_ids &= {pk for pk, f in data[y].items() if f.complete}
-    steady = coverage(
-        communes,
-        {pk: f for pk, f in (data[window[-1]] if window else {}).items() if pk in steady_ids},
-    )
-    steady_by_year = {
-        y: indicators([_values(f) for pk, f in data[y].items() if pk in steady_ids]) for y in window
-    }
-    result = Yearly(by_year, covered, window, steady, steady_by_year)
-    cache.set(key, result, timeout=24 * 3600)
-    return result
-
-
-def indicators_by_year(
-    communes: list[Place], year: int, *, official: bool
-) -> dict[int, dict[str, IndicatorValue]]:
-    """The indicators of every year since 2020 (all communes with a figure)."""
-    return yearly(communes, year, official=official).by_year
-
-
 def _years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 2 else ", ".join(map(str, years))
 
@@ -421,21 +328,7 @@ class Trend:
     baselines: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
-def figures_fingerprint(*, official: bool) -> tuple[object, ...]:
-    """What the yearly figures are made of, in two cheap aggregates: any saved, added or
-    deleted report (or live snapshot) changes it. Reports are only written through the
-    ORM's save() (services, imports), which stamps `updated_at`. Succession links count
-    with their shares (a changed share changes the split communes' figures)."""
-    model, stamp = (StatReport, "updated_at") if official else (LiveFigures, "computed_at")
-    found = model.objects.aggregate(last=Max(stamp), n=Count("id"))
-    links = PlaceSuccession.objects.filter(is_split=True).values_list("pk", "share")
-    return (official, found["last"], found["n"], PlaceSuccession.objects.count(), tuple(links))
-
-
-def trends(
-    communes: list[Place], province: Place, year: int, targets: Targets, *, official: bool
-) -> list[Trend]:
-    found = yearly(communes, year, official=official)
+def trends(found: Yearly, province: Place, year: int, targets: Targets) -> list[Trend]:
     baselines = Baselines(targets)
     result = []
     for code in [
@@ -517,28 +410,17 @@ class ScoreRow:
     source: CommuneFigures | None
 
 
-def scorecard(
-    communes: list[Place],
-    province: Place,
-    year: int,
-    targets: Targets,
-    *,
-    official: bool,
-    data: dict[int, CommuneFigures] | None = None,
-) -> list[ScoreRow]:
-    if data is None:
-        data = figures(communes, year, official=official)
-    target_year = milestone(year)
+def scorecard(found: Ready, province: Place, targets: Targets) -> list[ScoreRow]:
+    target_year = milestone(found.year)
     rows = []
-    for commune in communes:
-        found = data.get(commune.pk)
-        values = indicators([found.values]) if found else {}
+    for commune in found.communes:
+        values = found.per_commune.get(commune.pk, {})
         cells = []
         for code in SCORECARD:
             value = values[code].share_of_all if code in values else None
             target = targets.for_place(code, commune, province, target_year)
             cells.append(ScoreCell(value, target, colour(value, target)))
-        rows.append(ScoreRow(commune, cells, found))
+        rows.append(ScoreRow(commune, cells, found.figures.get(commune.pk)))
     return rows
 
 
@@ -553,26 +435,17 @@ class Behind:
 
 
 def who_is_behind(
-    communes: list[Place],
-    province: Place,
-    year: int,
-    targets: Targets,
-    code: str,
-    *,
-    official: bool,
-    limit: int = 20,
-    data: dict[int, CommuneFigures] | None = None,
+    found: Ready, province: Place, targets: Targets, code: str, *, limit: int = 20
 ) -> list[Behind]:
-    if data is None:
-        data = figures(communes, year, official=official)
     spec = INDICATORS[code]
+    target_year = milestone(found.year)
     result = []
-    for commune in communes:
-        found = data.get(commune.pk)
-        target = targets.for_place(code, commune, province, milestone(year))
-        if found is None or target is None:
+    for commune in found.communes:
+        values = found.per_commune.get(commune.pk)
+        target = targets.for_place(code, commune, province, target_year)
+        if values is None or target is None:
             continue
-        value = indicators([found.values])[code]
+        value = values[code]
         if value.total is None or value.numerator is None:
             continue
         share = value.share_of_all or Decimal(0)
@@ -612,7 +485,7 @@ def movement_panel(place: Place, province: Place, year: int, targets: Targets) -
 
 
 def province_place() -> Place:
-    return Place.objects.current().get(kind=PlaceKind.PROVINCE, parent__isnull=True)
+    return summary.province()
 
 
 def province_dashboard(
@@ -621,13 +494,12 @@ def province_dashboard(
     province = province_place()
     communes = current_communes()
     targets = Targets()
-    data = figures(communes, year, official=official)
-    covered = coverage(communes, data)
-    values = indicators([_values(f) for f in data.values()])
-    rows = _rows(values, province, province, year, targets, indicator_coverage(communes, data))
+    found = summary.read(province, communes, [year], official=official)[year]
+    covered = found.coverage
+    rows = _rows(found.total, province, province, year, targets, found.indicator_coverage)
     return {
         # What the page's map reuses instead of reading it again (stats.map.province_map).
-        "loaded": {"communes": communes, "data": data, "targets": targets},
+        "loaded": {"ready": found, "targets": targets, "province": province},
         "province": province,
         "year": year,
         "official": official,
@@ -640,12 +512,10 @@ def province_dashboard(
         "baselines": baseline_table(rows, targets),
         "threshold": threshold_label(),
         "threshold_source": PROJECTION_MIN_COVERAGE_SOURCE,
-        "scorecard": scorecard(communes, province, year, targets, official=official, data=data),
+        "scorecard": scorecard(found, province, targets),
         "scorecard_codes": [(c, IndicatorCode(c).label) for c in SCORECARD],
-        "trends": trends(communes, province, year, targets, official=official),
-        "behind": who_is_behind(
-            communes, province, year, targets, behind_code, official=official, data=data
-        ),
+        "trends": trends(found.yearly, province, year, targets),
+        "behind": who_is_behind(found, province, targets, behind_code),
         "behind_code": behind_code,
         "movement": movement_panel(province, province, year, targets),
     }
@@ -666,9 +536,9 @@ PIPELINE = [
 def commune_dashboard(commune: Place, year: int, *, official: bool) -> dict[str, object]:
     province = province_place()
     targets = Targets()
-    data = figures([commune], year, official=official)
-    found = data.get(commune.pk)
-    values = indicators([found.values]) if found else indicators([])
+    ready = summary.read(commune, [commune], [year], official=official)[year]
+    found = ready.figures.get(commune.pk)
+    values = ready.per_commune.get(commune.pk) or indicators([])
     partial = found is not None and not found.complete
     counts: dict[tuple[str, str], int] = {}
     for title, state, count in Rollup.objects.filter(year=year, commune=commune).values_list(
@@ -725,6 +595,6 @@ def commune_dashboard(commune: Place, year: int, *, official: bool) -> dict[str,
         "pipeline_states": [State(s).label for s in PIPELINE],
         "villages": village_rows,
         "gdht_target": target,
-        "trends": trends([commune], province, year, targets, official=official),
+        "trends": trends(ready.yearly, province, year, targets),
         "movement": movement_panel(commune, province, year, targets),
     }

@@ -23,7 +23,8 @@ from movement import report as movement_report
 from places.models import Place, PlaceKind
 from recognition import fonts
 from recognition.pdf import _styles
-from stats.compute import CommuneFigures, current_communes, figures, indicators
+from stats import summary
+from stats.compute import CommuneFigures, current_communes, indicators
 from stats.dashboard import Targets, province_place
 from stats.figures import INDICATORS, IndicatorCode
 from stats.models import Target, TargetSource
@@ -55,8 +56,8 @@ class AnnualData:
 def annual_data(year: int, place: Place | None = None) -> AnnualData:
     province = province_place()
     communes = current_communes(place)
-    data = figures(communes, year, official=True)
-    per = {pk: indicators([f.values]) for pk, f in data.items()}
+    found = summary.read(place or province, communes, [year], official=True)[year]
+    data, per = found.figures, found.per_commune
     return AnnualData(
         place or province,
         year,

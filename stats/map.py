@@ -28,7 +28,8 @@ from typing import Any
 from django.utils import timezone
 
 from places.models import Place
-from stats.compute import current_communes, figures, indicators
+from stats import summary
+from stats.compute import current_communes
 from stats.dashboard import Targets, milestone, province_place
 from stats.figures import INDICATORS, IndicatorCode
 from stats.models import LiveFigures, ReportStatus, StatReport
@@ -188,22 +189,22 @@ def province_map(
     loaded: dict[str, Any] | None = None,
 ) -> ProvinceMap:
     """Every current commune's value of `code` in `year`, its target and its class.
-    `loaded`: the communes, figures and targets a dashboard of the same year and kind has
-    already read (its context's "loaded"), so that the page reads them once."""
+    `loaded`: the province, its figures (`summary.Ready`) and the targets a dashboard of
+    the same year and kind has already read (its context's "loaded"), so that the page
+    reads them once."""
     if code not in INDICATORS:
         code = IndicatorCode.GDHT
-    province = province_place()
     target_year = milestone(year)
     if loaded is not None:
-        communes, data, targets = loaded["communes"], loaded["data"], loaded["targets"]
+        province, found, targets = loaded["province"], loaded["ready"], loaded["targets"]
     else:
-        communes = current_communes()
+        province = province_place()
         targets = Targets()
-        data = figures(communes, year, official=official)
+        found = summary.read(province, current_communes(), [year], official=official)[year]
     rows = []
-    for commune in communes:
-        found = data.get(commune.pk)
-        value = indicators([found.values])[code] if found else None
+    for commune in found.communes:
+        own = found.per_commune.get(commune.pk)
+        value = own[code] if own else None
         share = (
             Fraction(value.numerator * 100, value.total)
             if value is not None and value.numerator is not None and value.total

@@ -217,3 +217,39 @@ class Target(models.Model):
         return (
             f"{self.get_indicator_display()} {self.year} {self.get_source_display()}: {self.value}%"
         )
+
+
+class SummaryKind(models.TextChoices):
+    OFFICIAL = "official", _("Chính thức")
+    PROVISIONAL = "provisional", _("Tạm tính")
+
+
+class FigureSummary(models.Model):
+    """A place's figures of a year as the dashboards and reports read them, made ready
+    (`stats.summary`): the province (every current commune) or one commune.
+
+    Official rows are rewritten inside the transaction of every write that changes an
+    approved report or a split commune's shares; provisional rows carry the live
+    snapshots' count and last recount they were made from, and are remade when those differ.
+    """
+
+    kind = models.CharField(max_length=11, choices=SummaryKind.choices)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    data = models.JSONField()  # see stats.summary: exact values kept exact ("num/den")
+    # What it was made from: how many approved reports (live snapshots), the last approval
+    # (recount) among them, and the shares of the split legacy communes it used.
+    made_from = models.PositiveIntegerField(default=0)
+    last_change = models.DateTimeField(null=True, blank=True)
+    shares = models.JSONField(default=dict)
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "place", "year"], name="figure_summary_per_kind_place_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Tổng hợp {self.get_kind_display().lower()} {self.year} — {self.place_id}"

@@ -7,6 +7,9 @@
   and cheap, so the commune's recount (about 30 queries over its registry) is queued
   once the write commits (`stats.jobs.recount_live`) instead of lengthening it.
 
+Official figures made ready (`stats.summary`) follow the shares of split legacy communes:
+a share edited, or a succession link added, remakes them inside the same transaction.
+
 Receivers are connected in `StatsConfig.ready`, after the assessments app's own receivers
 (INSTALLED_APPS order), so the recount sees the containing records already recomputed.
 """
@@ -21,7 +24,10 @@ from django.utils import timezone
 
 from assessments.signals import decision_issued, registered, revocation_issued
 from movement.signals import movement_changed
+from places.models import REFORM_DATE
+from places.signals import successions_changed
 from registry.signals import registry_changed
+from stats import summary
 from stats.compute import refresh_communes
 from stats.jobs import recount_live
 
@@ -60,3 +66,10 @@ def live_after_registry_write(sender: Any, communes: list[int], **kwargs: Any) -
 @receiver(movement_changed, dispatch_uid="stats.live_after_movement_write")
 def live_after_movement_write(sender: Any, communes: list[int], **kwargs: Any) -> None:
     _after_commit(communes, timezone.localdate().year)
+
+
+@receiver(successions_changed, dispatch_uid="stats.official_after_shares")
+def official_after_shares(sender: Any, predecessors: list[int], **kwargs: Any) -> None:
+    # A legacy commune's reports feed its successors' figures up to the reform year.
+    legacy_years = range(summary.FIRST_YEAR, REFORM_DATE.year + 1)
+    summary.refresh_official(commune_ids=predecessors, years=legacy_years, create=False)

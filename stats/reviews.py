@@ -17,14 +17,14 @@ from core.xlsx import append_row, put, save_workbook
 from movement import indicators as movement_indicators
 from movement import models as mm
 from places.models import Place, PlaceKind
+from stats import summary
 from stats.compute import (
     CommuneFigures,
     IndicatorValue,
     current_communes,
-    figures_years,
     indicators,
 )
-from stats.coverage import Coverage, coverage
+from stats.coverage import Coverage
 from stats.dashboard import Targets, province_place
 from stats.exports import (
     APPENDIX,
@@ -118,8 +118,9 @@ def review_data(first: int, last: int, place: Place | None = None) -> ReviewData
     province = province_place()
     communes = current_communes(place)
     years = list(range(first, last + 1))
-    found = figures_years(communes, years, official=True)
     where = place or province
+    ready = summary.read(where, communes, years, official=True)
+    found = {y: ready[y].figures for y in years}
     return ReviewData(
         first=first,
         last=last,
@@ -128,8 +129,8 @@ def review_data(first: int, last: int, place: Place | None = None) -> ReviewData
         communes=communes,
         found=found,
         by_year={y: indicators([f.values for f in found[y].values()]) for y in years},
-        per_commune={y: {pk: indicators([f.values]) for pk, f in found[y].items()} for y in years},
-        coverage={y: coverage(communes, found[y]) for y in years},
+        per_commune={y: ready[y].per_commune for y in years},
+        coverage={y: ready[y].coverage for y in years},
         base=baselines(),
         targets=Targets(),
         work={y: movement_indicators.summary(where, y) for y in years},

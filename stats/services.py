@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from accounts.scope import scope_of
 from audit.services import diff, record
 from places.models import Place, PlaceKind
+from stats import summary
 from stats.compute import live_figures
 from stats.figures import FIGURE_NAMES, FIGURES
 from stats.models import ReportSource, ReportStatus, StatReport, Target, TargetSource
@@ -166,9 +167,11 @@ def submit_report(*, actor: User, report: StatReport, version: int | None = None
 
 @transaction.atomic
 def approve_reports(*, actor: User, reports: list[StatReport]) -> int:
-    """Approve submitted reports, all or none; approval locks them."""
+    """Approve submitted reports, all or none; approval locks them. The ready-made official
+    figures they feed are remade in the same transaction."""
     _require_province(actor)
     count = 0
+    approved: list[StatReport] = []
     for report in reports:
         locked = StatReport.objects.select_for_update().get(pk=report.pk)
         if locked.status == ReportStatus.APPROVED:
@@ -188,7 +191,11 @@ def approve_reports(*, actor: User, reports: list[StatReport]) -> int:
             obj=locked,
             changes={"status": [ReportStatus.SUBMITTED, ReportStatus.APPROVED]},
         )
+        approved.append(locked)
         count += 1
+    summary.refresh_official(
+        commune_ids={r.commune_id for r in approved}, years={r.year for r in approved}
+    )
     return count
 
 
@@ -202,6 +209,8 @@ def return_report(*, actor: User, report: StatReport, reason: str) -> StatReport
         return locked
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Chỉ trả lại báo cáo đang chờ duyệt; báo cáo đã duyệt thì mở lại."))
+    # Only a report waiting for approval goes back: no official figure (`stats.summary`)
+    # changes; reopening an approved one does (`reopen_report`).
     old = locked.status
     locked.status, locked.return_reason = ReportStatus.RETURNED, reason.strip()
     locked.version += 1
@@ -235,6 +244,7 @@ def reopen_report(*, actor: User, report: StatReport, reason: str) -> StatReport
         changes={"status": [ReportStatus.APPROVED, ReportStatus.RETURNED]},
         note=reason,
     )
+    summary.refresh_official(commune_ids=[locked.commune_id], years=[locked.year])
     return locked
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from places.models import Place, PlaceKind, PlaceSuccession
+from stats import summary
 from stats.compute import current_communes, official_figures
 from stats.coverage import PROJECTION_MIN_COVERAGE, Coverage, coverage
 from stats.models import ReportStatus, StatReport
@@ -20,10 +21,13 @@ FIGS = {"households_total": 100, "households_registered": 90, "households_recogn
 
 
 def approve(communes, year: int, **values) -> None:
+    """Approved reports written in bulk, and the figures made ready from them remade as
+    the approval service does (`stats.summary`)."""
     StatReport.objects.bulk_create(
         StatReport(commune=c, year=year, status=ReportStatus.APPROVED, **(values or FIGS))
         for c in communes
     )
+    summary.refresh_official(commune_ids=[c.pk for c in communes], years=[year])
 
 
 def test_coverage_label_and_missing(db):

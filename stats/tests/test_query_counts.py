@@ -3,8 +3,9 @@ commune dashboard, and the annual report, for the current year and a past one.
 
 Each page is measured with one batch of rows, then again with twice the rows: the count
 must not grow (no query per row), and must stay under a ceiling set at the measured count
-plus a small margin. The cache is cleared before each measured request, so the dashboards'
-cached trends are counted too (the cold path: the first view after a report changed).
+plus a small margin. The figures made ready (`stats.summary`) are dropped before each
+measured request, so their making is counted too (the cold path: the first view of a
+fresh database); then the page is measured once more as most views find it, made ready.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from assessments.models import Assessment, State
 from assessments.tests.helpers import YEAR, good_answers, open_years, recognise
 from conftest import close_response, make_citizen, make_household
 from stats.compute import current_communes
-from stats.models import ReportStatus, StatReport
+from stats.models import FigureSummary, ReportStatus, StatReport
 from stats.tests.test_small_province import A
 
 PAST = YEAR - 1
@@ -53,8 +54,10 @@ def add_rows(world, batch: int, size: int = 4) -> None:
             StatReport.objects.create(commune=commune, year=year, status=ReportStatus.APPROVED, **A)
 
 
-def queries_of(client, url: str) -> int:
+def queries_of(client, url: str, *, cold: bool = True) -> int:
     cache.clear()
+    if cold:
+        FigureSummary.objects.all().delete()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -64,8 +67,8 @@ def queries_of(client, url: str) -> int:
     return len(captured)
 
 
-def measure(world, client, url: str) -> tuple[int, int]:
-    """(queries with one batch of rows, queries with two)."""
+def measure(world, client, url: str) -> tuple[int, int, int]:
+    """(queries with one batch of rows, with two, and with two once made ready)."""
     open_years(world)
     add_rows(world, 1)
     client.get(url)  # warm what is read once per process (content types, criteria sets)
@@ -73,33 +76,38 @@ def measure(world, client, url: str) -> tuple[int, int]:
     add_rows(world, 2)
     assert Assessment.objects.filter(year=YEAR, state=State.SUBMITTED).count() == 12
     assert StatReport.objects.filter(year=PAST, status=ReportStatus.APPROVED).count() == 8
-    return once, queries_of(client, url)
+    return once, queries_of(client, url), queries_of(client, url, cold=False)
 
 
-# page, persona, url, ceiling. Each ceiling is the count measured (the same with 1× and 2×
-# rows) + 3: room for a query more per page, none for a query per row or per commune.
-# Issue 18: a past year's province dashboard lost 4 (its scorecard and "who is behind" reuse
-# the page's figures instead of reading them again); the commune dashboard gained 2 (the
-# legacy provinces whose 2020 baselines the page labels, read once with the targets; the
-# split communes' shares in the trends' cache key).
+# page, persona, url, ceiling of the page made ready. Each ceiling is the count measured
+# (the same with 1× and 2× rows) + 3: room for a query more per page, none for a query per
+# row or per commune. Issue 20: the figures are read made ready (one query instead of the
+# reports, links and legacy reports; no fingerprint aggregates): the province dashboard
+# from 36–38 to 29 queries, the commune dashboard from 38 to 32, the annual report
+# from 36–38 to 36, its PDF from 32 to 30.
 CASES = [
-    ("province dashboard", "alice", f"/chi-tieu/?nam={YEAR}", 35 + 3),
-    ("province dashboard, past year", "vera", f"/chi-tieu/?nam={PAST}", 37 + 3),
-    ("province dashboard, provisional", "alice", f"/chi-tieu/?nam={YEAR}&so_lieu=tam_tinh", 33 + 3),
-    ("commune dashboard", "cuong", "/chi-tieu/xa/{commune_a}/?nam=" + str(YEAR), 38 + 3),
-    ("commune dashboard, past year", "cuong", "/chi-tieu/xa/{commune_a}/?nam=" + str(PAST), 38 + 3),
-    ("annual report", "alice", f"/chi-tieu/bao-cao/tong-hop/{YEAR}.xlsx", 34 + 3),
+    ("province dashboard", "alice", f"/chi-tieu/?nam={YEAR}", 29 + 3),
+    ("province dashboard, past year", "vera", f"/chi-tieu/?nam={PAST}", 29 + 3),
+    ("province dashboard, provisional", "alice", f"/chi-tieu/?nam={YEAR}&so_lieu=tam_tinh", 30 + 3),
+    ("commune dashboard", "cuong", "/chi-tieu/xa/{commune_a}/?nam=" + str(YEAR), 32 + 3),
+    ("commune dashboard, past year", "cuong", "/chi-tieu/xa/{commune_a}/?nam=" + str(PAST), 32 + 3),
+    ("annual report", "alice", f"/chi-tieu/bao-cao/tong-hop/{YEAR}.xlsx", 36 + 3),
     ("annual report, past year", "alice", f"/chi-tieu/bao-cao/tong-hop/{PAST}.xlsx", 36 + 3),
     ("annual report, PDF", "vera", f"/chi-tieu/bao-cao/tong-hop/{PAST}.pdf", 30 + 3),
-    ("annual report of a commune", "binh", f"/chi-tieu/bao-cao/tong-hop/{YEAR}.xlsx", 33 + 3),
+    ("annual report of a commune", "binh", f"/chi-tieu/bao-cao/tong-hop/{YEAR}.xlsx", 35 + 3),
     ("reports list", "alice", f"/chi-tieu/bao-cao/?nam={PAST}", 10 + 3),
 ]
+# Making a missing row (once per place and year: a fresh database, a year first opened):
+# the lock, the row read again under it, the successions, the reports' stamps, the
+# reports, the legacy links and reports, the insert, a savepoint and its release.
+MAKING = 9
 
 
 @pytest.mark.parametrize(("page", "persona", "url", "ceiling"), CASES, ids=[c[0] for c in CASES])
 def test_page_queries_do_not_grow_with_the_rows(world, as_user, page, persona, url, ceiling):
     client = as_user(persona)
     url = url.format(commune_a=world.commune_a.pk)
-    once, twice = measure(world, client, url)
+    once, twice, ready = measure(world, client, url)
     assert twice == once, f"{page}: {once} queries with 1× rows, {twice} with 2×"
-    assert twice <= ceiling, f"{page}: {twice} queries, ceiling {ceiling}"
+    assert ready <= ceiling, f"{page}: {ready} queries made ready, ceiling {ceiling}"
+    assert twice <= ceiling + MAKING, f"{page}: {twice} queries cold, ceiling {ceiling + MAKING}"

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from places.models import REFORM_DATE, Place, PlaceKind, PlaceSuccession
+from places.signals import successions_changed
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "hung_yen.json"
 LEGACY_END = REFORM_DATE - dt.timedelta(days=1)
@@ -181,6 +182,15 @@ class Loader:
         PlaceSuccession.objects.bulk_create(new_links)
         self.links_created = len(new_links)
         self.shares_set = default_split_shares()
+        changed = {link.predecessor_id for link in new_links}
+        if self.shares_set:
+            changed |= set(
+                PlaceSuccession.objects.filter(is_split=True).values_list(
+                    "predecessor_id", flat=True
+                )
+            )
+        if changed:
+            successions_changed.send(sender=PlaceSuccession, predecessors=sorted(changed))
 
 
 GEO_FIELDS = ("latitude", "longitude", "area_km2")
