@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +23,14 @@ from accounts.models import Role
 from accounts.scope import OFFICER_ROLES, Scope, scope_of
 from assessments import permissions as can
 from assessments.calendars import DATE_LABELS, DATES, label
-from assessments.models import Assessment, State, TitleCalendar
-from criteria.titles import TITLES, Title
-from places.models import Place
+from assessments.models import Assessment, Rollup, State, TitleCalendar
+from criteria.titles import TITLES, SubjectKind, Title
+from places.models import Place, PlaceKind
 from portal.models import AccountRequest, ChangeRequest, RequestStatus
 from recognition.access import may_get_batch
 from recognition.models import BatchStatus, Certificate, CertificateBatch
 from registry.access import editable_communes
-from registry.models import Clan, ImportJob, ImportStatus, Organisation
+from registry.models import Clan, ImportJob, ImportStatus, Organisation, OrganisationLevel
 from stats.models import ReportStatus, StatReport
 
 # Proposal (issue 19): deadlines "in the next 14 days" — two weeks is the horizon the issue
@@ -108,27 +108,200 @@ WAITS = (
 )
 
 
-def _province_only(wait: Wait, row: Assessment) -> bool:
+def _province_only(wait: Wait, title: str, unit_level: str) -> bool:
     """The province admin may take every step in every commune (it covers them all); its
     own work is what only the province does: the titles it reviews, the decisions of its
-    authority. The rest waits on the communes and shows on their homes."""
+    authority (for a unit: by the unit's level). The rest waits on the communes and shows
+    on their homes."""
     if wait.state in (State.SUBMITTED, State.VERIFIED):
-        return TITLES[row.title].reviewed_by == "province"
+        return TITLES[title].reviewed_by == "province"
     if wait.state == State.PROPOSED:
-        level = row.organisation.level if row.organisation_id and row.organisation else ""
-        return can.authority_level(row.title, level) == "province"
+        return can.authority_level(title, unit_level) == "province"
     return False
+
+
+def _unit_level(row: Assessment) -> str:
+    """The level of the unit a file is about ("" for other subjects), as `can_decide` reads it."""
+    return row.organisation.level if row.organisation_id and row.organisation else ""
 
 
 def _list_url(title: str, year: int, state: str) -> str:
     return f"{reverse('assessments:list')}?nam={year}&danh_hieu={title}&trang_thai={state}"
 
 
+# Group fields the officers' permissions read (`assessments.permissions`): the title and
+# state, the commune (commune editors), the village (village officers) and, for a decision,
+# the unit's level (`authority_for`). Never the year, nor the subject itself once the
+# file lies in the officer's own places (there the officer's own right already covers
+# what a manager or the subject could do: filling in, verifying).
+FAST_ROLES = {Role.PROVINCE_ADMIN, Role.COMMUNE_OFFICER, Role.VILLAGE_OFFICER, Role.CITIZEN}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Open files that one permission check answers for: a real file (its sample) or an
+    unsaved one carrying only the fields the officers' permissions read."""
+
+    row: Assessment
+    count: int
+
+
 def assessment_items(user: Any, scope: Scope) -> list[Item]:
     """The open files per step this user may take, by title and year. Counted by groups of
-    rows that the permission gives the same answer for (place, organisation, clan, the
-    citizen's workplace; returned files also per household and citizen, for the subject
-    acting for itself), the permission asked once per group on one real row of it."""
+    rows that the permission gives the same answer for, the permission asked once per group
+    (`_officer_groups`, `_sampled_groups`)."""
+    counts: dict[str, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
+    by_state = {wait.state: wait for wait in WAITS}
+    answers: dict[tuple[Any, ...], bool] = {}
+    for group in [*_officer_groups(user, scope), *_sampled_groups(user, scope)]:
+        row = group.row
+        wait = by_state[row.state]
+        level = _unit_level(row)
+        key = (row.pk, row.state, row.title, row.commune_id, row.village_id, level)
+        if key not in answers:
+            answers[key] = wait.may(user, row) and not (
+                scope.is_province_admin and not _province_only(wait, row.title, level)
+            )
+        if answers[key]:
+            counts[wait.key][(row.title, row.year)] += group.count
+    items = []
+    for wait in WAITS:
+        found = counts.get(wait.key, {})
+        links = [
+            Link(
+                f"{Title(title).label} — năm {year}",
+                _list_url(title, year, wait.state),
+                n,
+            )
+            for (title, year), n in sorted(found.items(), key=lambda kv: (-kv[0][1], kv[0][0]))
+        ]
+        items.append(Item(wait.key, wait.label, sum(found.values()), links, wait.help))
+    return items
+
+
+def _fast(scope: Scope) -> bool:
+    """Whether the user's files in their own places are counted from the rollups: an
+    admin, commune or village officer (a citizen too), managing no unit or clan. A
+    viewer's or a manager's rights depend on more than the place (`_sampled_groups`)."""
+    officer = any(a.role in OFFICER_ROLES for a in scope.assignments)
+    return (
+        officer and scope.roles <= FAST_ROLES and not scope.organisation_ids and not scope.clan_ids
+    )
+
+
+def _own_places(scope: Scope, commune: str, village: str) -> Q:
+    """The records of the officer's places, by the commune and village each record stores
+    (as `Assessment.visible_to` by path: a village lies under its commune)."""
+    condition = Q(pk__in=[])
+    for a in scope.assignments:
+        if a.role not in OFFICER_ROLES:
+            continue
+        if a.place.kind == PlaceKind.COMMUNE:
+            condition |= Q(**{f"{commune}_id": a.place_id})
+        elif a.place.kind == PlaceKind.VILLAGE:
+            condition |= Q(**{f"{village}_id": a.place_id})
+        else:
+            condition |= Q(**{f"{commune}__path__startswith": a.place.path})
+    return condition
+
+
+def _officer_groups(user: Any, scope: Scope) -> list[Group]:
+    """The open files in the officer's own places, from the per-(year, commune, village,
+    title, state) counts kept with every transition (`assessments.Rollup`), never from
+    the millions of files: by commune (or village, for a village officer; by nothing more
+    for the province's admin). A unit's proposed file is decided at its unit's level, so
+    those few are counted from the files, by level."""
+    if not _fast(scope):
+        return []
+    officers = [a for a in scope.assignments if a.role in OFFICER_ROLES]
+    if any(a.role == Role.VILLAGE_OFFICER for a in officers):
+        fields = ["commune_id", "village_key"]
+    elif all(a.place.parent_id is None for a in officers):
+        fields = []  # the province: every commune is covered alike
+    else:
+        fields = ["commune_id"]
+    by_level = [t for t, spec in TITLES.items() if spec.subject == SubjectKind.ORGANISATION]
+    own = _own_places(scope, "commune", "village")
+    wanted = _province_work() if scope.is_province_admin else Q(state__in=_waiting_states())
+    # The years as a list: the rollups' indexes all begin with the year.
+    span = Rollup.objects.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return []
+    wanted &= Q(year__in=range(span["first"], span["last"] + 1))
+    rows: list[dict[str, Any]] = []
+    proposed_units: set[int] = set()
+    for found in (
+        Rollup.objects.filter(own, wanted)
+        .values("year", "title", "state", *fields)
+        .annotate(n=Sum("count"))
+        .filter(n__gt=0)
+        .order_by()
+    ):
+        if found["state"] == State.PROPOSED and found["title"] in by_level:
+            proposed_units.add(found["year"])
+        else:
+            rows.append(found)
+    units: list[dict[str, Any]] = []
+    if proposed_units:
+        units = list(
+            Assessment.objects.filter(
+                own, year__in=proposed_units, title__in=by_level, state=State.PROPOSED
+            )
+            .values("year", "title", "state", *fields[:1], "organisation__level")
+            .annotate(n=Count("id"), unit=Min("organisation_id"))
+            .order_by()
+        )
+    places = Place.objects.in_bulk(
+        {r[f] for r in [*rows, *units] for f in fields if r.get(f)} | {a.place_id for a in officers}
+    )
+    province = next((a.place for a in officers if a.place.parent_id is None), None)
+
+    def row(found: dict[str, Any], unit: Organisation | None = None) -> Assessment:
+        commune = places[found["commune_id"]] if "commune_id" in found else province
+        village = places.get(found.get("village_key") or 0)
+        return Assessment(
+            title=found["title"],
+            year=found["year"],
+            state=found["state"],
+            subject_kind=TITLES[found["title"]].subject,
+            commune=commune,
+            village=village,
+            organisation=unit,
+            household_id=0,  # nobody's: the subject acting for itself is not asked here
+        )
+
+    groups = [Group(row(r), r["n"]) for r in rows]
+    groups += [
+        Group(row(u, Organisation(pk=u["unit"], level=u["organisation__level"])), u["n"])
+        for u in units
+    ]
+    return groups
+
+
+def _waiting_states() -> list[str]:
+    return [wait.state for wait in WAITS]
+
+
+def _province_work() -> Q:
+    """The (state, title) pairs where the province's admin can have work of its own
+    (`_province_only`), asked once per title and unit level: its rollup rows are then those of a title or two, not of every file of the province."""
+    condition = Q(pk__in=[])
+    for wait in WAITS:
+        for title, spec in TITLES.items():
+            levels = [""]
+            if spec.subject == SubjectKind.ORGANISATION:
+                levels = list(OrganisationLevel.values)
+            if any(_province_only(wait, title, level) for level in levels):
+                condition |= Q(state=wait.state, title=title)
+    return condition
+
+
+def _sampled_groups(user: Any, scope: Scope) -> list[Group]:
+    """Open files counted by groups of real rows that the permission gives the same answer
+    for (place, organisation, clan, the citizen's workplace; returned files also per
+    household and citizen, for the subject acting for itself), the permission asked on
+    one real row of each: a manager's or a viewer's files, and an officer's own files
+    outside their places (`_officer_groups` counts those inside)."""
     keys = [
         "state",
         "title",
@@ -140,6 +313,10 @@ def assessment_items(user: Any, scope: Scope) -> list[Item]:
         "citizen__workplace_id",
     ]
     visible = Assessment.objects.visible_to(user)
+    if _fast(scope):
+        if getattr(user, "citizen_record", None) is None:
+            return []  # an officer sees nothing outside their places
+        visible = visible.exclude(_own_places(scope, "commune", "village"))
     groups = list(
         visible.filter(state__in=[State.SUBMITTED, State.VERIFIED, State.PROPOSED])
         .values(*keys)
@@ -154,29 +331,7 @@ def assessment_items(user: Any, scope: Scope) -> list[Item]:
     samples = Assessment.objects.select_related(
         "commune", "village", "organisation", "citizen"
     ).in_bulk([g["sample"] for g in groups])
-    counts: dict[str, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
-    by_state = {wait.state: wait for wait in WAITS}
-    for group in groups:
-        wait = by_state[group["state"]]
-        row = samples[group["sample"]]
-        if not wait.may(user, row):
-            continue
-        if scope.is_province_admin and not _province_only(wait, row):
-            continue
-        counts[wait.key][(row.title, row.year)] += group["n"]
-    items = []
-    for wait in WAITS:
-        found = counts.get(wait.key, {})
-        links = [
-            Link(
-                f"{Title(title).label} — năm {year}",
-                _list_url(title, year, wait.state),
-                n,
-            )
-            for (title, year), n in sorted(found.items(), key=lambda kv: (-kv[0][1], kv[0][0]))
-        ]
-        items.append(Item(wait.key, wait.label, sum(found.values()), links, wait.help))
-    return items
+    return [Group(samples[g["sample"]], g["n"]) for g in groups]
 
 
 # --- deadlines ----------------------------------------------------------------------------

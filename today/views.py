@@ -40,7 +40,13 @@ def _leader_context(request: AuthedRequest) -> dict[str, object]:
         "rows": overview["rows"],
         "reported": overview["reported"],
         "communes_count": overview["communes_count"],
-        "map": province_map(year=year, code=code, official=official),
+        # The figures the overview has just read, not read again (stats.map.province_map).
+        "map": province_map(
+            year=year,
+            code=code,
+            official=official,
+            loaded=overview["loaded"],  # type: ignore[arg-type]
+        ),
         "years": list(range(dashboard.FIRST_YEAR, dashboard.LAST_YEAR + 1)),
     }
 
