@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.NormalizeInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,7 +135,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.integer("SESSION_IDLE_SECONDS", 8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
+# The age above is an idle timeout, not a fixed lifetime: core.middleware.IdleSessionMiddleware
+# saves a signed-in session again once this many seconds have passed since it last was (not on
+# every request: a database write per page view).
+SESSION_REFRESH_SECONDS = env.integer("SESSION_REFRESH_SECONDS", 300)
 
 # Wrong passwords: after AXES_FAILURE_LIMIT failures for one user name (from any
 # client, so guessing from many addresses is slowed too), further attempts wait

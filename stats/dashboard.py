@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, cast
 
 from django.db.models import Count
 
@@ -488,15 +489,14 @@ def province_place() -> Place:
     return summary.province()
 
 
-def province_dashboard(
-    year: int, *, official: bool, behind_code: str = IndicatorCode.GDHT
-) -> dict[str, object]:
+def province_overview(year: int, *, official: bool) -> dict[str, object]:
+    """The province's indicators against their targets and how many communes they cover:
+    what a leader's home shows beside the map, without the dashboard's charts and tables."""
     province = province_place()
     communes = current_communes()
     targets = Targets()
     found = summary.read(province, communes, [year], official=official)[year]
     covered = found.coverage
-    rows = _rows(found.total, province, province, year, targets, found.indicator_coverage)
     return {
         # What the page's map reuses instead of reading it again (stats.map.province_map).
         "loaded": {"ready": found, "targets": targets, "province": province},
@@ -508,7 +508,19 @@ def province_dashboard(
         "coverage": covered,
         # The sum of approved reports is the province's figure only once every commune is in.
         "partial": not covered.complete,
-        "rows": rows,
+        "rows": _rows(found.total, province, province, year, targets, found.indicator_coverage),
+    }
+
+
+def province_dashboard(
+    year: int, *, official: bool, behind_code: str = IndicatorCode.GDHT
+) -> dict[str, object]:
+    overview = province_overview(year, official=official)
+    loaded = cast(dict[str, Any], overview["loaded"])
+    found, targets, province = loaded["ready"], loaded["targets"], loaded["province"]
+    rows = cast(list[IndicatorRow], overview["rows"])
+    return {
+        **overview,
         "baselines": baseline_table(rows, targets),
         "threshold": threshold_label(),
         "threshold_source": PROJECTION_MIN_COVERAGE_SOURCE,

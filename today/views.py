@@ -33,7 +33,7 @@ def _leader_context(request: AuthedRequest) -> dict[str, object]:
     code = request.GET.get("chi_so", IndicatorCode.GDHT)
     if code not in INDICATORS:
         code = IndicatorCode.GDHT
-    overview = dashboard.province_dashboard(year, official=official, behind_code=code)
+    overview = dashboard.province_overview(year, official=official)
     return {
         "year": year,
         "official": official,

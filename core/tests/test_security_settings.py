@@ -78,7 +78,8 @@ def test_pages_carry_security_headers(client, db):
 
 def test_cookies_are_http_only_and_idle_sessions_expire():
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # SESSION_COOKIE_AGE is an idle timeout
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # IdleSessionMiddleware saves it instead
+    assert "core.middleware.IdleSessionMiddleware" in settings.MIDDLEWARE
     assert int(os.environ.get("SESSION_IDLE_SECONDS", 8 * 3600)) == settings.SESSION_COOKIE_AGE
     assert settings.PASSWORD_HASHERS[-2:] == [
         "accounts.hashers.OwaspArgon2PasswordHasher",
@@ -110,3 +111,37 @@ def test_an_idle_session_expires(world):
     Session.objects.filter(session_key=client.session.session_key).update(expire_date=idle)
     response = client.get("/so/ho/")
     assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+
+
+def test_an_active_session_is_saved_again_only_after_the_refresh_interval(world):
+    """Each page view does not write the session; once SESSION_REFRESH_SECONDS have passed
+    since it was last saved, the next page pushes its idle timeout SESSION_COOKIE_AGE on."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(world.users["cuong"])
+    assert client.get("/so/ho/").status_code == 200
+    key = client.session.session_key
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/so/ho/").status_code == 200
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "django_session" in q["sql"]
+        and (q["sql"].startswith("UPDATE") or q["sql"].startswith("INSERT"))
+    ]
+    # Backdate the last save by the interval: the next page saves the session again.
+    session = Session.objects.get(session_key=key)
+    data = session.get_decoded()
+    data["_seen"] -= settings.SESSION_REFRESH_SECONDS
+    old_expiry = session.expire_date - dt.timedelta(hours=1)
+    Session.objects.filter(session_key=key).update(
+        session_data=Session.objects.encode(data), expire_date=old_expiry
+    )
+    assert client.get("/so/ho/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > old_expiry + dt.timedelta(minutes=59)
