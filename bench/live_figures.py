@@ -29,7 +29,7 @@ def main() -> int:
     started = time.monotonic()
     counted = 0
     years = sorted(set(Assessment.objects.order_by().values_list("year", flat=True).distinct()))
-    for year in years:
+    for year in reversed(years):  # the current year first: the one leaders watch move
         missing = (
             Place.objects.current()
             .communes()
