@@ -11,24 +11,12 @@ from assessments.tests.helpers import open_years
 from assessments.tests.test_cycle_pages import answers_post, register
 from audit.labels import ACTIONS, EMPTY, OTHER_ACTION, action_label, note_text, value_text
 from audit.models import AuditEvent
+from core.tests.project import project_apps
 from portal.tests.test_portal import claimed
 from registry.models import Citizen
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = [
-    "core",
-    "audit",
-    "places",
-    "accounts",
-    "criteria",
-    "registry",
-    "movement",
-    "assessments",
-    "recognition",
-    "stats",
-    "portal",
-    "api",
-]
+APPS = project_apps()
 MOVEMENT_MODELS = [
     "learningcentre",
     "boardmember",

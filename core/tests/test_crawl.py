@@ -34,25 +34,12 @@ from django.urls import Resolver404, resolve
 from conftest import build_world, close_response, fresh, module_rows
 from core.tests import door_world
 from core.tests.doorlib import PERSONAS
+from core.tests.project import project_apps
 from criteria.titles import Title
 
 PER_NAME = 3
 BUDGET = 2000  # a runaway guard only: every persona's walk ends well below it
-PROJECT_APPS = {
-    "today",
-    "core",
-    "audit",
-    "places",
-    "accounts",
-    "criteria",
-    "registry",
-    "movement",
-    "assessments",
-    "recognition",
-    "stats",
-    "portal",
-    "api",
-}
+PROJECT_APPS = set(project_apps())
 # Paths never followed: leaving the session, the static files (served by WhiteNoise in
 # production, not by the test client), the API (checked by test_api_schema.py).
 SKIPPED = ("/dang-xuat/", "/static/", "/api/")
