@@ -39,16 +39,6 @@ class HeadChange(NamedTuple):
     after: int | None
 
 
-def search_key(*parts: str | None) -> str:
-    """`fold(" ".join(parts))` (a citizen's `search_key` before its cut to 400), folded part
-    by part: the name's fold is already cached by the plan, and a CCCD or a phone number,
-    all digits, folds to itself, so 100,000 one-off keys neither cost a full fold each nor
-    push the names out of fold's cache. `test_search_key_is_the_models` holds it to
-    `Citizen.refresh_search_key`."""
-    folded = (p if p.isascii() and p.isdigit() else fold(p) for p in parts if p)
-    return " ".join(f for f in folded if f)
-
-
 class CitizenWriter:
     def __init__(self, importer: CitizenImporter) -> None:
         self.importer = importer
@@ -111,8 +101,8 @@ class CitizenWriter:
             **record,
             "id": pk,
             "household_id": self.household_ids.get(code) if code else None,
-            "search_key": search_key(
-                record["full_name"], record["identity_number"], record["phone"]
+            "search_key": fold(
+                f"{record['full_name']} {record['identity_number'] or ''} {record['phone']}"
             )[:400],
         }
 

@@ -10,46 +10,12 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from audit.models import AuditEvent
 from core import bulk
-from core.text import fold
 from registry.imports import citizen_writes, run_import
-from registry.imports.citizen_writes import search_key
 from registry.models import Citizen, Gender, Household
 from registry.tests.sheets import person, workbook
-
-text = st.text(st.characters(codec="utf-8"), max_size=30)
-digits = st.text(st.sampled_from("0123456789"), min_size=1, max_size=12)
-
-
-@settings(max_examples=300, deadline=None, derandomize=True)
-@given(
-    name=text,
-    identity=st.none() | digits | text,
-    phone=st.just("") | digits | text,
-)
-def test_search_key_is_the_models(name, identity, phone):
-    citizen = Citizen(full_name=name, identity_number=identity, phone=phone)
-    citizen.refresh_search_key()
-    assert search_key(name, identity, phone)[:400] == citizen.search_key
-
-
-@pytest.mark.parametrize(
-    ("name", "identity", "phone"),
-    [
-        ("Nguyễn  Thị\u200b Ánh", "001085000001", "0912 000 111"),
-        ("ĐỖ VĂN Σ", None, ""),
-        (" Lê Ổ ", "", "+84 912"),
-        ("Phạm Ư", "０１２", "0912000111"),  # full-width digits are folded, not copied
-        ("x" * 420, "001085000001", "0912000111"),
-    ],
-)
-def test_search_key_of_awkward_values(name, identity, phone):
-    expected = fold(f"{name} {identity or ''} {phone}")
-    assert search_key(name, identity, phone) == expected
 
 
 def people() -> bytes:
@@ -163,11 +129,6 @@ def test_import_writes_the_same_rows_and_audit_as_the_plain_derivation(world, mo
 
     fast = run()
     with monkeypatch.context() as plain:
-        plain.setattr(
-            citizen_writes,
-            "search_key",
-            lambda name, identity, phone: fold(f"{name} {identity or ''} {phone}"),
-        )
         plain.setattr(citizen_writes, "allocate_ids", plain_allocate_ids)
         slow = run()
     assert fast == slow
